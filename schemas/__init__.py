@@ -1,0 +1,1 @@
+"""Event contracts in and out of leadrouter: tolerant readers on input, strict models on output."""

@@ -1,0 +1,69 @@
+"""What enrichment adds to a lead: account match, firmographics, seniority, vertical, motion."""
+
+from typing import Literal
+
+from schemas.accounts import AccountTier, CustomerStatus
+from schemas.base import OutputModel
+
+Seniority = Literal["c_level", "vp", "director", "manager", "individual_contributor", "unknown"]
+Department = Literal[
+    "executive",
+    "sales",
+    "marketing",
+    "it",
+    "engineering",
+    "finance",
+    "operations",
+    "hr",
+    "legal",
+    "procurement",
+    "other",
+    "unknown",
+]
+Vertical = Literal[
+    "Sales Organizations",
+    "Pharmaceuticals",
+    "Consulting",
+    "Automobiles",
+    "Financial Services",
+    "Marketing Organizations",
+    "Consumer Products",
+    "Travel and Leisure",
+    "Retailers",
+    "Entertainment",
+    "Other",
+]
+Territory = Literal["NA", "EMEA", "APAC", "LATAM", "UNKNOWN"]
+SizeBand = Literal["1-49", "50-199", "200-999", "1000-4999", "5000+", "unknown"]
+Motion = Literal["transactional", "enterprise"]
+MatchMethod = Literal["email_domain", "website_domain", "company_name", "none"]
+
+
+class AccountMatch(OutputModel):
+    """The CRM account a lead belongs to, copied at match time so decisions can be replayed."""
+
+    account_id: str
+    name: str
+    method: MatchMethod
+    tier: AccountTier
+    customer_status: CustomerStatus
+    owner_rep_id: str | None = None
+    cover_rep_id: str | None = None
+    account_team: tuple[str, ...] = ()
+
+
+class Enrichment(OutputModel):
+    email: str | None = None
+    email_domain: str | None = None
+    company_domain: str | None = None
+    is_free_email: bool = False
+    account: AccountMatch | None = None
+    seniority: Seniority = "unknown"
+    department: Department = "unknown"
+    vertical: Vertical = "Other"
+    country_code: str | None = None
+    territory: Territory = "UNKNOWN"
+    employee_count: int | None = None
+    annual_revenue: float | None = None
+    size_band: SizeBand = "unknown"
+    motion: Motion = "transactional"

@@ -1,0 +1,36 @@
+"""Per-lead state kept by the profile stage (a Faust table keyed by lead identity)."""
+
+from typing import Literal
+
+from pydantic import AwareDatetime
+
+from schemas.base import OutputModel
+from schemas.events import ActivityType, LeadAttributes
+
+LeadStatus = Literal["nurture", "routed"]
+
+
+class ActivityRecord(OutputModel):
+    type: ActivityType
+    occurred_at: AwareDatetime
+    campaign: str | None = None
+
+
+class LeadProfile(OutputModel):
+    """Attributes merged across events plus the recent activities that drive engagement.
+
+    `generation` counts qualifications: it increases each time a nurtured lead becomes
+    sales-ready again, and together with `identity` names a routing decision.
+    `recent_event_ids` is the de-duplication window: the last event ids applied to this lead.
+    """
+
+    identity: str
+    source: str
+    attributes: LeadAttributes
+    first_seen_at: AwareDatetime
+    last_event_at: AwareDatetime
+    event_count: int = 0
+    activities: tuple[ActivityRecord, ...] = ()
+    status: LeadStatus = "nurture"
+    generation: int = 0
+    recent_event_ids: tuple[str, ...] = ()

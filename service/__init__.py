@@ -1,0 +1,1 @@
+"""The pure domain of leadrouter: enrichment, scoring, rules, routing and assignment."""
