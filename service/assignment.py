@@ -1,0 +1,359 @@
+"""Assigning a routed lead to a rep of its queue by the queue's strategy.
+
+Strategies:
+- `account_owner`: the matched account's owner; if the owner cannot take it, the account's
+  named cover rep; if neither can, the lead overflows.
+- `account_team`: rotate among the matched account's team members who can take it (the member
+  who waited longest since their last lead from this queue goes next).
+- `round_robin`: rotate through the queue's pool in rep id order, one lead each.
+- `weighted_round_robin`: smooth weighted round robin over the pool: a rep of weight 2 gets two
+  leads for every one of a weight-1 rep, interleaved, and the split is exact over each cycle.
+- `unassigned`: the lead waits in the queue without a rep; a manager picks.
+
+The pool of a queue is every rep whose `queues` names it, in rep id order. Inactive reps never
+get leads; queues that respect availability also skip reps out of office or outside their working
+hours, and queues that respect capacity skip reps who reached their daily capacity (counted per
+the rep's local day, per queue). When nobody can take the lead it overflows to the queue's
+overflow queue, or stays unassigned in this queue if it has none: the lead is never dropped.
+
+`assign_lead` is pure: the rotation state goes in and the next state comes out.
+"""
+
+from bisect import bisect_right
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from schemas.decisions import CandidateTrace
+from schemas.enrichment import AccountMatch
+from schemas.reps import Rep
+from service.availability import find_unavailability, local_day
+from service.rules import QueueConfig, Strategy
+
+_ASSIGNED = "assigned"
+
+
+@dataclass(frozen=True, slots=True)
+class QueueState:
+    """Everything one queue remembers between leads; serialise with to_dict / from_dict.
+
+    `last_rep_id`: who got the previous round-robin lead. `current_weights`: smooth weighted
+    round-robin credit per rep. `day_counts`: leads per rep on their local day
+    (rep id, ISO date, count). `last_turns`: for account teams, the turn on which each rep last
+    got a lead. `assigned_total`: leads this queue has assigned, which numbers the turns.
+    All tuples are sorted by rep id so equal states compare equal.
+    """
+
+    last_rep_id: str | None = None
+    current_weights: tuple[tuple[str, int], ...] = ()
+    day_counts: tuple[tuple[str, str, int], ...] = ()
+    last_turns: tuple[tuple[str, int], ...] = ()
+    assigned_total: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready mapping."""
+        return {
+            "last_rep_id": self.last_rep_id,
+            "current_weights": dict(self.current_weights),
+            "day_counts": {rep: [day, count] for rep, day, count in self.day_counts},
+            "last_turns": dict(self.last_turns),
+            "assigned_total": self.assigned_total,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "QueueState":
+        """Read what `to_dict` wrote; raises ValueError for anything else."""
+        try:
+            last = data.get("last_rep_id")
+            weights = {
+                str(rep): int(value) for rep, value in data.get("current_weights", {}).items()
+            }
+            days = {
+                str(rep): (str(day), int(count))
+                for rep, (day, count) in data.get("day_counts", {}).items()
+            }
+            turns = {str(rep): int(value) for rep, value in data.get("last_turns", {}).items()}
+            total = int(data.get("assigned_total", 0))
+        except (AttributeError, TypeError, ValueError) as error:
+            raise ValueError(f"not a queue state: {error}") from error
+        if last is not None and not isinstance(last, str):
+            raise ValueError("not a queue state: last_rep_id must be text or null")
+        return cls(
+            last_rep_id=last,
+            current_weights=tuple(sorted(weights.items())),
+            day_counts=tuple(sorted((rep, day, count) for rep, (day, count) in days.items())),
+            last_turns=tuple(sorted(turns.items())),
+            assigned_total=total,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """Who got the lead, or where it overflows, with the trace of every rep considered.
+
+    `rep_id` None and `overflow_to` None: the lead waits unassigned in this queue.
+    """
+
+    queue: str
+    strategy: Strategy
+    rep_id: str | None
+    overflow_to: str | None
+    candidates: tuple[CandidateTrace, ...]
+    counters: dict[str, int]
+    new_state: QueueState
+    note: str = field(default="")
+
+    @property
+    def is_assigned(self) -> bool:
+        return self.rep_id is not None
+
+
+class _Book:
+    """Reads a state once per call and writes the next one; never touches the input."""
+
+    def __init__(
+        self, queue: QueueConfig, state: QueueState, reps: Mapping[str, Rep], now: datetime
+    ):
+        self.queue = queue
+        self.state = state
+        self.reps = reps
+        self.now = now
+        self.days = {rep: (day, count) for rep, day, count in state.day_counts}
+
+    def count_today(self, rep_id: str, rep: Rep) -> int:
+        day, count = self.days.get(rep_id, ("", 0))
+        return count if day == local_day(rep, self.now).isoformat() else 0
+
+    def pass_over(self, rep_id: str) -> CandidateTrace | None:
+        """Why this rep cannot take the lead, or None if they can."""
+        rep = self.reps.get(rep_id)
+        if rep is None:
+            return CandidateTrace(
+                rep_id=rep_id, outcome="unknown_rep", detail="not in reps directory"
+            )
+        away = find_unavailability(
+            rep, self.now, respect_availability=self.queue.respect_availability
+        )
+        if away is not None:
+            return CandidateTrace(rep_id=rep_id, outcome=away.outcome, detail=away.detail)
+        if self.queue.respect_capacity and rep.daily_capacity is not None:
+            today = self.count_today(rep_id, rep)
+            if today >= rep.daily_capacity:
+                return CandidateTrace(
+                    rep_id=rep_id,
+                    outcome="at_capacity",
+                    detail=f"{today} of {rep.daily_capacity} leads today",
+                )
+        return None
+
+    def record(
+        self,
+        winner: str,
+        *,
+        last_rep_id: str | None = None,
+        current_weights: tuple[tuple[str, int], ...] | None = None,
+        take_turn: bool = False,
+    ) -> tuple[QueueState, dict[str, int]]:
+        rep = self.reps[winner]
+        today = self.count_today(winner, rep) + 1
+        days = dict(self.days)
+        days[winner] = (local_day(rep, self.now).isoformat(), today)
+        turns = dict(self.state.last_turns)
+        if take_turn:
+            turns[winner] = self.state.assigned_total
+        # Reps gone from the directory no longer need counters.
+        state = QueueState(
+            last_rep_id=self.state.last_rep_id if last_rep_id is None else last_rep_id,
+            current_weights=(
+                self.state.current_weights if current_weights is None else current_weights
+            ),
+            day_counts=tuple(sorted((r, day, n) for r, (day, n) in days.items() if r in self.reps)),
+            last_turns=tuple(sorted((r, turn) for r, turn in turns.items() if r in self.reps)),
+            assigned_total=self.state.assigned_total + 1,
+        )
+        counters = {"assigned_today": today}
+        if rep.daily_capacity is not None:
+            counters["daily_capacity"] = rep.daily_capacity
+        return state, counters
+
+    def overflow(self, candidates: tuple[CandidateTrace, ...], why: str) -> Assignment:
+        target = self.queue.overflow
+        where = f"overflow to {target}" if target else "left unassigned for a manager"
+        return Assignment(
+            queue=self.queue.name,
+            strategy=self.queue.strategy,
+            rep_id=None,
+            overflow_to=target,
+            candidates=candidates,
+            counters={},
+            new_state=self.state,
+            note=f"{why}; {where}",
+        )
+
+
+def pool_of(queue_name: str, reps: Mapping[str, Rep]) -> tuple[str, ...]:
+    """The queue's pool: every rep whose queues name it, in rep id order."""
+    return tuple(sorted(rep_id for rep_id, rep in reps.items() if queue_name in rep.queues))
+
+
+def _assigned(rep_id: str, detail: str | None = None) -> CandidateTrace:
+    return CandidateTrace(rep_id=rep_id, outcome=_ASSIGNED, detail=detail)
+
+
+def _skipped(rep_id: str) -> CandidateTrace:
+    return CandidateTrace(rep_id=rep_id, outcome="not_next_in_rotation")
+
+
+def _account_owner(book: _Book, account: AccountMatch | None) -> Assignment:
+    if account is None:
+        return book.overflow((), "no matched account")
+    named = [("owner", account.owner_rep_id), ("cover", account.cover_rep_id)]
+    candidates: list[CandidateTrace] = []
+    seen: set[str] = set()
+    for role, rep_id in named:
+        if rep_id is None or rep_id in seen:
+            continue
+        seen.add(rep_id)
+        passed = book.pass_over(rep_id)
+        if passed is not None:
+            candidates.append(passed)
+            continue
+        candidates.append(_assigned(rep_id, f"account {role}"))
+        state, counters = book.record(rep_id)
+        return Assignment(
+            queue=book.queue.name,
+            strategy=book.queue.strategy,
+            rep_id=rep_id,
+            overflow_to=None,
+            candidates=tuple(candidates),
+            counters=counters,
+            new_state=state,
+            note=f"account {role} of {account.name}",
+        )
+    why = "neither owner nor cover rep can take it" if seen else "account has no owner or cover rep"
+    return book.overflow(tuple(candidates), why)
+
+
+def _account_team(book: _Book, account: AccountMatch | None) -> Assignment:
+    if account is None:
+        return book.overflow((), "no matched account")
+    team = sorted(set(account.account_team))
+    if not team:
+        return book.overflow((), "account has no team")
+    passed = {rep_id: book.pass_over(rep_id) for rep_id in team}
+    able = [rep_id for rep_id in team if passed[rep_id] is None]
+    if not able:
+        return book.overflow(
+            tuple(t for t in passed.values() if t is not None), "no team member can take it"
+        )
+    turns = dict(book.state.last_turns)
+    # Longest wait since their last lead goes first; never served counts as longest.
+    winner = min(able, key=lambda rep_id: (turns.get(rep_id, -1), rep_id))
+    candidates = tuple(
+        _assigned(rep_id) if rep_id == winner else passed[rep_id] or _skipped(rep_id)
+        for rep_id in team
+    )
+    state, counters = book.record(winner, take_turn=True)
+    counters["team_size"] = len(team)
+    counters["available"] = len(able)
+    return Assignment(
+        queue=book.queue.name,
+        strategy=book.queue.strategy,
+        rep_id=winner,
+        overflow_to=None,
+        candidates=candidates,
+        counters=counters,
+        new_state=state,
+        note=f"account team of {account.name}",
+    )
+
+
+def _rotation(book: _Book, weighted: bool) -> Assignment:
+    pool = pool_of(book.queue.name, book.reps)
+    if not pool:
+        return book.overflow((), "queue has no reps")
+    passed = {rep_id: book.pass_over(rep_id) for rep_id in pool}
+    able = [rep_id for rep_id in pool if passed[rep_id] is None]
+    if not able:
+        return book.overflow(
+            tuple(t for t in passed.values() if t is not None), "nobody can take it"
+        )
+    weights: tuple[tuple[str, int], ...] | None = None
+    if weighted:
+        # Smooth weighted round robin (as in nginx): every able rep earns its weight, the
+        # richest takes the lead and pays back the total. Reps who cannot take leads keep
+        # their credit untouched, so nobody gains or loses share while away.
+        current = {rep: value for rep, value in book.state.current_weights if rep in passed}
+        total = 0
+        winner = able[0]
+        for rep_id in able:
+            weight = book.reps[rep_id].weight
+            total += weight
+            current[rep_id] = current.get(rep_id, 0) + weight
+            if current[rep_id] > current[winner]:
+                winner = rep_id
+        current[winner] -= total
+        weights = tuple(sorted(current.items()))
+        state, counters = book.record(winner, current_weights=weights)
+        counters["weight"] = book.reps[winner].weight
+        counters["current_weight"] = current[winner]
+    else:
+        # The rep after the previous one, in rep id order, wrapping around.
+        start = bisect_right(pool, book.state.last_rep_id) if book.state.last_rep_id else 0
+        order = pool[start:] + pool[:start]
+        winner = next(rep_id for rep_id in order if passed[rep_id] is None)
+        state, counters = book.record(winner, last_rep_id=winner)
+    counters["rotation_position"] = pool.index(winner) + 1
+    counters["pool_size"] = len(pool)
+    counters["available"] = len(able)
+    candidates = tuple(
+        _assigned(rep_id) if rep_id == winner else passed[rep_id] or _skipped(rep_id)
+        for rep_id in pool
+    )
+    return Assignment(
+        queue=book.queue.name,
+        strategy=book.queue.strategy,
+        rep_id=winner,
+        overflow_to=None,
+        candidates=candidates,
+        counters=counters,
+        new_state=state,
+        note=f"{book.queue.strategy.replace('_', ' ')} in {book.queue.name}",
+    )
+
+
+def assign_lead(
+    queue: QueueConfig,
+    state: QueueState,
+    reps: Mapping[str, Rep],
+    account: AccountMatch | None,
+    now: datetime,
+) -> Assignment:
+    """Pick the rep who gets a lead in this queue, by the queue's strategy, at time `now`.
+
+    Key accounts stay with their owner (or the cover rep while the owner is away), customers
+    with their account team, everyone else rotates fairly through the queue's pool. If nobody
+    can take the lead it overflows; it is never dropped. Same inputs, same answer; the inputs
+    are not changed.
+    """
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    book = _Book(queue, state, reps, now)
+    strategy = queue.strategy
+    if strategy == "account_owner":
+        return _account_owner(book, account)
+    if strategy == "account_team":
+        return _account_team(book, account)
+    if strategy in ("round_robin", "weighted_round_robin"):
+        return _rotation(book, weighted=strategy == "weighted_round_robin")
+    return Assignment(
+        queue=queue.name,
+        strategy=strategy,
+        rep_id=None,
+        overflow_to=None,
+        candidates=(),
+        counters={},
+        new_state=state,
+        note="unassigned queue: a manager picks the rep",
+    )

@@ -1,0 +1,16 @@
+"""Decision ids: the same lead qualification always gets the same id, so replays deduplicate."""
+
+from hashlib import sha256
+
+DECISION_ID_LENGTH = 24
+
+
+def decision_id(identity: str, generation: int) -> str:
+    """Name one routing decision: the lead's identity and its qualification generation.
+
+    A replay after a crash reproduces the id, so consumers can drop the duplicate; a lead that
+    becomes sales-ready again (a new generation) gets a new id. 24 hex characters (96 bits)
+    keep collisions out of reach for any realistic number of leads.
+    """
+    digest = sha256(f"{identity}|{generation}".encode()).hexdigest()
+    return digest[:DECISION_ID_LENGTH]
