@@ -7,8 +7,10 @@ python -m schemas.generate --check    # exit 1 and list the files that differ
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Final, Literal
 
 from pydantic import BaseModel
@@ -42,13 +44,14 @@ CONTRACTS: Final[dict[str, tuple[type[BaseModel], Mode]]] = {
 }
 
 
-def render_schemas() -> dict[str, str]:
+@cache  # the contracts do not change while a process runs; rendering them takes a while
+def render_schemas() -> Mapping[str, str]:
     """The text of every schema file, by file name: sorted keys, 2-space indent, final newline."""
     rendered: dict[str, str] = {}
     for name, (model, mode) in CONTRACTS.items():
         schema = {"$schema": DIALECT, **model.model_json_schema(mode=mode)}
         rendered[name + SUFFIX] = json.dumps(schema, indent=2, sort_keys=True) + "\n"
-    return rendered
+    return MappingProxyType(rendered)
 
 
 def find_drift(directory: Path = SCHEMA_DIR) -> list[str]:
