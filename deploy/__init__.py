@@ -1,0 +1,1 @@
+"""Deployment files (Prometheus, Grafana) and helpers that check them; not installed."""
