@@ -9,23 +9,24 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1
 
 # Only what the installed package needs: pyproject.toml names the packages explicitly
-# (and README.md is its long description).
-WORKDIR /src
-COPY pyproject.toml README.md ./
-COPY schemas/ schemas/
-COPY service/ service/
-COPY agents/ agents/
-RUN pip install . && rm -rf /src
+# (and README.md is its long description). Built outside WORKDIR so the source can be removed
+# in the same layer.
+COPY pyproject.toml README.md /src/
+COPY schemas/ /src/schemas/
+COPY service/ /src/service/
+COPY agents/ /src/agents/
+RUN pip install /src && rm -rf /src
 
-# A fixed numeric uid, so `runAsNonRoot` checks (Kubernetes) can verify it without /etc/passwd.
-RUN useradd --system --uid 10001 --user-group --create-home --home-dir /home/leadrouter leadrouter \
+# Fixed numeric ids, so `runAsNonRoot` checks (Kubernetes) can verify them without /etc/passwd.
+RUN groupadd --system --gid 10001 leadrouter \
+    && useradd --system --uid 10001 --gid 10001 --create-home --home-dir /home/leadrouter leadrouter \
     && install -d -o leadrouter -g leadrouter /var/lib/leadrouter
 
 # Faust keeps its table state and lock files in the data directory; the default (.run/worker,
 # relative) would land wherever the container starts.
 ENV LEADROUTER_DATADIR=/var/lib/leadrouter
 WORKDIR /home/leadrouter
-USER 10001
+USER 10001:10001
 
 # Faust web server: /metrics for Prometheus.
 EXPOSE 6066
