@@ -293,6 +293,8 @@ def normalize_domain(value: str | None) -> str | None:
     """
     if value is None:
         return None
+    if _HOST.match(value) and not value.startswith("www") and len(value) <= _MAX_DOMAIN:
+        return value  # already normalised: the common case for account and email domains
     host = value.strip().strip("<>\"'").lower()
     if host.startswith("mailto:"):
         host = host[len("mailto:") :]

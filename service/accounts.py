@@ -1,0 +1,204 @@
+"""The accounts view: every CRM account, findable by domain and by company name, kept compact."""
+
+import marshal
+from typing import NamedTuple
+
+from schemas.accounts import Account, AccountTier, CustomerStatus
+from schemas.enrichment import AccountMatch, MatchMethod
+from service.normalize import (
+    is_free_email_domain,
+    normalize_company_name,
+    normalize_domain,
+    parent_domains,
+)
+
+# Who claims an index key, in the order they claimed it. Almost every key has one claimant, so
+# it is stored as the bare account id; a tuple appears only for the rare shared key.
+_Claims = str | tuple[str, ...]
+
+
+class _Record(NamedTuple):
+    """An account as stored: everything but its id (the key), with normalised domains."""
+
+    name: str
+    domains: tuple[str, ...]
+    industry: str | None
+    employee_count: int | None
+    annual_revenue: float | None
+    country: str | None
+    region: str | None
+    tier: AccountTier
+    owner_rep_id: str | None
+    cover_rep_id: str | None
+    account_team: tuple[str, ...]
+    customer_status: CustomerStatus
+
+
+class AccountIndex:
+    """Every known account, indexed for lead-to-account matching; updated in place as the CRM
+    publishes changes.
+
+    Matching rules, in order (the first that finds an account decides):
+      1. the lead's email domain, then each parent domain up to the registrable one
+         (jane@eu.acme.com finds the account that owns acme.com);
+      2. the lead's company website domain, the same way;
+      3. the lead's company name, normalised (so "ACME, Inc." finds "Acme Inc").
+    Free and personal mail domains (gmail.com, yahoo.co.uk...) never match, neither on the lead's
+    side nor when an account lists one. When several accounts claim the same domain or name, the
+    account that claimed it first (in the order upserts arrived) wins, and keeps winning when it
+    is updated; if it drops the claim or is removed, the next claimant in arrival order takes
+    over. Replaying the same compacted topic therefore gives the same answers.
+
+    Size: the view must hold a million accounts in one worker, so each account is stored as one
+    marshalled bytes record (about a third of the memory of a tuple of Python objects) and the
+    domain and name indexes point at the same account-id string as the record's key.
+    """
+
+    __slots__ = ("_by_domain", "_by_name", "_records")
+
+    def __init__(self) -> None:
+        self._records: dict[str, bytes] = {}
+        self._by_domain: dict[str, _Claims] = {}
+        self._by_name: dict[str, _Claims] = {}
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def __contains__(self, account_id: object) -> bool:
+        return account_id in self._records
+
+    def upsert(self, account: Account) -> None:
+        """Add an account or replace what is known about it; domains and names it no longer has
+        stop matching it."""
+        account_id = account.account_id
+        record = _Record(
+            name=account.name,
+            domains=_normalized_domains(account.domains),
+            industry=account.industry,
+            employee_count=account.employee_count,
+            annual_revenue=account.annual_revenue,
+            country=account.country,
+            region=account.region,
+            tier=account.tier,
+            owner_rep_id=account.owner_rep_id,
+            cover_rep_id=account.cover_rep_id,
+            account_team=tuple(account.account_team),
+            customer_status=account.customer_status,
+        )
+        previous = self._load(account_id)
+        old_domains = _domain_keys(previous.domains) if previous else ()
+        old_name = normalize_company_name(previous.name) if previous else None
+        new_domains = _domain_keys(record.domains)
+        new_name = normalize_company_name(record.name)
+        for domain in old_domains:
+            if domain not in new_domains:
+                _drop_claim(self._by_domain, domain, account_id)
+        for domain in new_domains:
+            if domain not in old_domains:
+                _add_claim(self._by_domain, domain, account_id)
+        if old_name != new_name:
+            if old_name is not None:
+                _drop_claim(self._by_name, old_name, account_id)
+            if new_name is not None:
+                _add_claim(self._by_name, new_name, account_id)
+        self._records[account_id] = marshal.dumps(tuple(record))
+
+    def remove(self, account_id: str) -> bool:
+        """Forget an account (the CRM deleted it); False if it was not known."""
+        previous = self._load(account_id)
+        if previous is None:
+            return False
+        for domain in _domain_keys(previous.domains):
+            _drop_claim(self._by_domain, domain, account_id)
+        name = normalize_company_name(previous.name)
+        if name is not None:
+            _drop_claim(self._by_name, name, account_id)
+        del self._records[account_id]
+        return True
+
+    def get(self, account_id: str) -> Account | None:
+        """The account as last upserted (domains normalised), or None if it is not known."""
+        record = self._load(account_id)
+        if record is None:
+            return None
+        # The values were validated when the account was upserted.
+        return Account.model_construct(account_id=account_id, **record._asdict())
+
+    def match(
+        self, email_domain: str | None, company_domain: str | None, company_name: str | None
+    ) -> AccountMatch | None:
+        """The account a lead belongs to, by email domain, then website domain, then company
+        name (see the class description for the rules); None when nothing matches."""
+        candidates: tuple[tuple[MatchMethod, str | None], ...] = (
+            ("email_domain", email_domain),
+            ("website_domain", company_domain),
+        )
+        for method, value in candidates:
+            domain = normalize_domain(value)
+            if domain is None or is_free_email_domain(domain):
+                continue
+            for candidate in parent_domains(domain):
+                claims = self._by_domain.get(candidate)
+                if claims is not None:
+                    return self._account_match(_winner(claims), method)
+        name = normalize_company_name(company_name)
+        if name is not None:
+            claims = self._by_name.get(name)
+            if claims is not None:
+                return self._account_match(_winner(claims), "company_name")
+        return None
+
+    def _load(self, account_id: str) -> _Record | None:
+        data = self._records.get(account_id)
+        return None if data is None else _Record._make(marshal.loads(data))
+
+    def _account_match(self, account_id: str, method: MatchMethod) -> AccountMatch:
+        record = self._load(account_id)
+        if record is None:  # the indexes only ever name stored accounts
+            raise KeyError(account_id)
+        return AccountMatch.model_construct(
+            account_id=account_id,
+            name=record.name,
+            method=method,
+            tier=record.tier,
+            customer_status=record.customer_status,
+            owner_rep_id=record.owner_rep_id,
+            cover_rep_id=record.cover_rep_id,
+            account_team=record.account_team,
+        )
+
+
+def _normalized_domains(domains: tuple[str, ...]) -> tuple[str, ...]:
+    normalized = (normalize_domain(domain) for domain in domains)
+    return tuple(dict.fromkeys(domain for domain in normalized if domain is not None))
+
+
+def _domain_keys(domains: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(domain for domain in domains if not is_free_email_domain(domain))
+
+
+def _winner(claims: _Claims) -> str:
+    return claims if isinstance(claims, str) else claims[0]
+
+
+def _add_claim(index: dict[str, _Claims], key: str, account_id: str) -> None:
+    claims = index.get(key)
+    if claims is None:
+        index[key] = account_id
+    elif isinstance(claims, str):
+        if claims != account_id:
+            index[key] = (claims, account_id)
+    elif account_id not in claims:
+        index[key] = (*claims, account_id)
+
+
+def _drop_claim(index: dict[str, _Claims], key: str, account_id: str) -> None:
+    claims = index.get(key)
+    if claims is None:
+        return
+    if isinstance(claims, str):
+        if claims == account_id:
+            del index[key]
+        return
+    remaining = tuple(claim for claim in claims if claim != account_id)
+    index[key] = remaining[0] if len(remaining) == 1 else remaining

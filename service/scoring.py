@@ -1,0 +1,131 @@
+"""Lead scoring: fit plus decayed engagement, with a breakdown that explains every point."""
+
+import math
+from collections.abc import Sequence
+from datetime import datetime
+
+from schemas.enrichment import Enrichment
+from schemas.events import ActivityType
+from schemas.profiles import ActivityRecord
+from schemas.scores import Grade, Score, ScoreLine
+from service.config import EmailKind, ScoringConfig
+
+_SECONDS_PER_DAY = 86_400
+_MIN_TOTAL = 0
+_MAX_TOTAL = 100
+
+
+def score_lead(
+    enrichment: Enrichment,
+    activities: Sequence[ActivityRecord],
+    now: datetime,
+    config: ScoringConfig,
+) -> Score:
+    """Score a lead 0..100 from who it is (fit) and what it did (engagement).
+
+    - Fit: one line per factor (vertical, company size, seniority, territory, email kind) with
+      the configured points for the lead's value of it.
+    - Engagement: one line per activity type; each activity is worth its type's weight, halved
+      for every half-life between when it happened and `now` (activities stamped after `now`
+      count in full). Positive engagement is capped at `engagement_cap`; negative signals
+      (unsubscribe) come after the cap, so they always cost their points.
+    - Each line is rounded to whole points (halves away from zero); if the sum falls outside
+      0..100, an "adjustment" line brings it back, so the breakdown always sums to the total.
+    The lead is sales-ready when the total reaches the threshold; the grade follows the bands.
+    `now` must be timezone-aware, like the activities' timestamps.
+    """
+    fit_lines = _fit_lines(enrichment, config)
+    engagement_lines = _engagement_lines(activities, now, config)
+    fit = sum(line.points for line in fit_lines)
+    engagement = sum(line.points for line in engagement_lines)
+    raw_total = fit + engagement
+    total = min(max(raw_total, _MIN_TOTAL), _MAX_TOTAL)
+    breakdown = (*fit_lines, *engagement_lines)
+    if total != raw_total:
+        limit = f"capped at {_MAX_TOTAL}" if raw_total > _MAX_TOTAL else f"floored at {_MIN_TOTAL}"
+        breakdown = (
+            *breakdown,
+            ScoreLine(component="adjustment", factor=f"score {limit}", points=total - raw_total),
+        )
+    return Score(
+        fit=fit,
+        engagement=engagement,
+        total=total,
+        grade=grade_for(total, config),
+        sales_ready=total >= config.sales_ready_threshold,
+        threshold=config.sales_ready_threshold,
+        breakdown=breakdown,
+    )
+
+
+def grade_for(total: int, config: ScoringConfig) -> Grade:
+    """A for totals at or above the A band, then B, then C; D below the C band."""
+    bands = config.grade_bands
+    for grade in ("A", "B", "C"):
+        if total >= bands[grade]:
+            return grade
+    return "D"
+
+
+def decay_factor(occurred_at: datetime, now: datetime, half_life_days: float) -> float:
+    """What share of its weight an activity still carries at `now`: 1 when fresh (or stamped
+    in the future), 0.5 after one half-life, 0.25 after two."""
+    age_seconds = (now - occurred_at).total_seconds()
+    if age_seconds <= 0:
+        return 1.0
+    return float(0.5 ** (age_seconds / (half_life_days * _SECONDS_PER_DAY)))
+
+
+def round_points(value: float) -> int:
+    """Whole points, halves rounded away from zero (2.5 -> 3, -2.5 -> -3), the way people
+    round; Python's round() would give 2."""
+    return int(math.copysign(math.floor(abs(value) + 0.5), value))
+
+
+def _fit_lines(enrichment: Enrichment, config: ScoringConfig) -> tuple[ScoreLine, ...]:
+    weights = config.fit
+    email_kind: EmailKind = "none"
+    if enrichment.email_domain is not None:
+        email_kind = "free" if enrichment.is_free_email else "business"
+    factors = (
+        (f"vertical: {enrichment.vertical}", weights.vertical.get(enrichment.vertical, 0)),
+        (f"company size: {enrichment.size_band}", weights.size_band.get(enrichment.size_band, 0)),
+        (f"seniority: {enrichment.seniority}", weights.seniority.get(enrichment.seniority, 0)),
+        (f"territory: {enrichment.territory}", weights.territory.get(enrichment.territory, 0)),
+        (f"email: {email_kind}", weights.email.get(email_kind, 0)),
+    )
+    return tuple(
+        ScoreLine(component="fit", factor=factor, points=points) for factor, points in factors
+    )
+
+
+def _engagement_lines(
+    activities: Sequence[ActivityRecord], now: datetime, config: ScoringConfig
+) -> tuple[ScoreLine, ...]:
+    counts: dict[ActivityType, int] = {}
+    decayed: dict[ActivityType, float] = {}
+    for activity in activities:
+        share = decay_factor(activity.occurred_at, now, config.engagement_half_life_days)
+        counts[activity.type] = counts.get(activity.type, 0) + 1
+        decayed[activity.type] = decayed.get(activity.type, 0.0) + share
+    positive: list[ScoreLine] = []
+    negative: list[ScoreLine] = []
+    for activity_type in sorted(counts):
+        weight = config.activity_weights.get(activity_type, 0)
+        line = ScoreLine(
+            component="engagement",
+            factor=f"activity: {activity_type} x{counts[activity_type]}",
+            points=round_points(weight * decayed[activity_type]),
+        )
+        (negative if weight < 0 else positive).append(line)
+    positive.sort(key=lambda line: -line.points)
+    earned = sum(line.points for line in positive)
+    if earned > config.engagement_cap:
+        positive.append(
+            ScoreLine(
+                component="engagement",
+                factor=f"engagement capped at {config.engagement_cap}",
+                points=config.engagement_cap - earned,
+            )
+        )
+    return (*positive, *negative)

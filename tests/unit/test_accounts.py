@@ -1,0 +1,242 @@
+from typing import Any
+
+from schemas.accounts import Account
+from service.accounts import AccountIndex
+
+
+def _account(account_id: str, name: str, *domains: str, **fields: Any) -> Account:
+    return Account(account_id=account_id, name=name, domains=domains, **fields)
+
+
+def _index(*accounts: Account) -> AccountIndex:
+    index = AccountIndex()
+    for account in accounts:
+        index.upsert(account)
+    return index
+
+
+def test_a_lead_matches_its_account_by_email_domain() -> None:
+    index = _index(_account("a1", "Acme Inc", "acme.com", tier="key", owner_rep_id="rep-1"))
+    match = index.match("acme.com", None, None)
+    assert match is not None
+    assert (match.account_id, match.method, match.tier, match.owner_rep_id) == (
+        "a1",
+        "email_domain",
+        "key",
+        "rep-1",
+    )
+
+
+def test_the_match_carries_what_routing_needs_from_the_account() -> None:
+    index = _index(
+        _account(
+            "a1",
+            "Acme Inc",
+            "acme.com",
+            tier="strategic",
+            owner_rep_id="rep-1",
+            cover_rep_id="rep-2",
+            account_team=("rep-3", "rep-4"),
+            customer_status="customer",
+        )
+    )
+    match = index.match("acme.com", None, None)
+    assert match is not None
+    assert match.name == "Acme Inc"
+    assert match.cover_rep_id == "rep-2"
+    assert match.account_team == ("rep-3", "rep-4")
+    assert match.customer_status == "customer"
+
+
+def test_email_domain_wins_over_website_and_name() -> None:
+    index = _index(
+        _account("by-email", "Email Co", "emailco.com"),
+        _account("by-site", "Site Co", "site.com"),
+        _account("by-name", "Globex"),
+    )
+    match = index.match("emailco.com", "site.com", "Globex")
+    assert match is not None
+    assert (match.account_id, match.method) == ("by-email", "email_domain")
+
+
+def test_website_domain_is_used_when_the_email_domain_is_unknown() -> None:
+    index = _index(_account("a1", "Acme", "acme.com"))
+    match = index.match("other.org", "https://www.acme.com/contact", None)
+    assert match is not None
+    assert (match.account_id, match.method) == ("a1", "website_domain")
+
+
+def test_company_name_is_the_last_resort_and_is_normalised() -> None:
+    index = _index(_account("a1", "Acme Holdings, Inc."))
+    match = index.match(None, None, "  ACME HOLDINGS LLC ")
+    assert match is not None
+    assert (match.account_id, match.method) == ("a1", "company_name")
+
+
+def test_free_mail_never_matches_by_domain_even_if_an_account_lists_it() -> None:
+    index = _index(_account("sloppy", "Sloppy Data Ltd", "gmail.com", "sloppy.io"))
+    assert index.match("gmail.com", None, None) is None
+    assert index.match("yahoo.co.uk", "gmail.com", None) is None
+    match = index.match("gmail.com", None, "Sloppy Data")
+    assert match is not None
+    assert match.method == "company_name"
+
+
+def test_a_subdomain_matches_its_parent_account() -> None:
+    index = _index(_account("a1", "Acme", "acme.com"), _account("uk", "Acme UK", "acme.co.uk"))
+    eu = index.match("eu.acme.com", None, None)
+    deep = index.match(None, "https://shop.eu.acme.com/", None)
+    uk = index.match("london.acme.co.uk", None, None)
+    assert eu is not None
+    assert deep is not None
+    assert uk is not None
+    assert (eu.account_id, deep.account_id, uk.account_id) == ("a1", "a1", "uk")
+
+
+def test_a_more_specific_domain_wins_over_its_parent() -> None:
+    index = _index(_account("a1", "Acme", "acme.com"), _account("eu", "Acme EU", "eu.acme.com"))
+    match = index.match("eu.acme.com", None, None)
+    assert match is not None
+    assert match.account_id == "eu"
+
+
+def test_walking_up_stops_at_the_registrable_domain() -> None:
+    # An account that (wrongly) lists a bare second-level suffix must not swallow every company.
+    index = _index(_account("bad", "Bad Data", "co.uk"))
+    assert index.match("acme.co.uk", None, None) is None
+
+
+def test_a_parent_domain_does_not_match_a_subdomain_only_account() -> None:
+    index = _index(_account("eu", "Acme EU", "eu.acme.com"))
+    assert index.match("acme.com", None, None) is None
+
+
+def test_account_domains_are_normalised_like_lead_domains() -> None:
+    index = _index(_account("a1", "München GmbH", "https://www.MÜNCHEN.de/", "Acme.COM."))
+    assert index.match("xn--mnchen-3ya.de", None, None) is not None
+    assert index.match("münchen.de", None, None) is not None
+    assert index.match("acme.com", None, None) is not None
+
+
+def test_nothing_matches_an_empty_lead() -> None:
+    index = _index(_account("a1", "Acme", "acme.com"))
+    assert index.match(None, None, None) is None
+    assert index.match("", "N/A", "Select") is None
+
+
+def test_an_upsert_that_changes_domains_drops_the_old_ones() -> None:
+    index = _index(_account("a1", "Acme", "acme.com", "acme.io"))
+    index.upsert(_account("a1", "Acme", "acme.io", "acme.net"))
+    assert index.match("acme.com", None, None) is None
+    assert index.match("acme.io", None, None) is not None
+    assert index.match("acme.net", None, None) is not None
+    assert len(index) == 1
+
+
+def test_an_upsert_that_renames_an_account_drops_the_old_name() -> None:
+    index = _index(_account("a1", "Initech"))
+    index.upsert(_account("a1", "Initrode"))
+    assert index.match(None, None, "Initech") is None
+    match = index.match(None, None, "Initrode")
+    assert match is not None
+    assert match.name == "Initrode"
+
+
+def test_an_upsert_updates_what_the_match_reports() -> None:
+    index = _index(_account("a1", "Acme", "acme.com", owner_rep_id="rep-1"))
+    index.upsert(_account("a1", "Acme", "acme.com", owner_rep_id="rep-2", tier="key"))
+    match = index.match("acme.com", None, None)
+    assert match is not None
+    assert (match.owner_rep_id, match.tier) == ("rep-2", "key")
+
+
+def test_a_removed_account_no_longer_matches() -> None:
+    index = _index(_account("a1", "Acme", "acme.com"))
+    assert index.remove("a1")
+    assert index.match("acme.com", None, "Acme") is None
+    assert index.get("a1") is None
+    assert len(index) == 0
+    assert not index.remove("a1")
+
+
+def test_the_first_account_to_claim_a_company_name_wins() -> None:
+    index = _index(_account("z9", "Globex Corp"), _account("a1", "Globex, Inc."))
+    match = index.match(None, None, "Globex")
+    assert match is not None
+    assert match.account_id == "z9"
+
+
+def test_the_first_claimant_keeps_winning_when_it_is_updated() -> None:
+    index = _index(_account("first", "Globex"), _account("second", "Globex"))
+    index.upsert(_account("first", "Globex", owner_rep_id="rep-9"))
+    match = index.match(None, None, "Globex")
+    assert match is not None
+    assert match.account_id == "first"
+
+
+def test_the_next_claimant_takes_over_when_the_winner_leaves() -> None:
+    index = _index(
+        _account("first", "Globex", "globex.com"),
+        _account("second", "Globex", "globex.com"),
+        _account("third", "Globex", "globex.com"),
+    )
+    index.remove("first")
+    by_name = index.match(None, None, "Globex")
+    by_domain = index.match("globex.com", None, None)
+    assert by_name is not None
+    assert by_domain is not None
+    assert (by_name.account_id, by_domain.account_id) == ("second", "second")
+    index.upsert(_account("second", "Globex Renamed", "other.com"))
+    by_name = index.match(None, None, "Globex")
+    by_domain = index.match("globex.com", None, None)
+    assert by_name is not None
+    assert by_domain is not None
+    assert (by_name.account_id, by_domain.account_id) == ("third", "third")
+
+
+def test_shared_claims_collapse_back_after_removals() -> None:
+    index = _index(_account("a", "Globex", "globex.com"), _account("b", "Globex", "globex.com"))
+    index.remove("a")
+    index.remove("b")
+    assert index.match("globex.com", None, "Globex") is None
+    index.upsert(_account("c", "Globex", "globex.com"))
+    match = index.match("globex.com", None, None)
+    assert match is not None
+    assert match.account_id == "c"
+
+
+def test_get_returns_the_account_as_upserted_with_normalised_domains() -> None:
+    index = _index(
+        _account(
+            "a1",
+            "Acme Inc",
+            "WWW.Acme.com",
+            "not a domain",
+            "acme.com",
+            industry="Banking",
+            employee_count=12_000,
+            annual_revenue=3.5e9,
+            country="Germany",
+            region="Bavaria",
+        )
+    )
+    account = index.get("a1")
+    assert account is not None
+    assert account.domains == ("acme.com",)
+    assert (account.industry, account.employee_count, account.annual_revenue) == (
+        "Banking",
+        12_000,
+        3.5e9,
+    )
+    assert (account.country, account.region) == ("Germany", "Bavaria")
+    assert index.get("missing") is None
+    assert "a1" in index
+
+
+def test_awkward_text_survives_storage_unchanged() -> None:
+    name = "Ünïcödé \x1f\x00 Name, Ltd. 株式会社"
+    index = _index(_account("id with spaces", name, industry="x" * 5000))
+    account = index.get("id with spaces")
+    assert account is not None
+    assert account.name == name
+    assert account.industry == "x" * 5000
