@@ -37,8 +37,7 @@ def decide_route(
     A rule either sends the lead back to marketing nurture or names a sales queue. A lead no
     rule matches goes to the ruleset's fallback queue: nothing is dropped.
     """
-    position = ruleset.first_match(lead, enrichment, score)
-    trace = ruleset.trace(position)
+    position, trace = ruleset.evaluate(lead, enrichment, score)
     if position is None:
         fallback = ruleset.queues[ruleset.fallback]
         return RouteChoice(

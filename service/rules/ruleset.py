@@ -1,8 +1,8 @@
 """A compiled ruleset: queues, ordered rules and the first-match search over them."""
 
-import heapq
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any, Literal
 
 from schemas.decisions import RuleTrace
@@ -25,6 +25,8 @@ STRATEGIES: tuple[Strategy, ...] = (
 
 # Below this many rules a plain walk is as fast as consulting the index.
 _INDEX_FROM = 32
+# Rules a large ruleset walks in order before it consults its index.
+_LINEAR_HEAD = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,11 +87,12 @@ class RuleIndex:
     unindexed: tuple[int, ...]
 
     @classmethod
-    def build(cls, rules: tuple[CompiledRule, ...]) -> "RuleIndex":
+    def build(cls, rules: tuple[CompiledRule, ...], start: int) -> "RuleIndex":
+        """Index the rules from position `start` on."""
         fields: dict[str, tuple[Getter, dict[Any, list[int]]]] = {}
         unindexed: list[int] = []
-        for position, rule in enumerate(rules):
-            dispatch = rule.condition.dispatch
+        for position in range(start, len(rules)):
+            dispatch = rules[position].condition.dispatch
             if dispatch is None:
                 unindexed.append(position)
                 continue
@@ -102,18 +105,36 @@ class RuleIndex:
         )
         return cls(by_field, tuple(unindexed))
 
-    def candidates(
-        self, lead: LeadAttributes, enrichment: Enrichment, score: Score
-    ) -> Iterable[int]:
-        """Positions of the rules this lead could match, in rule order."""
-        lists: list[tuple[int, ...]] = [self.unindexed] if self.unindexed else []
+    def first_match(
+        self,
+        rules: tuple[CompiledRule, ...],
+        lead: LeadAttributes,
+        enrichment: Enrichment,
+        score: Score,
+        evaluated: list[int],
+    ) -> int | None:
+        """The first indexed rule this lead matches; appends every position it evaluates.
+
+        Each candidate list is in rule order, so the answer is the smallest first match over
+        the lists; a list is abandoned as soon as it passes the best match found so far.
+        """
+        lists = [self.unindexed] if self.unindexed else []
         for index in self.by_field:
             found = index.positions.get(index.getter(lead, enrichment, score))
             if found:
                 lists.append(found)
-        if len(lists) == 1:
-            return lists[0]
-        return heapq.merge(*lists)
+        if len(lists) > 1:
+            lists.sort(key=itemgetter(0))
+        best: int | None = None
+        for candidates in lists:
+            for position in candidates:
+                if best is not None and position >= best:
+                    break
+                evaluated.append(position)
+                if rules[position].condition.predicate(lead, enrichment, score):
+                    best = position
+                    break
+        return best
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +161,7 @@ class CompiledRuleset:
         fallback: str,
         scoring: dict[str, Any] | None,
     ) -> "CompiledRuleset":
-        index = RuleIndex.build(rules) if len(rules) >= _INDEX_FROM else None
+        index = RuleIndex.build(rules, _LINEAR_HEAD) if len(rules) >= _INDEX_FROM else None
         missed = tuple(rule.missed for rule in rules)
         return cls(
             version=version,
@@ -153,24 +174,29 @@ class CompiledRuleset:
             _missed=missed,
         )
 
-    def first_match(self, lead: LeadAttributes, enrichment: Enrichment, score: Score) -> int | None:
-        """Position of the first rule, in order, whose condition holds for this lead."""
-        rules = self.rules
-        positions: Iterable[int] = (
-            range(len(rules))
-            if self.index is None
-            else self.index.candidates(lead, enrichment, score)
-        )
-        for position in positions:
-            if rules[position].condition.predicate(lead, enrichment, score):
-                return position
-        return None
+    def evaluate(
+        self, lead: LeadAttributes, enrichment: Enrichment, score: Score
+    ) -> tuple[int | None, tuple[RuleTrace, ...]]:
+        """The position of the first rule, in order, whose condition holds, and the trace.
 
-    def trace(self, matched: int | None) -> tuple[RuleTrace, ...]:
-        """Every rule considered, in order: all rules before the match missed, then the match.
-
-        With no match every rule is listed as missed.
+        The trace lists the rules evaluated, in order, ending with the match. Small rulesets
+        evaluate every rule up to the match. Large ones evaluate their first rules in order
+        and then consult the index, which leaves out rules whose required equality cannot
+        hold for this lead: those are not evaluated and not listed.
         """
-        if matched is None:
-            return self._missed
-        return (*self._missed[:matched], self.rules[matched].hit)
+        rules = self.rules
+        head = len(rules) if self.index is None else _LINEAR_HEAD
+        # Most leads match one of the first rules: they never pay for the index.
+        for position in range(min(head, len(rules))):
+            if rules[position].condition.predicate(lead, enrichment, score):
+                return position, (*self._missed[:position], rules[position].hit)
+        if self.index is None:
+            return None, self._missed
+        evaluated: list[int] = []
+        best = self.index.first_match(rules, lead, enrichment, score, evaluated)
+        missed = self._missed
+        before = sorted(p for p in evaluated if best is None or p < best)
+        trace = (*missed[:head], *(missed[p] for p in before))
+        if best is None:
+            return None, trace
+        return best, (*trace, rules[best].hit)

@@ -42,18 +42,32 @@ def test_the_first_matching_rule_in_order_wins() -> None:
         ]
     )
     lead = LeadAttributes(employee_count=5000)
-    assert ruleset.first_match(lead, Enrichment(territory="EMEA"), SCORE) == 0
-    assert ruleset.first_match(lead, Enrichment(territory="NA"), SCORE) == 1
-    assert ruleset.first_match(LeadAttributes(), Enrichment(), SCORE) == 2
+    assert ruleset.evaluate(lead, Enrichment(territory="EMEA"), SCORE)[0] == 0
+    assert ruleset.evaluate(lead, Enrichment(territory="NA"), SCORE)[0] == 1
+    assert ruleset.evaluate(LeadAttributes(), Enrichment(), SCORE)[0] == 2
 
 
-def test_the_trace_lists_every_rule_before_the_match_as_missed() -> None:
+def test_a_small_ruleset_traces_every_rule_up_to_the_match() -> None:
     ruleset = _ruleset(
         [_rule(f"r{i}", f"{{field: lead.employee_count, equals: {i}}}") for i in range(4)]
     )
-    trace = ruleset.trace(2)
+    _, trace = ruleset.evaluate(LeadAttributes(employee_count=2), Enrichment(), SCORE)
     assert [(t.rule_id, t.matched) for t in trace] == [("r0", False), ("r1", False), ("r2", True)]
-    assert [t.matched for t in ruleset.trace(None)] == [False] * 4
+    _, no_match = ruleset.evaluate(LeadAttributes(employee_count=9), Enrichment(), SCORE)
+    assert [t.matched for t in no_match] == [False] * 4
+
+
+def test_a_large_ruleset_leaves_rules_the_index_rules_out_of_the_trace() -> None:
+    rules = [_rule(f"size-{i}", f"{{field: lead.employee_count, equals: {i}}}") for i in range(40)]
+    rules.append(_rule("any-size", "{field: lead.employee_count, gte: 0}"))
+    ruleset = _ruleset(rules)
+    position, trace = ruleset.evaluate(LeadAttributes(employee_count=30), Enrichment(), SCORE)
+    assert position == 30
+    # The first 16 rules are always walked; after them only the rule for 30 could match.
+    assert [t.rule_id for t in trace] == [*(f"size-{i}" for i in range(16)), "size-30"]
+    position, trace = ruleset.evaluate(LeadAttributes(employee_count=99), Enrichment(), SCORE)
+    assert position == 40
+    assert [t.rule_id for t in trace][-2:] == ["size-15", "any-size"]
 
 
 def test_a_large_ruleset_is_indexed_and_decides_exactly_like_a_plain_walk() -> None:
@@ -87,7 +101,13 @@ def test_a_large_ruleset_is_indexed_and_decides_exactly_like_a_plain_walk() -> N
     ):
         lead = LeadAttributes(country=country, employee_count=size, email=f"someone@{domain}.com")
         enrichment = Enrichment(territory=territory, account=account if has_account else None)
-        position = ruleset.first_match(lead, enrichment, SCORE)
+        position, trace = ruleset.evaluate(lead, enrichment, SCORE)
         assert position == _linear_first_match(ruleset, lead, enrichment)
+        ids = [t.rule_id for t in trace]
+        positions = [int(rule_id.rsplit("-", 1)[1]) for rule_id in ids]
+        assert positions == sorted(positions)
+        assert [t.matched for t in trace] == [False] * (len(trace) - 1) + [position is not None]
+        if position is not None:
+            assert ids[-1] == ruleset.rules[position].id
         decided.add(position)
     assert len(decided) > 5
