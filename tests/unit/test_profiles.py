@@ -1,0 +1,206 @@
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from schemas.events import LeadEvent
+from schemas.profiles import LeadProfile
+from schemas.scores import Score, ScoreLine
+from service.profiles import apply_event, mark_nurtured, mark_routed, qualify
+
+T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
+IDENTITY = "email:jane@acme.com"
+
+
+def _event(event_id: str, minutes: int = 0, activity: str | None = None, **lead: Any) -> LeadEvent:
+    payload: dict[str, Any] = {
+        "event_id": event_id,
+        "event_type": "lead.activity" if activity else "lead.updated",
+        "occurred_at": (T0 + timedelta(minutes=minutes)).isoformat(),
+        "source": "webforms",
+        "lead": {"email": "jane@acme.com", **lead},
+    }
+    if activity:
+        payload["activity"] = {"type": activity, "campaign": f"c-{event_id}"}
+    return LeadEvent.model_validate(payload)
+
+
+def _apply(profile: LeadProfile | None, event: LeadEvent, **options: Any) -> LeadProfile:
+    received = event.occurred_at + timedelta(seconds=1)
+    update = apply_event(profile, event, IDENTITY, received, **options)
+    assert not update.is_duplicate
+    return update.profile
+
+
+def _score(sales_ready: bool) -> Score:
+    total = 70 if sales_ready else 30
+    return Score(
+        fit=total,
+        engagement=0,
+        total=total,
+        grade="B" if sales_ready else "D",
+        sales_ready=sales_ready,
+        threshold=60,
+        breakdown=(ScoreLine(component="fit", factor="seniority: vp", points=total),),
+    )
+
+
+def test_the_first_event_creates_the_profile() -> None:
+    event = _event("e1", first_name="Jane", job_title="VP Sales")
+    update = apply_event(None, event, IDENTITY, T0 + timedelta(seconds=2))
+    profile = update.profile
+    assert not update.is_duplicate
+    assert (profile.identity, profile.source, profile.event_count) == (IDENTITY, "webforms", 1)
+    assert profile.attributes.job_title == "VP Sales"
+    assert profile.first_seen_at == profile.last_event_at == T0 + timedelta(seconds=2)
+    assert (profile.status, profile.generation) == ("nurture", 0)
+    assert profile.recent_event_ids == ("e1",)
+
+
+def test_incoming_values_overwrite_and_missing_ones_never_erase() -> None:
+    profile = _apply(None, _event("e1", job_title="Manager", country="Germany", phone="123"))
+    profile = _apply(profile, _event("e2", 5, job_title="Director", phone=None))
+    assert profile.attributes.job_title == "Director"
+    assert profile.attributes.country == "Germany"
+    assert profile.attributes.phone == "123"
+    assert profile.event_count == 2
+
+
+def test_placeholders_and_blanks_never_erase_known_values() -> None:
+    profile = _apply(None, _event("e1", country="France", company_name="Acme", last_name="Doe"))
+    profile = _apply(profile, _event("e2", 1, country="-- Select --", company_name="N/A"))
+    profile = _apply(profile, _event("e3", 2, country="  ", last_name="0"))
+    assert profile.attributes.country == "France"
+    assert profile.attributes.company_name == "Acme"
+    assert profile.attributes.last_name == "Doe"
+
+
+def test_placeholders_are_not_stored_on_a_new_profile() -> None:
+    profile = _apply(None, _event("e1", country="Select", industry="N/A"))
+    assert profile.attributes.country is None
+    assert profile.attributes.industry is None
+
+
+def test_an_opt_out_sticks_once_given() -> None:
+    profile = _apply(None, _event("e1", do_not_email=True))
+    profile = _apply(profile, _event("e2", 1, do_not_email=False, do_not_call=True))
+    profile = _apply(profile, _event("e3", 2))
+    assert profile.attributes.do_not_email
+    assert profile.attributes.do_not_call
+
+
+def test_numbers_overwrite_and_zero_counts_as_a_value() -> None:
+    profile = _apply(None, _event("e1", employee_count=500))
+    profile = _apply(profile, _event("e2", 1, employee_count=0))
+    assert profile.attributes.employee_count == 0
+
+
+def test_a_redelivered_event_is_a_duplicate_and_changes_nothing() -> None:
+    profile = _apply(None, _event("e1", activity="demo_request"))
+    update = apply_event(profile, _event("e1", activity="demo_request"), IDENTITY, T0)
+    assert update.is_duplicate
+    assert update.profile is profile
+
+
+def test_the_dedup_window_keeps_only_the_last_event_ids() -> None:
+    profile = _apply(None, _event("e0"), window=3)
+    for number in range(1, 5):
+        profile = _apply(profile, _event(f"e{number}", number), window=3)
+    assert profile.recent_event_ids == ("e2", "e3", "e4")
+    assert not apply_event(profile, _event("e0"), IDENTITY, T0, window=3).is_duplicate
+    assert apply_event(profile, _event("e4"), IDENTITY, T0, window=3).is_duplicate
+
+
+def test_activities_are_recorded_with_the_event_time_as_default() -> None:
+    profile = _apply(None, _event("e1", 10, activity="pricing_page_view"))
+    (record,) = profile.activities
+    assert (record.type, record.occurred_at, record.campaign) == (
+        "pricing_page_view",
+        T0 + timedelta(minutes=10),
+        "c-e1",
+    )
+
+
+def test_an_activitys_own_time_is_kept() -> None:
+    event = LeadEvent.model_validate(
+        {
+            "event_id": "e1",
+            "event_type": "lead.activity",
+            "occurred_at": T0.isoformat(),
+            "source": "webinars",
+            "lead": {"email": "jane@acme.com"},
+            "activity": {"type": "webinar_attended", "occurred_at": "2025-02-20T15:00:00Z"},
+        }
+    )
+    profile = _apply(None, event)
+    assert profile.activities[0].occurred_at == datetime(2025, 2, 20, 15, 0, tzinfo=UTC)
+
+
+def test_activities_stay_in_time_order_when_events_arrive_out_of_order() -> None:
+    profile = _apply(None, _event("late", 30, activity="email_open"))
+    profile = _apply(profile, _event("early", 5, activity="email_click"))
+    profile = _apply(profile, _event("middle", 20, activity="form_submit"))
+    assert [record.type for record in profile.activities] == [
+        "email_click",
+        "form_submit",
+        "email_open",
+    ]
+
+
+def test_only_the_newest_activities_are_kept() -> None:
+    profile = _apply(None, _event("e0", 0, activity="email_open"), max_activities=3)
+    for number in range(1, 6):
+        profile = _apply(
+            profile, _event(f"e{number}", number, activity="email_open"), max_activities=3
+        )
+    assert [record.campaign for record in profile.activities] == ["c-e3", "c-e4", "c-e5"]
+
+
+def test_last_event_at_never_goes_back_in_time() -> None:
+    profile = _apply(None, _event("e1", 60))
+    later_seen = profile.last_event_at
+    update = apply_event(profile, _event("e2", 0), IDENTITY, T0)
+    assert update.profile.last_event_at == later_seen
+    assert update.profile.first_seen_at == profile.first_seen_at
+
+
+def test_a_nurtured_lead_that_becomes_sales_ready_is_routed_under_generation_1() -> None:
+    profile = _apply(None, _event("e1"))
+    qualification = qualify(profile, _score(sales_ready=True))
+    assert qualification.should_route
+    assert qualification.outcome == "routed"
+    assert qualification.generation == 1
+    assert (qualification.profile.status, qualification.profile.generation) == ("routed", 1)
+
+
+def test_a_lead_that_is_not_sales_ready_stays_in_nurture() -> None:
+    profile = _apply(None, _event("e1"))
+    qualification = qualify(profile, _score(sales_ready=False))
+    assert not qualification.should_route
+    assert qualification.outcome == "nurtured"
+    assert qualification.generation == 0
+    assert qualification.profile is profile
+
+
+def test_a_routed_lead_is_never_routed_again() -> None:
+    routed = qualify(_apply(None, _event("e1")), _score(sales_ready=True)).profile
+    again = qualify(routed, _score(sales_ready=True))
+    assert not again.should_route
+    assert again.outcome == "already_routed"
+    assert again.generation == 1
+    assert again.profile is routed
+
+
+def test_a_recycled_lead_that_qualifies_again_gets_the_next_generation() -> None:
+    routed = qualify(_apply(None, _event("e1")), _score(sales_ready=True)).profile
+    recycled = mark_nurtured(routed)
+    assert (recycled.status, recycled.generation) == ("nurture", 1)
+    assert not qualify(recycled, _score(sales_ready=False)).should_route
+    again = qualify(recycled, _score(sales_ready=True))
+    assert again.should_route
+    assert (again.generation, again.profile.status) == (2, "routed")
+
+
+def test_mark_routed_changes_only_the_status() -> None:
+    profile = _apply(None, _event("e1"))
+    routed = mark_routed(profile)
+    assert routed.status == "routed"
+    assert routed.model_copy(update={"status": "nurture"}) == profile
