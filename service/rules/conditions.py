@@ -205,10 +205,12 @@ class _Compiler:
         else:
             fits = isinstance(value, str)
         if not fits:
+            # YAML reads unquoted yes/no/on/off (and NO, Norway's code) as booleans.
+            hint = "; quote it" if isinstance(value, bool) and spec.kind == "str" else ""
             self.fail(
                 spec.path,
                 f"{operator} {_show(value)!s}: expected a {spec.kind} value, "
-                f"got {type(value).__name__}",
+                f"got {type(value).__name__}{hint}",
             )
             return False
         if spec.choices is not None and value not in spec.choices:

@@ -184,3 +184,14 @@ def test_every_problem_is_reported_at_once() -> None:
         "rule 'key-accounts', field 'enrichment.acount.tier': unknown field; "
         "did you mean 'enrichment.account.tier'?",
     ]
+
+
+def test_an_unquoted_yaml_boolean_for_a_text_field_asks_for_quotes() -> None:
+    text = VALID.replace(
+        "{field: enrichment.account.tier, in: [key, strategic]}",
+        "{field: lead.country, equals: NO}",
+    )
+    assert _problems(text) == [
+        "rule 'key-accounts', field 'lead.country': equals false: expected a str value, "
+        "got bool; quote it"
+    ]
