@@ -1,0 +1,74 @@
+# One set of targets for people, CI and benchmarks. `make help` lists them.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	@touch $(STAMP)
+
+.PHONY: install
+install: $(STAMP) ## create the virtualenv and install leadrouter with its dev extra
+
+.PHONY: tools
+tools: ## install the Debian tools the tests use (prometheus, promtool, kcat) if missing
+	@if [ -x dev/install-tools.sh ]; then dev/install-tools.sh; fi
+
+.PHONY: kafka
+kafka: $(STAMP) ## fetch Apache Kafka's jars from Maven Central (once)
+	$(PY) dev/kafka/localkafka.py fetch
+
+.PHONY: lint
+lint: $(STAMP) ## ruff check, ruff format --check, mypy strict
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+.PHONY: format
+format: $(STAMP) ## apply ruff's fixes and formatting
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+.PHONY: unit
+unit: $(STAMP) ## unit tests only (no broker)
+	$(PY) -m pytest tests/unit -q $(PYTEST_ARGS)
+
+.PHONY: test
+test: $(STAMP) tools kafka lint ## the whole suite on a throwaway local broker (lint included)
+	dev/with-broker.sh $(PY) -m pytest -q $(PYTEST_ARGS)
+
+.PHONY: run
+run: $(STAMP) kafka ## local broker + worker + demo feed in the foreground (Ctrl-C stops all)
+	dev/run.sh
+
+.PHONY: broker-up
+broker-up: $(STAMP) ## start (or reuse) the local broker in .run/kafka
+	$(PY) dev/kafka/localkafka.py up
+
+.PHONY: broker-down
+broker-down: $(STAMP) ## stop the local broker this checkout started
+	$(PY) dev/kafka/localkafka.py down
+
+.PHONY: broker-status
+broker-status: $(STAMP) ## is the local broker running?
+	$(PY) dev/kafka/localkafka.py status
+
+.PHONY: schemas
+schemas: $(STAMP) ## regenerate the JSON Schema files from the pydantic contracts
+	$(PY) -m schemas.generate
+
+.PHONY: clean
+clean: ## remove the virtualenv, caches and local run state (stops the local broker first)
+	-@test -x $(PY) && $(PY) dev/kafka/localkafka.py down
+	rm -rf $(VENV) .run .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,79 @@
+"""Builds the Faust app from settings; `create_runtime` is the only place agents are wired."""
+
+import ssl
+
+import faust
+from faust.auth import SASLCredentials, SSLCredentials
+from faust.sensors.prometheus import setup_prometheus_sensors
+from prometheus_client import CollectorRegistry
+
+from agents.metrics import Metrics
+from agents.runtime import Runtime
+from agents.settings import KafkaSettings, Settings
+from agents.topics import TopicNames
+
+
+def broker_credentials(kafka: KafkaSettings) -> SASLCredentials | SSLCredentials | None:
+    """SASL/SSL credentials for an existing Kafka; None for a plaintext local broker."""
+    context = None
+    if kafka.security_protocol in ("SSL", "SASL_SSL"):
+        context = ssl.create_default_context(
+            cafile=str(kafka.ssl_cafile) if kafka.ssl_cafile else None
+        )
+    if kafka.security_protocol.startswith("SASL"):
+        password = kafka.sasl_password.get_secret_value() if kafka.sasl_password else None
+        return SASLCredentials(
+            username=kafka.sasl_username,
+            password=password,
+            mechanism=kafka.sasl_mechanism,
+            ssl_context=context,
+        )
+    if context is not None:
+        return SSLCredentials(context)
+    return None
+
+
+def create_faust_app(settings: Settings) -> faust.App:
+    return faust.App(
+        settings.app_id,
+        broker=[f"kafka://{host}" for host in settings.kafka.hosts],
+        broker_credentials=broker_credentials(settings.kafka),
+        # Faust would otherwise let plain WEB_PORT etc. override these settings.
+        env_prefix="LEADROUTER_FAUST_",
+        autodiscover=False,
+        store=settings.store,
+        datadir=str(settings.datadir),
+        topic_partitions=settings.topics.partitions,
+        topic_replication_factor=settings.topics.replication_factor,
+        consumer_auto_offset_reset="earliest",
+        producer_acks=-1,
+        key_serializer="raw",
+        value_serializer="raw",
+        web_enabled=True,
+        web_host=settings.web.host,
+        web_bind=settings.web.host,
+        web_port=settings.web.port,
+        # Table contents must not be readable over HTTP (they hold personal data).
+        web_tables_enabled=False,
+        web_graph_enabled=False,
+        table_cleanup_interval=60.0,
+    )
+
+
+def create_runtime(settings: Settings, registry: CollectorRegistry | None = None) -> Runtime:
+    """Build the app, its metrics and every agent; nothing connects until the worker starts."""
+    from agents.intake import register_intake
+
+    registry = registry if registry is not None else CollectorRegistry()
+    app = create_faust_app(settings)
+    # Faust's own metrics get a `faust_` prefix so they can never clash with ours.
+    setup_prometheus_sensors(app, registry=registry, name_prefix="faust")
+    runtime = Runtime(
+        settings=settings,
+        app=app,
+        metrics=Metrics.create(registry),
+        registry=registry,
+        names=TopicNames(settings.topics.prefix),
+    )
+    register_intake(runtime)
+    return runtime

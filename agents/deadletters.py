@@ -1,0 +1,57 @@
+"""Writes dead letters and guards every event: a failure is dead-lettered, never acked silently."""
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from agents.failures import exit_without_commit
+from agents.runtime import Runtime
+from service.intake import Rejection, build_dead_letter
+
+log = logging.getLogger(__name__)
+
+
+class DeadLetterWriter:
+    def __init__(self, runtime: Runtime, topic: Any) -> None:
+        self._runtime = runtime
+        self._topic = topic
+        self._counter = runtime.metrics.deadletters
+
+    async def reject(self, message: Any, rejection: Rejection) -> None:
+        """Send the original record with the reason; wait for Kafka to acknowledge it."""
+        letter = build_dead_letter(
+            rejection,
+            topic=message.topic,
+            partition=message.partition,
+            offset=message.offset,
+            key=message.key,
+            value=message.value,
+            headers=list(message.headers or ()),
+            failed_at=self._runtime.clock(),
+        )
+        future = await self._topic.send(key=message.key, value=letter.model_dump_json().encode())
+        await future
+        self._counter.labels(reason=rejection.reason).inc()
+        log.info(
+            "dead-lettered %s[%s]@%s: %s (%s)",
+            message.topic,
+            message.partition,
+            message.offset,
+            rejection.reason,
+            rejection.message,
+        )
+
+
+async def guard_event(
+    writer: DeadLetterWriter, event: Any, handle: Callable[[Any], Awaitable[None]]
+) -> None:
+    """Run one event's handler; an unexpected error dead-letters the event with the error."""
+    try:
+        await handle(event)
+    except Exception as error:
+        log.exception("processing failed for %s@%s", event.message.tp, event.message.offset)
+        rejection = Rejection("processing_error", f"{type(error).__name__}: {error}"[:1000])
+        try:
+            await writer.reject(event.message, rejection)
+        except Exception as send_error:
+            exit_without_commit("could not dead-letter a failed event", send_error)

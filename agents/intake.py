@@ -1,0 +1,70 @@
+"""Intake stage: raw records from marketing -> validated events keyed by lead identity.
+
+Invalid records go to the dead-letter topic with their original bytes; nothing is skipped.
+"""
+
+import logging
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from agents.deadletters import DeadLetterWriter, guard_event
+from agents.runtime import Runtime
+from agents.topics import DEAD_LETTER, LEAD_EVENTS, LEADS_KEYED
+from schemas.pipeline import KeyedLeadEvent, SourceRecord
+from service.identity import lead_identity
+from service.intake import Rejection, decode_lead_event
+
+log = logging.getLogger(__name__)
+
+
+def kafka_time(message: Any) -> datetime:
+    return datetime.fromtimestamp(message.timestamp, UTC)
+
+
+def register_intake(runtime: Runtime) -> None:
+    settings = runtime.settings
+    source = runtime.topic(LEAD_EVENTS)
+    keyed = runtime.topic(LEADS_KEYED)
+    writer = DeadLetterWriter(runtime, runtime.topic(DEAD_LETTER))
+    consumed = runtime.metrics.events_consumed.labels(topic=LEAD_EVENTS)
+    intake_latency = runtime.metrics.stage_latency.labels(stage="intake")
+    max_future = timedelta(seconds=settings.limits.max_future_seconds)
+
+    async def handle(event: Any) -> None:
+        message = event.message
+        now = runtime.clock()
+        decoded = decode_lead_event(
+            message.value,
+            message.headers or (),
+            now,
+            max_bytes=settings.limits.max_event_bytes,
+            max_future=max_future,
+        )
+        if isinstance(decoded, Rejection):
+            await writer.reject(message, decoded)
+            return
+        identity = lead_identity(decoded.lead, decoded.source)
+        if identity is None:  # the contract requires email or external id; defensive
+            await writer.reject(
+                message, Rejection("missing_field", "the lead has no email or external_id")
+            )
+            return
+        received = kafka_time(message)
+        record = KeyedLeadEvent(
+            identity=identity,
+            event=decoded,
+            source=SourceRecord(
+                topic=message.topic,
+                partition=message.partition,
+                offset=message.offset,
+                timestamp=received,
+            ),
+        )
+        await keyed.send(key=identity.encode(), value=record.model_dump_json().encode())
+        intake_latency.observe(max(0.0, (runtime.clock() - received).total_seconds()))
+
+    @runtime.app.agent(source, name="intake", concurrency=1)
+    async def intake(stream: Any) -> None:
+        async for event in stream.events():
+            consumed.inc()
+            await guard_event(writer, event, handle)

@@ -1,0 +1,136 @@
+"""Prometheus metrics of leadrouter, created against an injected registry.
+
+Labels are bounded: queue names come from the ruleset, reasons from closed vocabularies, topics and
+partitions from the deployment. Never a lead id, an email or a rep id.
+"""
+
+from dataclasses import dataclass
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+# From a few milliseconds (an idle worker on a local broker) to minutes (a worker that was down):
+# the objective is usually set around one second, so the buckets are densest there.
+HANDOFF_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300)
+STAGE_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+SCORE_BUCKETS = (10, 20, 30, 40, 50, 60, 70, 80, 90, 100)
+
+
+@dataclass(frozen=True, slots=True)
+class Metrics:
+    handoff_latency: Histogram
+    stage_latency: Histogram
+    events_consumed: Counter
+    leads_routed: Counter
+    leads_nurtured: Counter
+    deadletters: Counter
+    duplicates: Counter
+    already_routed: Counter
+    overflows: Counter
+    lead_score: Histogram
+    ruleset_info: Gauge
+    ruleset_reloads: Counter
+    accounts_view_size: Gauge
+    reps_view_size: Gauge
+    consumer_lag: Gauge
+    feedback: Counter
+
+    @classmethod
+    def create(cls, registry: CollectorRegistry) -> "Metrics":
+        return cls(
+            handoff_latency=Histogram(
+                "leadrouter_handoff_latency_seconds",
+                "From the Kafka timestamp of the event that made a lead sales-ready to the "
+                "acknowledgement of its routed record on the queue topic.",
+                ["queue"],
+                buckets=HANDOFF_BUCKETS,
+                registry=registry,
+            ),
+            stage_latency=Histogram(
+                "leadrouter_stage_latency_seconds",
+                "Time spent from the input record's Kafka timestamp to the end of each stage: "
+                "intake (validated and re-keyed), scoring (profile scored), routing (assigned).",
+                ["stage"],
+                buckets=STAGE_BUCKETS,
+                registry=registry,
+            ),
+            events_consumed=Counter(
+                "leadrouter_events_consumed_total",
+                "Records consumed, per input topic.",
+                ["topic"],
+                registry=registry,
+            ),
+            leads_routed=Counter(
+                "leadrouter_leads_routed_total",
+                "Leads placed on a sales queue topic.",
+                ["queue"],
+                registry=registry,
+            ),
+            leads_nurtured=Counter(
+                "leadrouter_leads_nurtured_total",
+                "Events that left a lead with marketing (below_threshold or a nurture rule).",
+                ["reason"],
+                registry=registry,
+            ),
+            deadletters=Counter(
+                "leadrouter_deadletters_total",
+                "Records sent to the dead-letter topic, per reason (a closed vocabulary).",
+                ["reason"],
+                registry=registry,
+            ),
+            duplicates=Counter(
+                "leadrouter_duplicates_total",
+                "Events whose event_id was already applied to the lead (de-duplication window).",
+                registry=registry,
+            ),
+            already_routed=Counter(
+                "leadrouter_already_routed_total",
+                "Events for leads that sales already has; not routed again.",
+                registry=registry,
+            ),
+            overflows=Counter(
+                "leadrouter_overflows_total",
+                "Leads a queue could not assign (everyone away or at capacity), per source queue.",
+                ["queue"],
+                registry=registry,
+            ),
+            lead_score=Histogram(
+                "leadrouter_lead_score",
+                "Lead score (0-100) after each applied event.",
+                buckets=SCORE_BUCKETS,
+                registry=registry,
+            ),
+            ruleset_info=Gauge(
+                "leadrouter_ruleset_info",
+                "1 for the ruleset version in force.",
+                ["version"],
+                registry=registry,
+            ),
+            ruleset_reloads=Counter(
+                "leadrouter_ruleset_reloads_total",
+                "Ruleset loads by result: ok, or rejected (the previous version keeps serving).",
+                ["result"],
+                registry=registry,
+            ),
+            accounts_view_size=Gauge(
+                "leadrouter_accounts_view_size",
+                "Accounts held by this worker's accounts view.",
+                registry=registry,
+            ),
+            reps_view_size=Gauge(
+                "leadrouter_reps_view_size",
+                "Reps held by this worker's reps view.",
+                registry=registry,
+            ),
+            consumer_lag=Gauge(
+                "leadrouter_consumer_lag",
+                "End offset minus committed offset, per assigned input partition.",
+                ["topic", "partition"],
+                registry=registry,
+            ),
+            feedback=Counter(
+                "leadrouter_feedback_total",
+                "Feedback records from sales tools, per outcome.",
+                ["outcome"],
+                registry=registry,
+            ),
+        )

@@ -1,0 +1,42 @@
+"""The composition root: one object holding what every agent needs, built once per worker."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import faust
+from prometheus_client import CollectorRegistry
+
+from agents.metrics import Metrics
+from agents.settings import Settings
+from agents.topics import TopicNames
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    app: faust.App
+    metrics: Metrics
+    registry: CollectorRegistry
+    names: TopicNames
+    clock: Callable[[], datetime] = utc_now
+    topics: dict[str, Any] = field(default_factory=dict)
+
+    def topic(self, base: str, **options: Any) -> Any:
+        """A raw-bytes Faust topic for a base name, declared once per runtime."""
+        name = self.names.name(base)
+        if name not in self.topics:
+            self.topics[name] = self.app.topic(
+                name,
+                key_type=bytes,
+                value_type=bytes,
+                key_serializer="raw",
+                value_serializer="raw",
+                **options,
+            )
+        return self.topics[name]

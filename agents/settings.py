@@ -1,0 +1,71 @@
+"""Worker settings from the environment: `LEADROUTER_` prefix, `__` for nesting."""
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class KafkaSettings(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    bootstrap_servers: str = "127.0.0.1:9092"
+    security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] = "PLAIN"
+    sasl_username: str | None = None
+    sasl_password: SecretStr | None = None
+    ssl_cafile: Path | None = None
+
+    @field_validator("bootstrap_servers")
+    @classmethod
+    def _strip_scheme(cls, value: str) -> str:
+        # Accept "kafka://host:port" as Faust users write it; store plain host:port lists.
+        return ",".join(part.strip().removeprefix("kafka://") for part in value.split(","))
+
+    @property
+    def hosts(self) -> list[str]:
+        return [host for host in self.bootstrap_servers.split(",") if host]
+
+
+class WebSettings(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    host: str = "0.0.0.0"  # the metrics endpoint is meant to be scraped
+    port: int = Field(default=6066, ge=0, le=65535)
+
+
+class TopicSettings(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    prefix: str = Field(
+        default="", description="namespace for every topic name, e.g. 'staging.' (tests use it)"
+    )
+    partitions: int = Field(default=4, ge=1)
+    replication_factor: int = Field(default=1, ge=1)
+
+
+class LimitSettings(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    max_event_bytes: int = Field(default=65_536, ge=1024)
+    max_future_seconds: float = Field(default=3600.0, ge=0)
+    dedupe_window: int = Field(default=64, ge=1, description="event ids remembered per lead")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="LEADROUTER_", env_nested_delimiter="__", frozen=True, extra="ignore"
+    )
+
+    app_id: str = "leadrouter"
+    kafka: KafkaSettings = KafkaSettings()
+    web: WebSettings = WebSettings()
+    topics: TopicSettings = TopicSettings()
+    limits: LimitSettings = LimitSettings()
+    datadir: Path = Path(".run/worker")
+    store: str = "memory://"
+    rules_file: Path | None = Field(
+        default=None, description="YAML ruleset; None: the shipped default, then the rules topic"
+    )
+    log_level: Literal["debug", "info", "warning", "error"] = "info"

@@ -1,0 +1,45 @@
+"""Every topic leadrouter reads or writes, named in one place (dotted and versioned)."""
+
+from dataclasses import dataclass
+
+LEAD_EVENTS = "leads.events.v1"
+LEADS_KEYED = "leadrouter.leads.keyed.v1"
+LEADS_QUALIFIED = "leadrouter.leads.qualified.v1"
+DEAD_LETTER = "leads.deadletter.v1"
+NURTURE = "leads.nurture.v1"
+DECISIONS = "leads.decisions.v1"
+FEEDBACK = "sales.feedback.v1"
+ACCOUNTS = "crm.accounts.v1"
+REPS = "crm.reps.v1"
+RULES = "leadrouter.rules.v1"
+
+COMPACTED = (ACCOUNTS, REPS, RULES)
+# Every fixed topic; queue topics come from the ruleset.
+PIPELINE_TOPICS = (
+    LEAD_EVENTS,
+    LEADS_KEYED,
+    LEADS_QUALIFIED,
+    DEAD_LETTER,
+    NURTURE,
+    DECISIONS,
+    FEEDBACK,
+    *COMPACTED,
+)
+
+
+def queue_topic(queue: str) -> str:
+    """The topic a sales tool reads for one queue."""
+    return f"sales.queue.{queue}.v1"
+
+
+@dataclass(frozen=True, slots=True)
+class TopicNames:
+    """Topic names with the deployment's prefix applied."""
+
+    prefix: str = ""
+
+    def name(self, base: str) -> str:
+        return f"{self.prefix}{base}"
+
+    def queue(self, queue: str) -> str:
+        return self.name(queue_topic(queue))

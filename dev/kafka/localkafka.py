@@ -1,0 +1,342 @@
+#!/usr/bin/env python3
+"""A real single-node Apache Kafka (KRaft) from Maven Central jars: up | down | status | logs.
+
+The Kafka version is pinned once, in pom.xml beside this file. Jars are resolved by Maven into
+dev/kafka/cache/kafka-<version>/lib (and Maven's own ~/.m2 cache). Each broker lives in a state
+directory (default .run/kafka) holding its config, data, log and a broker.json with pid and ports;
+`down` stops only the broker recorded there.
+
+Readiness is real readiness: the client port is open, a topic was created, a record produced,
+consumed by a consumer group and its offset committed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import contextlib
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+POM = HERE / "pom.xml"
+DEFAULT_STATE = ROOT / ".run" / "kafka"
+READY_TOPIC = "leadrouter.broker.ready"
+TEST_JVM = "-Xms256m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
+THROUGHPUT_JVM = "-Xms1g -Xmx1g -XX:+UseG1GC"
+
+
+def kafka_version() -> str:
+    match = re.search(r"<kafka\.version>([^<]+)</kafka\.version>", POM.read_text())
+    if not match:
+        raise SystemExit(f"no <kafka.version> in {POM}")
+    return match.group(1)
+
+
+def lib_dir() -> Path:
+    return HERE / "cache" / f"kafka-{kafka_version()}" / "lib"
+
+
+def ensure_jars() -> Path:
+    """Resolve Kafka and its runtime dependencies from Maven Central once."""
+    lib = lib_dir()
+    marker = lib / ".complete"
+    if marker.exists():
+        return lib
+    mvn = shutil.which("mvn")
+    if mvn is None:
+        raise SystemExit("Maven (mvn) is required to fetch Apache Kafka from Maven Central")
+    partial = lib.with_name(lib.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    started = time.monotonic()
+    log(f"fetching Apache Kafka {kafka_version()} from Maven Central ...")
+    subprocess.run(
+        [
+            mvn,
+            "-B",
+            "-q",
+            "-f",
+            str(POM),
+            "org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies",
+            f"-DoutputDirectory={partial}",
+            "-DincludeScope=runtime",
+        ],
+        check=True,
+    )
+    shutil.rmtree(lib, ignore_errors=True)
+    partial.rename(lib)
+    marker.write_text(kafka_version())
+    log(f"Kafka jars ready in {time.monotonic() - started:.1f}s: {lib}")
+    return lib
+
+
+def log(message: str) -> None:
+    print(f"[localkafka] {message}", file=sys.stderr, flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def is_port_open(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def is_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    # A zombie child counts as dead.
+    with contextlib.suppress(OSError):
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return stat.split(")")[-1].split()[0] != "Z"
+    return True
+
+
+def is_our_broker(pid: int, state_dir: Path) -> bool:
+    """Only a java kafka.Kafka process started with this state dir's config is ours to stop."""
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    config = str(state_dir / "server.properties").encode()
+    return b"kafka.Kafka" in cmdline and config in cmdline
+
+
+def read_state(state_dir: Path) -> dict[str, object] | None:
+    path = state_dir / "broker.json"
+    if not path.exists():
+        return None
+    data: dict[str, object] = json.loads(path.read_text())
+    return data
+
+
+def java_command(lib: Path, jvm_opts: str, main: str, *args: str) -> list[str]:
+    java = shutil.which("java")
+    if java is None:
+        raise SystemExit("Java 17+ is required to run Apache Kafka")
+    return [
+        java,
+        *jvm_opts.split(),
+        f"-Dlog4j2.configurationFile={HERE / 'log4j2.properties'}",
+        "-cp",
+        f"{lib}/*",
+        main,
+        *args,
+    ]
+
+
+def write_config(state_dir: Path, port: int, controller_port: int, partitions: int) -> Path:
+    template = (HERE / "server.properties.template").read_text()
+    config = state_dir / "server.properties"
+    config.write_text(
+        template.format(
+            port=port,
+            controller_port=controller_port,
+            data_dir=state_dir / "data",
+            partitions=partitions,
+        )
+    )
+    return config
+
+
+def format_storage(lib: Path, config: Path, state_dir: Path) -> None:
+    if (state_dir / "data" / "meta.properties").exists():
+        return
+    # Kafka's Uuid.randomUuid(): 16 random bytes, URL-safe base64, no padding (saves a JVM start).
+    cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+    result = subprocess.run(
+        java_command(
+            lib, TEST_JVM, "kafka.tools.StorageTool", "format", "-t", cluster_id, "-c", str(config)
+        ),
+        check=False,
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"formatting Kafka storage failed:\n{result.stdout}\n{result.stderr}")
+
+
+async def check_ready(bootstrap: str, deadline: float) -> None:
+    """Create a topic, produce a record, consume it in a group and commit: groups really work."""
+    from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+    from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+    from aiokafka.errors import TopicAlreadyExistsError
+
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        with contextlib.suppress(TopicAlreadyExistsError):
+            await admin.create_topics(
+                [NewTopic(READY_TOPIC, num_partitions=1, replication_factor=1)]
+            )
+    finally:
+        await admin.close()
+    token = uuid.uuid4().hex.encode()
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    await producer.start()
+    try:
+        await producer.send_and_wait(READY_TOPIC, token)
+    finally:
+        await producer.stop()
+    consumer = AIOKafkaConsumer(
+        READY_TOPIC,
+        bootstrap_servers=bootstrap,
+        group_id="leadrouter-broker-ready",
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+    )
+    await consumer.start()
+    try:
+        while time.monotonic() < deadline:
+            batches = await consumer.getmany(timeout_ms=1000)
+            if any(record.value == token for records in batches.values() for record in records):
+                await consumer.commit()
+                return
+        raise TimeoutError("the readiness record never came back through a consumer group")
+    finally:
+        await consumer.stop()
+
+
+def tail(path: Path, lines: int = 80) -> str:
+    if not path.exists():
+        return "(no broker log)"
+    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+
+
+def up(state_dir: Path, port: int | None, partitions: int, timeout: float, jvm_opts: str) -> int:
+    state_dir.mkdir(parents=True, exist_ok=True)
+    state = read_state(state_dir)
+    if state is not None:
+        pid, known_port = int(str(state["pid"])), int(str(state["port"]))
+        if is_alive(pid) and is_port_open(known_port):
+            log(f"broker already running (pid {pid})")
+            print(f"127.0.0.1:{known_port}")
+            return 0
+    started = time.monotonic()
+    lib = ensure_jars()
+    # Reuse the recorded ports so a restarted broker keeps its address; else pick free ones.
+    port = port or (int(str(state["port"])) if state else free_port())
+    controller_port = int(str(state["controller_port"])) if state else free_port()
+    if is_port_open(port) or is_port_open(controller_port):
+        port, controller_port = free_port(), free_port()
+    config = write_config(state_dir, port, controller_port, partitions)
+    format_storage(lib, config, state_dir)
+    broker_log = state_dir / "broker.log"
+    with broker_log.open("ab") as out:
+        process = subprocess.Popen(
+            java_command(lib, jvm_opts, "kafka.Kafka", str(config)),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    (state_dir / "broker.json").write_text(
+        json.dumps(
+            {
+                "pid": process.pid,
+                "port": port,
+                "controller_port": controller_port,
+                "version": kafka_version(),
+            }
+        )
+    )
+    deadline = time.monotonic() + timeout
+    bootstrap = f"127.0.0.1:{port}"
+    try:
+        while not is_port_open(port):
+            if process.poll() is not None:
+                raise RuntimeError(f"the broker exited with code {process.returncode}")
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the broker did not open port {port} in {timeout:.0f}s")
+            time.sleep(0.2)
+        asyncio.run(asyncio.wait_for(check_ready(bootstrap, deadline), deadline - time.monotonic()))
+    except (RuntimeError, TimeoutError, OSError) as error:
+        log(f"broker start-up failed: {error}")
+        log(f"--- broker log ({broker_log}) ---\n{tail(broker_log)}")
+        stop(state_dir)
+        return 1
+    log(f"Kafka {kafka_version()} ready at {bootstrap} in {time.monotonic() - started:.1f}s")
+    print(bootstrap)
+    return 0
+
+
+def stop(state_dir: Path) -> int:
+    state = read_state(state_dir)
+    if state is None:
+        log("no broker recorded in this state dir")
+        return 0
+    pid = int(str(state["pid"]))
+    if is_alive(pid) and is_our_broker(pid, state_dir):
+        os.killpg(pid, signal.SIGTERM)
+        deadline = time.monotonic() + 30
+        while is_alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        if is_alive(pid):
+            os.killpg(pid, signal.SIGKILL)
+        log(f"broker (pid {pid}) stopped")
+    elif is_alive(pid):
+        log(f"pid {pid} is not the broker this state dir started; leaving it alone")
+    (state_dir / "broker.json").unlink(missing_ok=True)
+    return 0
+
+
+def status(state_dir: Path) -> int:
+    state = read_state(state_dir)
+    if state is None:
+        print("stopped")
+        return 1
+    pid, port = int(str(state["pid"])), int(str(state["port"]))
+    if is_alive(pid) and is_port_open(port):
+        print(f"running pid={pid} bootstrap=127.0.0.1:{port} version={state['version']}")
+        return 0
+    print("stopped")
+    return 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("command", choices=["up", "down", "status", "logs", "fetch"])
+    parser.add_argument("--state-dir", type=Path, default=DEFAULT_STATE)
+    parser.add_argument("--port", type=int, default=None, help="client port (default: free)")
+    parser.add_argument("--partitions", type=int, default=4, help="default topic partitions")
+    parser.add_argument("--timeout", type=float, default=120.0)
+    parser.add_argument(
+        "--throughput", action="store_true", help="JVM settings for benchmarks instead of tests"
+    )
+    args = parser.parse_args(argv)
+    state_dir = args.state_dir.resolve()
+    if args.command == "up":
+        jvm = THROUGHPUT_JVM if args.throughput else TEST_JVM
+        return up(state_dir, args.port, args.partitions, args.timeout, jvm)
+    if args.command == "down":
+        return stop(state_dir)
+    if args.command == "logs":
+        print(tail(state_dir / "broker.log", 200))
+        return 0
+    if args.command == "fetch":
+        ensure_jars()
+        return 0
+    return status(state_dir)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

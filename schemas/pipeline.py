@@ -1,0 +1,48 @@
+"""Records passed between leadrouter's own stages on its internal topics."""
+
+from pydantic import AwareDatetime
+
+from schemas.base import OutputModel
+from schemas.decisions import RuleTrace
+from schemas.enrichment import Enrichment
+from schemas.events import LeadAttributes, LeadEvent
+from schemas.scores import Score
+
+
+class SourceRecord(OutputModel):
+    """Where an input record sat in Kafka, for tracing and for dead-lettering later failures."""
+
+    topic: str
+    partition: int
+    offset: int
+    timestamp: AwareDatetime
+
+
+class KeyedLeadEvent(OutputModel):
+    """A validated event, re-keyed by lead identity (intake -> profile stage)."""
+
+    identity: str
+    event: LeadEvent
+    source: SourceRecord
+
+
+class QualifiedLead(OutputModel):
+    """A sales-ready lead with its chosen queue, keyed by queue (profile -> assign stage)."""
+
+    decision_id: str
+    identity: str
+    generation: int
+    event_id: str
+    lead: LeadAttributes
+    enrichment: Enrichment
+    score: Score
+    queue: str
+    strategy: str
+    rule_id: str | None
+    ruleset_version: str
+    reason: str
+    rules_evaluated: tuple[RuleTrace, ...]
+    occurred_at: AwareDatetime
+    received_at: AwareDatetime
+    sales_ready_at: AwareDatetime
+    overflowed_from: tuple[str, ...] = ()

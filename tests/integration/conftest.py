@@ -1,0 +1,51 @@
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.integration.kafka import ROOT, WorkerProcess
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="session")
+def bootstrap(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The real broker `make test` started, or one started here for a standalone pytest run."""
+    address = os.environ.get("LEADROUTER_TEST_BOOTSTRAP")
+    if address:
+        yield address
+        return
+    state = tmp_path_factory.mktemp("kafka")
+    manager = [sys.executable, str(ROOT / "dev/kafka/localkafka.py")]
+    started = subprocess.run(
+        [*manager, "up", "--state-dir", str(state)], check=False, capture_output=True, text=True
+    )
+    if started.returncode != 0:
+        pytest.fail(f"could not start the local broker:\n{started.stderr}")
+    try:
+        yield started.stdout.strip()
+    finally:
+        subprocess.run([*manager, "down", "--state-dir", str(state)], check=False)
+
+
+@pytest.fixture
+def start_worker(bootstrap: str, tmp_path: Path) -> Iterator[Callable[..., WorkerProcess]]:
+    """Start real worker processes; each gets its own topic prefix unless one is given."""
+    workers: list[WorkerProcess] = []
+
+    def start(prefix: str | None = None, **env: str) -> WorkerProcess:
+        worker = WorkerProcess(bootstrap=bootstrap, tmp=tmp_path, extra_env=env)
+        if prefix is not None:
+            worker.prefix = prefix
+        workers.append(worker)
+        worker.start()
+        return worker
+
+    yield start
+    for worker in workers:
+        worker.stop()
+        # Shown by pytest only when the test failed.
+        print(f"--- worker log ({worker.log_path}) ---\n{worker.logs()[-6000:]}")

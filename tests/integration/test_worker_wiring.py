@@ -1,0 +1,48 @@
+"""The Faust worker, started as a real process, moves records on a real broker."""
+
+import json
+from collections.abc import Callable
+
+from tests.integration.kafka import WorkerProcess, consume, produce
+
+
+def lead_created(event_id: str, email: str) -> bytes:
+    return json.dumps(
+        {
+            "event_id": event_id,
+            "event_type": "lead.created",
+            "occurred_at": "2026-11-20T10:00:00Z",
+            "source": "webform",
+            "lead": {"email": email, "company_name": "Initech"},
+        }
+    ).encode()
+
+
+async def test_worker_moves_a_record_from_the_input_topic_to_the_keyed_topic(
+    start_worker: Callable[..., WorkerProcess], bootstrap: str
+) -> None:
+    worker = start_worker()
+    await produce(
+        bootstrap,
+        worker.topic("leads.events.v1"),
+        [(b"any-key", lead_created("evt-1", " Ada@Initech.COM "), [])],
+    )
+
+    [record] = await consume(bootstrap, worker.topic("leadrouter.leads.keyed.v1"), 1)
+
+    assert record.key == b"email:ada@initech.com"
+    assert json.loads(record.value)["event"]["event_id"] == "evt-1"
+
+
+async def test_worker_dead_letters_a_record_that_is_not_json_with_its_original_bytes(
+    start_worker: Callable[..., WorkerProcess], bootstrap: str
+) -> None:
+    worker = start_worker()
+    await produce(bootstrap, worker.topic("leads.events.v1"), [(b"k", b"\xffnot json", [])])
+
+    [record] = await consume(bootstrap, worker.topic("leads.deadletter.v1"), 1)
+
+    letter = json.loads(record.value)
+    assert letter["reason"] in {"not_json", "not_utf8"}
+    assert letter["source_topic"] == worker.topic("leads.events.v1")
+    assert letter["value_b64"] == "/25vdCBqc29u"
