@@ -1,0 +1,93 @@
+"""One lead event through the domain: merge, enrich, score, decide the route.
+
+This is the whole decision of the profile stage, and what `leadrouter explain` prints; the
+assignment to a rep happens afterwards, in the stage that owns the queue's state.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from schemas.decisions import Outcome
+from schemas.enrichment import Enrichment
+from schemas.events import LeadEvent
+from schemas.profiles import LeadProfile
+from schemas.scores import Score
+from service.accounts import AccountIndex
+from service.decision_ids import decision_id
+from service.enrichment import enrich_lead
+from service.policy import Policy
+from service.profiles import apply_event, mark_routed
+from service.routing import RouteChoice, decide_route
+from service.scoring import score_lead
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    """What one event did to a lead.
+
+    `outcome` is None for a duplicate (the profile is unchanged); otherwise "routed" (hand to
+    sales under `generation`), "nurtured" (stays with marketing) or "already_routed".
+    """
+
+    profile: LeadProfile
+    outcome: Outcome | None
+    generation: int
+    decision_id: str
+    enrichment: Enrichment | None = None
+    score: Score | None = None
+    route: RouteChoice | None = None
+
+    @property
+    def is_duplicate(self) -> bool:
+        return self.outcome is None
+
+
+def evaluate_event(
+    previous: LeadProfile | None,
+    event: LeadEvent,
+    identity: str,
+    received_at: datetime,
+    accounts: AccountIndex,
+    policy: Policy,
+    *,
+    window: int = 64,
+) -> Evaluation:
+    """Apply an event to the lead and decide, by the rules, whether sales gets it now.
+
+    Engagement decays in event time: the score is taken at the event's own time. The ruleset
+    decides nurture or a queue (the shipped rules nurture below the sales-ready threshold). A
+    lead sales already has is never routed again; a nurtured lead that later qualifies is routed
+    under the next generation, which names a new decision.
+    """
+    update = apply_event(previous, event, identity, received_at, window=window)
+    profile = update.profile
+    if update.is_duplicate:
+        return Evaluation(
+            profile=profile,
+            outcome=None,
+            generation=profile.generation,
+            decision_id=decision_id(identity, profile.generation),
+        )
+    enrichment = enrich_lead(profile.attributes, accounts, policy.enrichment)
+    score = score_lead(enrichment, profile.activities, event.occurred_at, policy.scoring)
+    route = decide_route(policy.ruleset, profile.attributes, enrichment, score)
+    outcome: Outcome
+    if profile.status == "routed":
+        outcome = "already_routed"
+    elif route.nurture:
+        outcome = "nurtured"
+    else:
+        outcome = "routed"
+        profile = mark_routed(profile.model_copy(update={"generation": profile.generation + 1}))
+    # A routing decision is named by lead + generation, so a replay names it again; other
+    # decisions (nurture, already routed) are one per event.
+    named = identity if outcome == "routed" else f"{identity}|{event.event_id}"
+    return Evaluation(
+        profile=profile,
+        outcome=outcome,
+        generation=profile.generation,
+        decision_id=decision_id(named, profile.generation),
+        enrichment=enrichment,
+        score=score,
+        route=route,
+    )
