@@ -23,6 +23,7 @@ from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from schemas.decisions import CandidateTrace
@@ -120,10 +121,17 @@ class _Book:
         self.reps = reps
         self.now = now
         self.days = {rep: (day, count) for rep, day, count in state.day_counts}
+        self._local_days: dict[str, str] = {}
+
+    def local_day(self, rep_id: str, rep: Rep) -> str:
+        day = self._local_days.get(rep_id)
+        if day is None:
+            day = self._local_days[rep_id] = local_day(rep, self.now).isoformat()
+        return day
 
     def count_today(self, rep_id: str, rep: Rep) -> int:
         day, count = self.days.get(rep_id, ("", 0))
-        return count if day == local_day(rep, self.now).isoformat() else 0
+        return count if day == self.local_day(rep_id, rep) else 0
 
     def pass_over(self, rep_id: str) -> CandidateTrace | None:
         """Why this rep cannot take the lead, or None if they can."""
@@ -158,7 +166,7 @@ class _Book:
         rep = self.reps[winner]
         today = self.count_today(winner, rep) + 1
         days = dict(self.days)
-        days[winner] = (local_day(rep, self.now).isoformat(), today)
+        days[winner] = (self.local_day(winner, rep), today)
         turns = dict(self.state.last_turns)
         if take_turn:
             turns[winner] = self.state.assigned_total
@@ -197,10 +205,13 @@ def pool_of(queue_name: str, reps: Mapping[str, Rep]) -> tuple[str, ...]:
     return tuple(sorted(rep_id for rep_id, rep in reps.items() if queue_name in rep.queues))
 
 
+# Traces are immutable; sharing one per rep saves validating a model per rep per lead.
+@lru_cache(maxsize=4096)
 def _assigned(rep_id: str, detail: str | None = None) -> CandidateTrace:
     return CandidateTrace(rep_id=rep_id, outcome=_ASSIGNED, detail=detail)
 
 
+@lru_cache(maxsize=4096)
 def _skipped(rep_id: str) -> CandidateTrace:
     return CandidateTrace(rep_id=rep_id, outcome="not_next_in_rotation")
 
