@@ -2,9 +2,12 @@
 
 import argparse
 import asyncio
+import json
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
 
 from agents.admin import ensure_topics, topic_specs
 from agents.settings import Settings
@@ -30,6 +33,110 @@ def create_topics(args: argparse.Namespace) -> int:
     return 0
 
 
+def load_demo_data(args: argparse.Namespace) -> int:
+    from agents.demo import load_demo
+
+    sent = asyncio.run(load_demo(Settings()))
+    for topic, count in sent.items():
+        print(f"{topic}: {count} record(s)")
+    return 0
+
+
+def feed_demo_events(args: argparse.Namespace) -> int:
+    from agents.demo import feed_demo, run_until_signalled
+
+    settings = Settings()
+    progress = run_until_signalled(
+        lambda stop: feed_demo(
+            settings,
+            rate=args.rate,
+            count=args.count,
+            garbage_share=args.garbage_share,
+            seed=args.seed,
+            stop=stop,
+        )
+    )
+    print(f"fed {progress.sent} event(s)")
+    return 0
+
+
+def watch_demo(args: argparse.Namespace) -> int:
+    from agents.demo import watch_metrics
+
+    url = args.metrics_url or f"http://127.0.0.1:{Settings().web.port}/metrics"
+    try:
+        return watch_metrics(url, args.every, iterations=args.iterations)
+    except KeyboardInterrupt:
+        return 0
+
+
+def check_rules(args: argparse.Namespace) -> int:
+    from service.policy import load_policy
+    from service.rules import RulesetError
+
+    path: Path = args.file
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        print(f"error: cannot read {path}: {error}", file=sys.stderr)
+        return 2
+    try:
+        policy = load_policy(text, str(path))
+    except RulesetError as error:
+        print(f"{path}: {len(error.problems)} problem(s)")
+        for problem in error.problems:
+            print(problem)
+        return 1
+    rules, queues = policy.ruleset.rules, policy.ruleset.queues
+    print(f"ok: version {policy.version}, {len(rules)} rules, {len(queues)} queues")
+    return 0
+
+
+def parse_moment(text: str) -> datetime:
+    """An ISO 8601 moment for --now; without an offset it is taken as UTC."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 date and time: {text!r}") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def explain(args: argparse.Namespace) -> int:
+    from agents import demo
+    from agents.explain import (
+        ExplainError,
+        build_report,
+        explain_lead,
+        format_report,
+        index_accounts,
+        read_accounts,
+        read_lead_events,
+        read_reps,
+    )
+    from service.policy import load_policy
+    from service.rules import RulesetError
+
+    try:
+        events = read_lead_events(args.lead.read_bytes())
+        rules_text = args.rules.read_text() if args.rules else demo.default_rules_text()
+        policy = load_policy(rules_text, str(args.rules or "shipped default rules"))
+        accounts = read_accounts(args.accounts.read_bytes()) if args.accounts else None
+        reps = read_reps(args.reps.read_bytes()) if args.reps else demo.demo_reps()
+        explanation = explain_lead(
+            events,
+            index_accounts(accounts if accounts is not None else demo.demo_accounts()),
+            {rep.rep_id: rep for rep in reps},
+            policy,
+            args.now or datetime.now(UTC),
+        )
+    except (OSError, ExplainError, RulesetError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    report = build_report(explanation)
+    print(json.dumps(report, indent=2) if args.json else format_report(report))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="leadrouter", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -43,6 +150,53 @@ def build_parser() -> argparse.ArgumentParser:
     topics_commands = topics.add_subparsers(dest="topics_command", required=True)
     create = topics_commands.add_parser("create", help="create every topic that is missing")
     create.set_defaults(func=create_topics)
+
+    demo = commands.add_parser("demo", help="demo data, a synthetic lead feed, a live summary")
+    demo_commands = demo.add_subparsers(dest="demo_command", required=True)
+    load = demo_commands.add_parser(
+        "load", help="publish the demo accounts, reps and the default ruleset"
+    )
+    load.set_defaults(func=load_demo_data)
+    feed = demo_commands.add_parser(
+        "feed", help="publish synthetic lead events at a steady rate (Ctrl-C stops)"
+    )
+    feed.add_argument("--rate", type=float, default=20.0, help="events per second (default 20)")
+    feed.add_argument("--count", type=int, default=None, help="stop after this many events")
+    feed.add_argument(
+        "--garbage-share", type=float, default=0.02, help="share of invalid records (0.02)"
+    )
+    feed.add_argument("--seed", type=int, default=0, help="random seed of the feed")
+    feed.set_defaults(func=feed_demo_events)
+    watch = demo_commands.add_parser(
+        "watch", help="print a summary of a worker's metrics every few seconds"
+    )
+    watch.add_argument(
+        "--metrics-url", default=None, help="default: http://127.0.0.1:<web port>/metrics"
+    )
+    watch.add_argument("--every", type=float, default=5.0, help="seconds between summaries")
+    watch.add_argument("--iterations", type=int, default=None, help="stop after N summaries")
+    watch.set_defaults(func=watch_demo)
+
+    rules = commands.add_parser("rules", help="routing rulesets")
+    rules_commands = rules.add_subparsers(dest="rules_command", required=True)
+    check = rules_commands.add_parser("check", help="validate a ruleset file")
+    check.add_argument("file", type=Path, metavar="FILE")
+    check.set_defaults(func=check_rules)
+
+    why = commands.add_parser(
+        "explain", help="replay a lead's events and explain its score and routing (no Kafka)"
+    )
+    why.add_argument(
+        "lead", type=Path, metavar="LEAD.json", help="a lead event, or a JSON list of one lead's"
+    )
+    why.add_argument("--rules", type=Path, default=None, help="ruleset YAML (default: shipped)")
+    why.add_argument("--accounts", type=Path, default=None, help="JSON list of accounts")
+    why.add_argument("--reps", type=Path, default=None, help="JSON list of reps")
+    why.add_argument(
+        "--now", type=parse_moment, default=None, help="assign as of this ISO time (default: now)"
+    )
+    why.add_argument("--json", action="store_true", help="print the report as JSON")
+    why.set_defaults(func=explain)
     return parser
 
 

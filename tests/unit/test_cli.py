@@ -1,0 +1,268 @@
+"""The `leadrouter` command: rules check, explain, and the pieces behind `demo load` and `watch`."""
+
+import io
+import json
+import math
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from prometheus_client import CollectorRegistry, generate_latest
+
+from agents.cli import build_parser, main
+from agents.demo import (
+    RULESET_KEY,
+    estimate_quantile,
+    format_summary,
+    reference_records,
+    summarize_metrics,
+    watch_metrics,
+)
+from agents.metrics import Metrics
+from agents.topics import ACCOUNTS, REPS, RULES
+from schemas.accounts import Account
+from schemas.reps import Rep
+from service.policy import load_policy
+
+DATA = Path(__file__).resolve().parents[2] / "service" / "data"
+INF = math.inf
+
+BROKEN_RULES = """\
+version: "1"
+queues:
+  inside-sales: {strategy: round_robin, sla_minutes: 30}
+  odd: {strategy: coin_toss, sla_minutes: 30}
+rules:
+  - id: vip
+    when: {field: enrichment.bogus, equals: 1}
+    then: {queue: inside-sales}
+  - id: lost
+    when: {field: score.total, gte: 50}
+    then: {queue: nowhere}
+fallback: inside-sales
+"""
+
+LEAD = {
+    "event_id": "e1",
+    "event_type": "lead.created",
+    "occurred_at": "2026-11-24T15:00:00Z",
+    "source": "webform",
+    "lead": {"email": "ada@initech.com", "job_title": "VP Engineering", "country": "US"},
+    "activity": {"type": "demo_request"},
+}
+
+
+# --- rules check ------------------------------------------------------------------------------
+
+
+def test_rules_check_accepts_the_shipped_rules_and_says_what_they_hold(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status = main(["rules", "check", str(DATA / "default_rules.yaml")])
+
+    assert status == 0
+    assert capsys.readouterr().out.strip() == "ok: version 2026.11.1, 14 rules, 10 queues"
+
+
+def test_rules_check_rejects_a_broken_file_with_one_line_per_problem_naming_rule_and_field(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "rules.yaml"
+    path.write_text(BROKEN_RULES)
+
+    status = main(["rules", "check", str(path)])
+
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert status == 1
+    assert lines[0] == f"{path}: 3 problem(s)"
+    assert any(line.startswith("field 'queues.odd.strategy': unknown strategy") for line in lines)
+    assert any(line.startswith("rule 'vip', field 'enrichment.bogus': ") for line in lines)
+    assert "rule 'lost', field 'then.queue': unknown queue 'nowhere'" in lines
+
+
+def test_rules_check_of_a_missing_file_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = main(["rules", "check", str(tmp_path / "absent.yaml")])
+
+    assert status == 2
+    assert "cannot read" in capsys.readouterr().err
+
+
+# --- explain ----------------------------------------------------------------------------------
+
+
+def test_explain_prints_the_report_for_a_lead_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "lead.json"
+    path.write_text(json.dumps(LEAD))
+
+    status = main(["explain", str(path), "--now", "2026-11-24T16:00:00+00:00"])
+
+    out = capsys.readouterr().out
+    assert status == 0
+    assert "Lead email:ada@initech.com" in out
+    assert "Decision: routed" in out
+    assert "rep        rep-na-02 Ben Okafor" in out
+
+
+def test_explain_json_uses_the_given_files_and_reads_now_without_offset_as_utc(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lead, accounts, reps = tmp_path / "lead.json", tmp_path / "a.json", tmp_path / "r.json"
+    lead.write_text(json.dumps([LEAD]))
+    accounts.write_text(
+        json.dumps([{"account_id": "a-1", "name": "Initech", "domains": ["initech.com"]}])
+    )
+    reps.write_text(json.dumps([{"rep_id": "r-1", "name": "Rita", "queues": ["inside-sales"]}]))
+
+    status = main(
+        [
+            *("explain", str(lead), "--accounts", str(accounts), "--reps", str(reps)),
+            *("--now", "2026-11-24T16:00:00", "--json"),
+        ]
+    )
+
+    report = json.loads(capsys.readouterr().out)
+    assert status == 0
+    assert report["now"] == "2026-11-24T16:00:00+00:00"
+    assert report["enrichment"]["account"]["account_id"] == "a-1"
+    # A standard prospect of 0 known employees is transactional: inside sales, the only rep.
+    assert (report["decision"]["queue"], report["decision"]["rep_id"]) == ("inside-sales", "r-1")
+
+
+def test_explain_reports_a_bad_rules_file_and_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lead, rules = tmp_path / "lead.json", tmp_path / "rules.yaml"
+    lead.write_text(json.dumps(LEAD))
+    rules.write_text(BROKEN_RULES)
+
+    status = main(["explain", str(lead), "--rules", str(rules)])
+
+    assert status == 2
+    assert "unknown queue 'nowhere'" in capsys.readouterr().err
+
+
+# --- demo load --------------------------------------------------------------------------------
+
+
+def test_demo_records_key_accounts_and_reps_by_id_and_the_ruleset_by_a_fixed_key() -> None:
+    records = reference_records()
+
+    accounts = [(key, Account.model_validate_json(value)) for key, value in records[ACCOUNTS]]
+    reps = [(key, Rep.model_validate_json(value)) for key, value in records[REPS]]
+    [(rules_key, rules_text)] = records[RULES]
+    assert len(accounts) == 42
+    assert all(key == account.account_id.encode() for key, account in accounts)
+    assert len(reps) == 22
+    assert all(key == rep.rep_id.encode() for key, rep in reps)
+    assert rules_key == RULESET_KEY == b"ruleset"
+    assert load_policy(rules_text.decode()).version == "2026.11.1"
+
+
+def test_demo_feed_options_default_to_twenty_per_second_forever() -> None:
+    args = build_parser().parse_args(["demo", "feed"])
+
+    assert (args.rate, args.count, args.garbage_share, args.seed) == (20.0, None, 0.02, 0)
+
+
+# --- demo watch: the quantile estimate --------------------------------------------------------
+
+
+def test_quantile_interpolates_linearly_within_its_bucket() -> None:
+    buckets = [(0.1, 10.0), (0.5, 20.0), (1.0, 40.0), (INF, 40.0)]
+
+    assert estimate_quantile(0.75, buckets) == pytest.approx(0.75)
+    assert estimate_quantile(0.5, buckets) == pytest.approx(0.5)
+    assert estimate_quantile(0.99, buckets) == pytest.approx(0.5 + 0.5 * (39.6 - 20) / 20)
+
+
+def test_quantile_in_the_first_bucket_starts_from_zero() -> None:
+    assert estimate_quantile(0.5, [(0.2, 10.0), (INF, 10.0)]) == pytest.approx(0.1)
+
+
+def test_quantile_beyond_the_last_finite_bucket_is_that_bucket_bound() -> None:
+    assert estimate_quantile(0.99, [(0.1, 1.0), (1.0, 2.0), (INF, 10.0)]) == 1.0
+
+
+def test_quantile_ignores_bucket_order() -> None:
+    buckets = [(INF, 40.0), (1.0, 40.0), (0.1, 10.0), (0.5, 20.0)]
+
+    assert estimate_quantile(0.75, buckets) == pytest.approx(0.75)
+
+
+def test_quantile_of_an_empty_histogram_or_one_without_inf_bucket_is_unknown() -> None:
+    assert estimate_quantile(0.5, [(0.1, 0.0), (INF, 0.0)]) is None
+    assert estimate_quantile(0.5, [(0.1, 3.0), (1.0, 5.0)]) is None
+    assert estimate_quantile(0.5, []) is None
+
+
+def test_quantile_outside_zero_to_one_is_refused() -> None:
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        estimate_quantile(1.5, [(1.0, 1.0), (INF, 1.0)])
+
+
+# --- demo watch: the summary ------------------------------------------------------------------
+
+
+def worker_page() -> str:
+    registry = CollectorRegistry()
+    metrics = Metrics.create(registry)
+    metrics.events_consumed.labels(topic="leads.events.v1").inc(120)
+    metrics.leads_routed.labels(queue="inside-sales").inc(7)
+    metrics.leads_routed.labels(queue="key-accounts").inc(3)
+    metrics.leads_nurtured.labels(reason="below_threshold").inc(90)
+    metrics.leads_nurtured.labels(reason="nurture_rule").inc(5)
+    metrics.deadletters.labels(reason="not_json").inc(2)
+    metrics.deadletters.labels(reason="invalid_email").inc(1)
+    for seconds in (0.02, 0.03, 0.04, 0.04, 0.2, 0.3, 0.3, 0.4, 0.6, 3.0):
+        queue = "inside-sales" if seconds < 0.35 else "key-accounts"
+        metrics.handoff_latency.labels(queue=queue).observe(seconds)
+    return generate_latest(registry).decode()
+
+
+def test_summary_reads_routed_per_queue_nurtured_dead_letters_and_handoff_quantiles() -> None:
+    summary = summarize_metrics(worker_page())
+
+    assert summary.consumed == 120
+    assert summary.routed == {"inside-sales": 7, "key-accounts": 3}
+    assert summary.routed_total == 10
+    assert (summary.nurtured, summary.dead_lettered) == (95, 3)
+    # Ten observations over both queues: the 5th is in (0.1, 0.25], the 10th in (2.5, 5].
+    assert summary.handoff_p50 == pytest.approx(0.1 + 0.15 * (5 - 4) / 1)
+    assert summary.handoff_p99 == pytest.approx(2.5 + 2.5 * (9.9 - 9) / 1)
+
+
+def test_summary_of_a_fresh_worker_has_no_latency_yet() -> None:
+    summary = summarize_metrics(generate_latest(CollectorRegistry()).decode())
+
+    assert summary.routed == {}
+    assert summary.handoff_p50 is None
+    assert "p50 -" in format_summary(summary, datetime(2026, 11, 24, 12, 0, 5, tzinfo=UTC))
+
+
+def test_watch_prints_a_summary_per_scrape_and_waits_for_an_unreachable_worker() -> None:
+    pages: list[str | OSError] = [OSError("connection refused"), worker_page()]
+
+    def fetch(url: str) -> str:
+        page = pages.pop(0)
+        if isinstance(page, OSError):
+            raise page
+        return page
+
+    out = io.StringIO()
+    pauses: list[float] = []
+
+    status = watch_metrics(
+        "http://w/metrics", 2.0, iterations=2, out=out, fetch=fetch, sleep=pauses.append
+    )
+
+    lines = out.getvalue().splitlines()
+    assert status == 0
+    assert pauses == [2.0]
+    assert "waiting for the worker at http://w/metrics: connection refused" in lines[0]
+    assert "routed 10  nurtured 95  dead-lettered 3" in lines[1]
+    assert "handoff p50 250 ms  p99 4.75 s" in lines[1]
+    assert lines[2] == "  inside-sales 7, key-accounts 3"
