@@ -1,6 +1,7 @@
 """The accounts view: every CRM account, findable by domain and by company name, kept compact."""
 
 import marshal
+from collections.abc import Iterator
 from typing import NamedTuple
 
 from schemas.accounts import Account, AccountTier, CustomerStatus
@@ -15,6 +16,10 @@ from service.normalize import (
 # Who claims an index key, in the order they claimed it. Almost every key has one claimant, so
 # it is stored as the bare account id; a tuple appears only for the rare shared key.
 _Claims = str | tuple[str, ...]
+# Index keys are the hash of the domain or normalised name, not the string: an int costs half
+# the memory of the string it stands for. Two different keys can share a hash, so a claimant
+# only matches after its own record is checked to hold the key that was looked up.
+_Key = int
 
 
 class _Record(NamedTuple):
@@ -50,16 +55,17 @@ class AccountIndex:
     over. Replaying the same compacted topic therefore gives the same answers.
 
     Size: the view must hold a million accounts in one worker, so each account is stored as one
-    marshalled bytes record (about a third of the memory of a tuple of Python objects) and the
-    domain and name indexes point at the same account-id string as the record's key.
+    marshalled bytes record (about a third of the memory of a tuple of Python objects), the
+    domain and name indexes are keyed by hashes, and they point at the same account-id string
+    as the record's key.
     """
 
     __slots__ = ("_by_domain", "_by_name", "_records")
 
     def __init__(self) -> None:
         self._records: dict[str, bytes] = {}
-        self._by_domain: dict[str, _Claims] = {}
-        self._by_name: dict[str, _Claims] = {}
+        self._by_domain: dict[_Key, _Claims] = {}
+        self._by_name: dict[_Key, _Claims] = {}
 
     def __len__(self) -> int:
         return len(self._records)
@@ -86,21 +92,10 @@ class AccountIndex:
             customer_status=account.customer_status,
         )
         previous = self._load(account_id)
-        old_domains = _domain_keys(previous.domains) if previous else ()
-        old_name = normalize_company_name(previous.name) if previous else None
-        new_domains = _domain_keys(record.domains)
-        new_name = normalize_company_name(record.name)
-        for domain in old_domains:
-            if domain not in new_domains:
-                _drop_claim(self._by_domain, domain, account_id)
-        for domain in new_domains:
-            if domain not in old_domains:
-                _add_claim(self._by_domain, domain, account_id)
-        if old_name != new_name:
-            if old_name is not None:
-                _drop_claim(self._by_name, old_name, account_id)
-            if new_name is not None:
-                _add_claim(self._by_name, new_name, account_id)
+        old_domains, old_names = _index_keys(previous) if previous else ((), ())
+        new_domains, new_names = _index_keys(record)
+        _move_claims(self._by_domain, account_id, old_domains, new_domains)
+        _move_claims(self._by_name, account_id, old_names, new_names)
         self._records[account_id] = marshal.dumps(tuple(record))
 
     def remove(self, account_id: str) -> bool:
@@ -108,11 +103,9 @@ class AccountIndex:
         previous = self._load(account_id)
         if previous is None:
             return False
-        for domain in _domain_keys(previous.domains):
-            _drop_claim(self._by_domain, domain, account_id)
-        name = normalize_company_name(previous.name)
-        if name is not None:
-            _drop_claim(self._by_name, name, account_id)
+        domains, names = _index_keys(previous)
+        _move_claims(self._by_domain, account_id, domains, ())
+        _move_claims(self._by_name, account_id, names, ())
         del self._records[account_id]
         return True
 
@@ -121,8 +114,7 @@ class AccountIndex:
         record = self._load(account_id)
         if record is None:
             return None
-        # The values were validated when the account was upserted.
-        return Account.model_construct(account_id=account_id, **record._asdict())
+        return Account(account_id=account_id, **record._asdict())
 
     def match(
         self, email_domain: str | None, company_domain: str | None, company_name: str | None
@@ -138,34 +130,42 @@ class AccountIndex:
             if domain is None or is_free_email_domain(domain):
                 continue
             for candidate in parent_domains(domain):
-                claims = self._by_domain.get(candidate)
-                if claims is not None:
-                    return self._account_match(_winner(claims), method)
+                claims = self._by_domain.get(hash(candidate))
+                if claims is None:
+                    continue
+                for account_id, record in self._claimants(claims):
+                    if candidate in record.domains:
+                        return _account_match(account_id, record, method)
         name = normalize_company_name(company_name)
-        if name is not None:
-            claims = self._by_name.get(name)
-            if claims is not None:
-                return self._account_match(_winner(claims), "company_name")
+        claims = self._by_name.get(hash(name)) if name is not None else None
+        if claims is not None:
+            for account_id, record in self._claimants(claims):
+                if normalize_company_name(record.name) == name:
+                    return _account_match(account_id, record, "company_name")
         return None
 
     def _load(self, account_id: str) -> _Record | None:
         data = self._records.get(account_id)
         return None if data is None else _Record._make(marshal.loads(data))
 
-    def _account_match(self, account_id: str, method: MatchMethod) -> AccountMatch:
-        record = self._load(account_id)
-        if record is None:  # the indexes only ever name stored accounts
-            raise KeyError(account_id)
-        return AccountMatch.model_construct(
-            account_id=account_id,
-            name=record.name,
-            method=method,
-            tier=record.tier,
-            customer_status=record.customer_status,
-            owner_rep_id=record.owner_rep_id,
-            cover_rep_id=record.cover_rep_id,
-            account_team=record.account_team,
-        )
+    def _claimants(self, claims: _Claims) -> Iterator[tuple[str, _Record]]:
+        for account_id in (claims,) if isinstance(claims, str) else claims:
+            record = self._load(account_id)
+            if record is not None:  # always: the indexes only name stored accounts
+                yield account_id, record
+
+
+def _account_match(account_id: str, record: _Record, method: MatchMethod) -> AccountMatch:
+    return AccountMatch(
+        account_id=account_id,
+        name=record.name,
+        method=method,
+        tier=record.tier,
+        customer_status=record.customer_status,
+        owner_rep_id=record.owner_rep_id,
+        cover_rep_id=record.cover_rep_id,
+        account_team=record.account_team,
+    )
 
 
 def _normalized_domains(domains: tuple[str, ...]) -> tuple[str, ...]:
@@ -173,15 +173,29 @@ def _normalized_domains(domains: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(domain for domain in normalized if domain is not None))
 
 
-def _domain_keys(domains: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(domain for domain in domains if not is_free_email_domain(domain))
+def _index_keys(record: _Record) -> tuple[tuple[_Key, ...], tuple[_Key, ...]]:
+    """The domain and name keys an account claims; free mail domains are never claimed."""
+    domains = tuple(
+        dict.fromkeys(hash(domain) for domain in record.domains if not is_free_email_domain(domain))
+    )
+    name = normalize_company_name(record.name)
+    return domains, (() if name is None else (hash(name),))
 
 
-def _winner(claims: _Claims) -> str:
-    return claims if isinstance(claims, str) else claims[0]
+def _move_claims(
+    index: dict[_Key, _Claims], account_id: str, old: tuple[_Key, ...], new: tuple[_Key, ...]
+) -> None:
+    """Drop the claims an account no longer makes and add its new ones; claims it keeps keep
+    their place in line."""
+    for key in old:
+        if key not in new:
+            _drop_claim(index, key, account_id)
+    for key in new:
+        if key not in old:
+            _add_claim(index, key, account_id)
 
 
-def _add_claim(index: dict[str, _Claims], key: str, account_id: str) -> None:
+def _add_claim(index: dict[_Key, _Claims], key: _Key, account_id: str) -> None:
     claims = index.get(key)
     if claims is None:
         index[key] = account_id
@@ -192,7 +206,7 @@ def _add_claim(index: dict[str, _Claims], key: str, account_id: str) -> None:
         index[key] = (*claims, account_id)
 
 
-def _drop_claim(index: dict[str, _Claims], key: str, account_id: str) -> None:
+def _drop_claim(index: dict[_Key, _Claims], key: _Key, account_id: str) -> None:
     claims = index.get(key)
     if claims is None:
         return

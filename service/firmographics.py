@@ -2,6 +2,7 @@
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from schemas.enrichment import (
     AccountMatch,
@@ -20,6 +21,8 @@ _NON_WORD = re.compile(r"[^\w]+|_")
 _JOINED_AMPERSAND = re.compile(r"\b(\w{1,2})&(\w{1,2})\b")
 
 
+# Titles, industries and countries repeat a lot; the cache is bounded and the function pure.
+@lru_cache(maxsize=8192)
 def _words(value: str | None) -> str | None:
     """Lowercase words without accents or punctuation, padded with spaces for phrase matching.
 
@@ -36,41 +39,51 @@ def _words(value: str | None) -> str | None:
     return f" {' '.join(words)} " if words else None
 
 
-def _has_any(words: str, phrases: Iterable[str]) -> bool:
-    return any(f" {phrase} " in words for phrase in phrases)
+def _phrases(phrases: Iterable[str]) -> re.Pattern[str]:
+    """One pattern finding any of the phrases as whole words in `_words` output."""
+    alternatives = sorted((re.escape(phrase) for phrase in phrases), key=len, reverse=True)
+    return re.compile(f" (?:{'|'.join(alternatives)})(?= )")
+
+
+def _has_any(words: str, phrases: re.Pattern[str]) -> bool:
+    return phrases.search(words) is not None
 
 
 # --- seniority -----------------------------------------------------------------------------------
 
 # Checked in this order; the first rule whose phrases occur in the title decides.
-_NOT_SENIORITY = ("product owner", "process owner", "lead generation", "lead gen")
-_C_LEVEL = (
-    "chief",
-    "ceo",
-    "cfo",
-    "cto",
-    "cmo",
-    "coo",
-    "cro",
-    "cio",
-    "ciso",
-    "cdo",
-    "cpo",
-    "cco",
-    "chro",
-    "cso",
-    "founder",
-    "cofounder",
-    "owner",
-    "chairman",
-    "chairwoman",
-    "chairperson",
-    "managing director",
-    "managing partner",
+_NOT_SENIORITY = _phrases(("product owner", "process owner", "lead generation", "lead gen"))
+_C_LEVEL = _phrases(
+    (
+        "chief",
+        "ceo",
+        "cfo",
+        "cto",
+        "cmo",
+        "coo",
+        "cro",
+        "cio",
+        "ciso",
+        "cdo",
+        "cpo",
+        "cco",
+        "chro",
+        "cso",
+        "founder",
+        "cofounder",
+        "owner",
+        "chairman",
+        "chairwoman",
+        "chairperson",
+        "managing director",
+        "managing partner",
+        "president",
+    )
 )
-_VP = ("vp", "svp", "evp", "avp", "vice president", "vicepresident", "vice pres")
-_DIRECTOR = ("director", "dir", "head", "general manager", "gm")
-_MANAGER = ("manager", "mgr", "lead", "leader", "supervisor", "team lead", "foreman")
+_VP = _phrases(("vp", "svp", "evp", "avp", "vice president", "vicepresident", "vice pres"))
+_DIRECTOR = _phrases(("director", "dir", "head", "general manager", "gm"))
+_MANAGER = _phrases(("manager", "mgr", "lead", "leader", "supervisor", "team lead", "foreman"))
+_CHIEF_OF_STAFF = _phrases(("chief of staff",))
 
 
 def seniority_from_title(title: str | None) -> Seniority:
@@ -90,13 +103,12 @@ def seniority_from_title(title: str | None) -> Seniority:
         return "unknown"
     # "Assistant to the CEO" is not the CEO: whoever the title serves does not count.
     words = words.split(" to ", 1)[0] + " "
-    if " chief of staff " in words:
+    if _has_any(words, _CHIEF_OF_STAFF):
         return "director"
-    for phrase in _NOT_SENIORITY:
-        words = words.replace(f" {phrase} ", " ")
+    words = _NOT_SENIORITY.sub("", words)
     if _has_any(words, _VP):
         return "vp"
-    if _has_any(words, (*_C_LEVEL, "president")):
+    if _has_any(words, _C_LEVEL):
         return "c_level"
     if _has_any(words, _DIRECTOR):
         return "director"
@@ -107,24 +119,26 @@ def seniority_from_title(title: str | None) -> Seniority:
 
 # --- department ----------------------------------------------------------------------------------
 
-_EXECUTIVE = (
-    "ceo",
-    "chief executive",
-    "founder",
-    "cofounder",
-    "owner",
-    "president",
-    "chairman",
-    "chairwoman",
-    "chairperson",
-    "managing director",
-    "managing partner",
-    "board member",
-    "entrepreneur",
+_EXECUTIVE = _phrases(
+    (
+        "ceo",
+        "chief executive",
+        "founder",
+        "cofounder",
+        "owner",
+        "president",
+        "chairman",
+        "chairwoman",
+        "chairperson",
+        "managing director",
+        "managing partner",
+        "board member",
+        "entrepreneur",
+    )
 )
 # Checked in this order: the function a title names wins over the kind of work, so
 # "Sales Engineer" is sales, "Marketing Operations" is marketing and "IT Procurement" procurement.
-_DEPARTMENTS: tuple[tuple[Department, tuple[str, ...]], ...] = (
+_DEPARTMENT_PHRASES: tuple[tuple[Department, tuple[str, ...]], ...] = (
     (
         "legal",
         ("legal", "counsel", "attorney", "lawyer", "paralegal", "compliance", "clo", "solicitor"),
@@ -261,6 +275,9 @@ _DEPARTMENTS: tuple[tuple[Department, tuple[str, ...]], ...] = (
 )
 
 
+_DEPARTMENTS = tuple((department, _phrases(phrases)) for department, phrases in _DEPARTMENT_PHRASES)
+
+
 def department_from_title(title: str | None) -> Department:
     """The function a person works in, from their job title.
 
@@ -272,10 +289,8 @@ def department_from_title(title: str | None) -> Department:
     if words is None:
         return "unknown"
     words = words.split(" to ", 1)[0] + " "
-    leader_words = words
-    for phrase in _NOT_SENIORITY:
-        leader_words = leader_words.replace(f" {phrase} ", " ")
-    if _has_any(leader_words, _EXECUTIVE) and not _has_any(words, ("vice president", "vp")):
+    leader_words = _NOT_SENIORITY.sub("", words)
+    if _has_any(leader_words, _EXECUTIVE) and not _has_any(words, _VP):
         return "executive"
     for department, phrases in _DEPARTMENTS:
         if _has_any(words, phrases):
@@ -287,7 +302,7 @@ def department_from_title(title: str | None) -> Department:
 
 # Checked in this order; the first vertical with a phrase in the industry text wins. Specific
 # phrases come before general ones ("retail banking" is banking; "pharmacy" is a shop).
-_VERTICAL_PHRASES: tuple[tuple[Vertical, tuple[str, ...]], ...] = (
+_VERTICAL_PHRASE_LISTS: tuple[tuple[Vertical, tuple[str, ...]], ...] = (
     ("Retailers", ("pharmacy", "pharmacies", "drugstore", "drug store", "drugstores")),
     (
         "Pharmaceuticals",
@@ -493,6 +508,8 @@ _VERTICAL_PHRASES: tuple[tuple[Vertical, tuple[str, ...]], ...] = (
     ),
 )
 
+_VERTICALS = tuple((vertical, _phrases(phrases)) for vertical, phrases in _VERTICAL_PHRASE_LISTS)
+
 # NAICS codes (2 to 6 digits) as CRMs export them; the longest known prefix decides.
 _NAICS_PREFIXES: dict[str, Vertical] = {
     "3254": "Pharmaceuticals",
@@ -553,7 +570,7 @@ def vertical_from_industry(industry: str | None) -> Vertical:
             if vertical is not None:
                 return vertical
         return "Other"
-    for vertical, phrases in _VERTICAL_PHRASES:
+    for vertical, phrases in _VERTICALS:
         if _has_any(words, phrases):
             return vertical
     return "Other"

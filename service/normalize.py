@@ -437,7 +437,7 @@ def _join_initials(tokens: list[str]) -> list[str]:
 
 def _drop_legal_suffixes(tokens: list[str]) -> list[str]:
     changed = True
-    while changed and tokens[-1] in _SUFFIX_ENDINGS:
+    while changed and tokens and tokens[-1] in _SUFFIX_ENDINGS:
         changed = False
         for size in range(min(_LONGEST_SUFFIX, len(tokens) - 1), 0, -1):
             if tuple(tokens[-size:]) in _LEGAL_SUFFIXES:

@@ -240,3 +240,18 @@ def test_awkward_text_survives_storage_unchanged() -> None:
     assert account is not None
     assert account.name == name
     assert account.industry == "x" * 5000
+
+
+def test_an_index_key_shared_by_two_values_never_gives_a_wrong_match() -> None:
+    # Keys are hashes; simulate two different domains and names landing on the same key by
+    # filing another account's claim under acme.com's and Acme's keys.
+    index = _index(_account("other", "Globex", "globex.com"), _account("a1", "Acme", "acme.com"))
+    index._by_domain[hash("acme.com")] = ("other", "a1")
+    index._by_name[hash("acme")] = ("other", "a1")
+    by_domain = index.match("acme.com", None, None)
+    by_name = index.match(None, None, "Acme")
+    assert by_domain is not None
+    assert by_name is not None
+    assert (by_domain.account_id, by_name.account_id) == ("a1", "a1")
+    index._by_domain[hash("initech.com")] = "other"
+    assert index.match("initech.com", None, None) is None

@@ -1,3 +1,5 @@
+import itertools
+
 import pytest
 
 from service.normalize import (
@@ -214,7 +216,9 @@ def test_a_name_that_is_only_a_legal_form_is_kept() -> None:
     assert normalize_company_name("The Company Ltd") == "company"
 
 
-@pytest.mark.parametrize("raw", [None, "", "  ", "N/A", "-- Select --", "0", "xxx", "?"])
+@pytest.mark.parametrize(
+    "raw", [None, "", "  ", "N/A", "-- Select --", "0", "xxx", "?", "@@@", "!!!", "·"]
+)
 def test_placeholder_company_names_are_none(raw: str | None) -> None:
     assert normalize_company_name(raw) is None
 
@@ -258,3 +262,14 @@ def test_zero_and_throwaway_answers_are_placeholders_only_for_names() -> None:
 def test_accents_are_stripped_and_ascii_is_untouched() -> None:
     assert strip_accents("Société Générale") == "Societe Generale"
     assert strip_accents("plain") == "plain"
+
+
+def test_odd_input_never_raises_and_normalised_domains_are_stable() -> None:
+    pieces = ["a", ".", "-", "ü", "ß", "@", ":", "/", "\u200d", "\uff0e", "xn--", "🙂", "\x00"]
+    for combo in itertools.product(pieces, repeat=3):
+        text = "".join(combo)
+        for value in (text, f"{text}.com", f"x@{text}.de", f"https://{text}.org/"):
+            domain = normalize_domain(value)
+            assert domain is None or normalize_domain(domain) == domain
+            normalize_email(value)
+            normalize_company_name(value)
