@@ -3,12 +3,13 @@
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
 from agents.settings import KafkaSettings, Settings
-from agents.topics import COMPACTED, PIPELINE_TOPICS, TopicNames
+from agents.topics import COMPACTED, PIPELINE_TOPICS, TABLES, TopicNames, changelog_topic
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +26,10 @@ class TopicSpec:
         return NewTopic(self.name, self.partitions, self.replication_factor, topic_configs=configs)
 
 
-def topic_specs(settings: Settings, queues: Iterable[str] = ()) -> list[TopicSpec]:
+def topic_specs(settings: Settings, queues: Iterable[str] | None = None) -> list[TopicSpec]:
+    """Every fixed topic, plus one per sales queue (by default the configured ruleset's)."""
+    if queues is None:
+        queues = configured_queues(settings)
     names = TopicNames(settings.topics.prefix)
     partitions, replicas = settings.topics.partitions, settings.topics.replication_factor
     specs = [
@@ -33,29 +37,48 @@ def topic_specs(settings: Settings, queues: Iterable[str] = ()) -> list[TopicSpe
         for base in PIPELINE_TOPICS
     ]
     specs += [TopicSpec(names.queue(queue), partitions, replicas) for queue in sorted(set(queues))]
+    # Created before the worker starts, so their metadata is known before the first table write
+    # (Faust otherwise races: "changelog topic has 0 partitions").
+    specs += [
+        TopicSpec(changelog_topic(settings.app_id, table), partitions, replicas, compacted=True)
+        for table in TABLES
+    ]
     return specs
 
 
-def admin_client(kafka: KafkaSettings) -> AIOKafkaAdminClient:
+def configured_queues(settings: Settings) -> list[str]:
+    from agents.reference import default_rules_text
+    from service.policy import load_policy
+
+    path = settings.rules_file
+    text = path.read_text() if path else default_rules_text()
+    return sorted(load_policy(text, str(path or "shipped default rules")).ruleset.queues)
+
+
+def client_options(kafka: KafkaSettings) -> dict[str, Any]:
+    """aiokafka keyword options for security; empty for a plaintext broker."""
     from agents.app import broker_credentials
 
-    options: dict[str, object] = {"bootstrap_servers": kafka.hosts}
     credentials = broker_credentials(kafka)
-    if credentials is not None:
+    if credentials is None:
+        return {}
+    options: dict[str, Any] = {
+        "security_protocol": kafka.security_protocol,
+        "ssl_context": getattr(credentials, "ssl_context", None)
+        or getattr(credentials, "context", None),
+    }
+    if kafka.security_protocol.startswith("SASL"):
+        password = kafka.sasl_password.get_secret_value() if kafka.sasl_password else None
         options.update(
-            security_protocol=kafka.security_protocol,
-            ssl_context=getattr(credentials, "ssl_context", None)
-            or getattr(credentials, "context", None),
+            sasl_mechanism=kafka.sasl_mechanism,
+            sasl_plain_username=kafka.sasl_username,
+            sasl_plain_password=password,
         )
-        if kafka.security_protocol.startswith("SASL"):
-            options.update(
-                sasl_mechanism=kafka.sasl_mechanism,
-                sasl_plain_username=kafka.sasl_username,
-                sasl_plain_password=kafka.sasl_password.get_secret_value()
-                if kafka.sasl_password
-                else None,
-            )
-    return AIOKafkaAdminClient(**options)
+    return options
+
+
+def admin_client(kafka: KafkaSettings) -> AIOKafkaAdminClient:
+    return AIOKafkaAdminClient(bootstrap_servers=kafka.hosts, **client_options(kafka))
 
 
 async def ensure_topics(kafka: KafkaSettings, specs: Iterable[TopicSpec]) -> list[str]:

@@ -1,6 +1,7 @@
 """Builds the Faust app from settings; `create_runtime` is the only place agents are wired."""
 
 import ssl
+from typing import TYPE_CHECKING
 
 import faust
 from faust.auth import SASLCredentials, SSLCredentials
@@ -10,7 +11,11 @@ from prometheus_client import CollectorRegistry
 from agents.metrics import Metrics
 from agents.runtime import Runtime
 from agents.settings import KafkaSettings, Settings
-from agents.topics import TopicNames
+from agents.topics import ACCOUNTS, REPS, RULES, TopicNames
+from agents.views import CompactedView
+
+if TYPE_CHECKING:
+    from agents.reference import ReferenceData
 
 
 def broker_credentials(kafka: KafkaSettings) -> SASLCredentials | SSLCredentials | None:
@@ -62,7 +67,13 @@ def create_faust_app(settings: Settings) -> faust.App:
 
 def create_runtime(settings: Settings, registry: CollectorRegistry | None = None) -> Runtime:
     """Build the app, its metrics and every agent; nothing connects until the worker starts."""
+    from agents.assigning import register_assigning
+    from agents.feedback import register_feedback
     from agents.intake import register_intake
+    from agents.monitoring import register_lag_monitor
+    from agents.profiling import register_profiling
+    from agents.reference import ReferenceData
+    from agents.rules_watch import register_rules_watch
 
     registry = registry if registry is not None else CollectorRegistry()
     app = create_faust_app(settings)
@@ -75,5 +86,27 @@ def create_runtime(settings: Settings, registry: CollectorRegistry | None = None
         registry=registry,
         names=TopicNames(settings.topics.prefix),
     )
+    reference = ReferenceData.start(runtime.metrics, settings.rules_file)
+    register_views(runtime, reference)
     register_intake(runtime)
+    register_profiling(runtime, reference)
+    register_assigning(runtime, reference)
+    register_feedback(runtime)
+    register_lag_monitor(runtime)
+    if settings.rules_file is not None:
+        register_rules_watch(runtime, reference, settings.rules_file)
+    runtime.reference = reference
     return runtime
+
+
+def register_views(runtime: Runtime, reference: "ReferenceData") -> None:
+    """Follow the compacted reference topics for the worker's whole life."""
+    kafka = runtime.settings.kafka
+    for base, apply in (
+        (ACCOUNTS, reference.apply_account),
+        (REPS, reference.apply_rep),
+        (RULES, reference.apply_rules),
+    ):
+        view = CompactedView(kafka, runtime.names.name(base), apply)
+        reference.views.append(view)
+        runtime.app.task(view.run)

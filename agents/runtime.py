@@ -26,6 +26,7 @@ class Runtime:
     names: TopicNames
     clock: Callable[[], datetime] = utc_now
     topics: dict[str, Any] = field(default_factory=dict)
+    reference: Any = None
 
     def topic(self, base: str, **options: Any) -> Any:
         """A raw-bytes Faust topic for a base name, declared once per runtime."""

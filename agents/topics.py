@@ -27,6 +27,17 @@ PIPELINE_TOPICS = (
 )
 
 
+# Faust tables; their changelog topics are `<app id>-<table>-changelog`.
+PROFILES_TABLE = "lead-profiles"
+QUEUE_STATES_TABLE = "queue-states"
+LEDGER_TABLE = "assignment-ledger"
+TABLES = (PROFILES_TABLE, QUEUE_STATES_TABLE, LEDGER_TABLE)
+
+
+def changelog_topic(app_id: str, table: str) -> str:
+    return f"{app_id}-{table}-changelog"
+
+
 def queue_topic(queue: str) -> str:
     """The topic a sales tool reads for one queue."""
     return f"sales.queue.{queue}.v1"

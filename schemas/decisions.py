@@ -69,6 +69,7 @@ class LeadRouted(OutputModel):
 
     decision_id: str
     lead_identity: str
+    event_id: str = Field(description="the event that made the lead sales-ready")
     queue: str
     rep_id: str | None
     lead: LeadAttributes

@@ -6,6 +6,7 @@ from schemas.base import OutputModel
 from schemas.decisions import RuleTrace
 from schemas.enrichment import Enrichment
 from schemas.events import LeadAttributes, LeadEvent
+from schemas.feedback import SalesFeedback
 from schemas.scores import Score
 
 
@@ -19,10 +20,14 @@ class SourceRecord(OutputModel):
 
 
 class KeyedLeadEvent(OutputModel):
-    """A validated event, re-keyed by lead identity (intake -> profile stage)."""
+    """A validated event or sales feedback, re-keyed by lead identity (-> profile stage).
+
+    Exactly one of `event` and `feedback` is set.
+    """
 
     identity: str
-    event: LeadEvent
+    event: LeadEvent | None = None
+    feedback: SalesFeedback | None = None
     source: SourceRecord
 
 
@@ -38,6 +43,10 @@ class QualifiedLead(OutputModel):
     score: Score
     queue: str
     strategy: str
+    overflow: str | None
+    sla_minutes: int
+    respect_availability: bool
+    respect_capacity: bool
     rule_id: str | None
     ruleset_version: str
     reason: str

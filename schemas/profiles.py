@@ -22,6 +22,10 @@ class LeadProfile(OutputModel):
     `generation` counts qualifications: it increases each time a nurtured lead becomes
     sales-ready again, and together with `identity` names a routing decision.
     `recent_event_ids` is the de-duplication window: the last event ids applied to this lead.
+    `last_offset` is the position of the last record applied (in the lead's partition of the
+    keyed topic): a record at or before it is a replay after a crash, not a new event, and its
+    outputs are sent again. `routed_event_id` names the event that made the current generation
+    sales-ready.
     """
 
     identity: str
@@ -34,3 +38,5 @@ class LeadProfile(OutputModel):
     status: LeadStatus = "nurture"
     generation: int = 0
     recent_event_ids: tuple[str, ...] = ()
+    last_offset: int = -1
+    routed_event_id: str | None = None

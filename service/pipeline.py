@@ -50,6 +50,7 @@ def evaluate_event(
     accounts: AccountIndex,
     policy: Policy,
     *,
+    offset: int,
     window: int = 64,
 ) -> Evaluation:
     """Apply an event to the lead and decide, by the rules, whether sales gets it now.
@@ -59,6 +60,8 @@ def evaluate_event(
     lead sales already has is never routed again; a nurtured lead that later qualifies is routed
     under the next generation, which names a new decision.
     """
+    if previous is not None and offset <= previous.last_offset:
+        return _replay(previous, event, identity, accounts, policy)
     update = apply_event(previous, event, identity, received_at, window=window)
     profile = update.profile
     if update.is_duplicate:
@@ -68,6 +71,7 @@ def evaluate_event(
             generation=profile.generation,
             decision_id=decision_id(identity, profile.generation),
         )
+    profile = profile.model_copy(update={"last_offset": offset})
     enrichment = enrich_lead(profile.attributes, accounts, policy.enrichment)
     score = score_lead(enrichment, profile.activities, event.occurred_at, policy.scoring)
     route = decide_route(policy.ruleset, profile.attributes, enrichment, score)
@@ -78,8 +82,44 @@ def evaluate_event(
         outcome = "nurtured"
     else:
         outcome = "routed"
-        profile = mark_routed(profile.model_copy(update={"generation": profile.generation + 1}))
-    # A routing decision is named by lead + generation, so a replay names it again; other
+        profile = mark_routed(
+            profile.model_copy(
+                update={"generation": profile.generation + 1, "routed_event_id": event.event_id}
+            )
+        )
+    return _evaluation(profile, outcome, event, identity, enrichment, score, route)
+
+
+def _replay(
+    profile: LeadProfile, event: LeadEvent, identity: str, accounts: AccountIndex, policy: Policy
+) -> Evaluation:
+    """A record already applied before a crash: the profile holds its effect, the outputs may
+    not have reached Kafka. Decide again from the profile so the same outputs (with the same
+    decision ids, which consumers and the assign stage de-duplicate) are sent again."""
+    enrichment = enrich_lead(profile.attributes, accounts, policy.enrichment)
+    score = score_lead(enrichment, profile.activities, event.occurred_at, policy.scoring)
+    route = decide_route(policy.ruleset, profile.attributes, enrichment, score)
+    outcome: Outcome
+    if profile.status == "routed" and profile.routed_event_id == event.event_id:
+        outcome = "routed"
+    elif route.nurture:
+        outcome = "nurtured"
+    else:
+        outcome = "already_routed"
+    return _evaluation(profile, outcome, event, identity, enrichment, score, route)
+
+
+def _evaluation(
+    profile: LeadProfile,
+    outcome: Outcome,
+    event: LeadEvent,
+    identity: str,
+    enrichment: Enrichment,
+    score: Score,
+    route: RouteChoice,
+) -> (
+    Evaluation
+):  # A routing decision is named by lead + generation, so a replay names it again; other
     # decisions (nurture, already routed) are one per event.
     named = identity if outcome == "routed" else f"{identity}|{event.event_id}"
     return Evaluation(

@@ -1,0 +1,47 @@
+"""Feedback stage: sales tools' verdicts, re-keyed by lead so the profile stage applies them."""
+
+from typing import Any
+
+from pydantic import ValidationError
+
+from agents.deadletters import DeadLetterWriter, guard_event
+from agents.intake import kafka_time
+from agents.runtime import Runtime
+from agents.topics import DEAD_LETTER, FEEDBACK, LEADS_KEYED
+from schemas.feedback import SalesFeedback
+from schemas.pipeline import KeyedLeadEvent, SourceRecord
+from service.intake import reject_invalid
+
+
+def register_feedback(runtime: Runtime) -> None:
+    source = runtime.topic(FEEDBACK)
+    keyed = runtime.topic(LEADS_KEYED)
+    writer = DeadLetterWriter(runtime, runtime.topic(DEAD_LETTER))
+    consumed = runtime.metrics.events_consumed.labels(topic=FEEDBACK)
+
+    async def handle(event: Any) -> None:
+        message = event.message
+        try:
+            feedback = SalesFeedback.model_validate_json(message.value or b"")
+        except ValidationError as error:
+            await writer.reject(message, reject_invalid(error))
+            return
+        record = KeyedLeadEvent(
+            identity=feedback.lead_identity,
+            feedback=feedback,
+            source=SourceRecord(
+                topic=message.topic,
+                partition=message.partition,
+                offset=message.offset,
+                timestamp=kafka_time(message),
+            ),
+        )
+        await keyed.send(
+            key=feedback.lead_identity.encode(), value=record.model_dump_json().encode()
+        )
+
+    @runtime.app.agent(source, name="feedback", concurrency=1)
+    async def feedback(stream: Any) -> None:
+        async for event in stream.events():
+            consumed.inc()
+            await guard_event(writer, event, handle)

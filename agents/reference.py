@@ -1,0 +1,88 @@
+"""The reference data a worker holds whole: accounts, reps and the routing policy in force."""
+
+import logging
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from agents.metrics import Metrics
+from agents.views import CompactedView
+from schemas.accounts import Account
+from schemas.reps import Rep
+from service.accounts import AccountIndex
+from service.policy import Policy, load_policy
+from service.rules import RulesetError
+
+log = logging.getLogger(__name__)
+
+
+def default_rules_text() -> str:
+    return resources.files("service").joinpath("data/default_rules.yaml").read_text()
+
+
+@dataclass
+class ReferenceData:
+    """Mutable views the agents read; updated only by the view followers and the rules watcher."""
+
+    metrics: Metrics
+    policy: Policy
+    accounts: AccountIndex = field(default_factory=AccountIndex)
+    reps: dict[str, Rep] = field(default_factory=dict)
+    views: list[CompactedView] = field(default_factory=list)
+
+    async def wait_ready(self) -> None:
+        """Block until every view has caught up, so no lead is routed on partial data."""
+        for view in self.views:
+            await view.ready.wait()
+
+    @classmethod
+    def start(cls, metrics: Metrics, rules_file: Path | None) -> "ReferenceData":
+        """Start with the rules file (or the shipped default); a bad file stops the worker."""
+        text = rules_file.read_text() if rules_file else default_rules_text()
+        policy = load_policy(text, str(rules_file or "shipped default rules"))
+        metrics.ruleset_reloads.labels(result="rejected")  # the series exists from the start
+        reference = cls(metrics=metrics, policy=policy)
+        reference._announce(policy)
+        return reference
+
+    def apply_account(self, key: bytes | None, value: bytes | None) -> None:
+        if value is None:
+            if key is not None:
+                self.accounts.remove(key.decode())
+        else:
+            self.accounts.upsert(Account.model_validate_json(value))
+        self.metrics.accounts_view_size.set(len(self.accounts))
+
+    def apply_rep(self, key: bytes | None, value: bytes | None) -> None:
+        if value is None:
+            if key is not None:
+                self.reps.pop(key.decode(), None)
+        else:
+            rep = Rep.model_validate_json(value)
+            self.reps[rep.rep_id] = rep
+        self.metrics.reps_view_size.set(len(self.reps))
+
+    def apply_rules(self, key: bytes | None, value: bytes | None) -> None:
+        if value is None:
+            return  # a deleted ruleset leaves the one in force: routing never stops
+        self.reload_rules(value.decode(), "rules topic")
+
+    def reload_rules(self, text: str, source: str) -> bool:
+        """Swap in a new ruleset; an invalid one is rejected and the previous keeps serving."""
+        try:
+            policy = load_policy(text, source)
+        except RulesetError as error:
+            self.metrics.ruleset_reloads.labels(result="rejected").inc()
+            log.error("ruleset rejected, version %s keeps serving: %s", self.policy.version, error)
+            return False
+        self._announce(policy)
+        return True
+
+    def _announce(self, policy: Policy) -> None:
+        previous = self.policy.version if hasattr(self, "policy") else None
+        self.policy = policy
+        if previous is not None and previous != policy.version:
+            self.metrics.ruleset_info.remove(previous)
+        self.metrics.ruleset_info.labels(version=policy.version).set(1)
+        self.metrics.ruleset_reloads.labels(result="ok").inc()
+        log.info("ruleset %s in force (%d rules)", policy.version, len(policy.ruleset.rules))

@@ -1,0 +1,65 @@
+"""Reference data and lead events for end-to-end tests: the shipped accounts and rules, and
+reps that are always available (no working hours), so routing does not depend on the clock."""
+
+import json
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from tests.integration.kafka import Record
+
+
+def shipped(name: str) -> Any:
+    return json.loads(resources.files("service").joinpath(f"data/{name}").read_text())
+
+
+def shipped_accounts() -> list[dict[str, Any]]:
+    accounts: list[dict[str, Any]] = shipped("demo_accounts.json")
+    return accounts
+
+
+def always_available_reps() -> list[dict[str, Any]]:
+    """Two reps per queue of the shipped rules, plus every owner, cover and team member."""
+    rules = yaml.safe_load(
+        resources.files("service").joinpath("data/default_rules.yaml").read_text()
+    )
+    reps: dict[str, dict[str, Any]] = {}
+    for queue in rules["queues"]:
+        for n in (1, 2):
+            rep_id = f"rep-{queue}-{n}"
+            reps[rep_id] = {"rep_id": rep_id, "name": rep_id, "queues": [queue], "weight": 1}
+    for account in shipped_accounts():
+        people = [account.get("owner_rep_id"), account.get("cover_rep_id")]
+        for rep_id in [*people, *account.get("account_team", [])]:
+            if rep_id and rep_id not in reps:
+                reps[rep_id] = {"rep_id": rep_id, "name": rep_id, "queues": ["customer-success"]}
+    return list(reps.values())
+
+
+def reference_records() -> tuple[list[Record], list[Record]]:
+    accounts = [(a["account_id"].encode(), json.dumps(a).encode(), []) for a in shipped_accounts()]
+    reps = [(r["rep_id"].encode(), json.dumps(r).encode(), []) for r in always_available_reps()]
+    return accounts, reps
+
+
+def lead_event(
+    event_id: str,
+    lead: dict[str, Any],
+    activity: str | None = None,
+    occurred_at: str = "2026-11-20T10:00:00Z",
+) -> dict[str, Any]:
+    event: dict[str, Any] = {
+        "event_id": event_id,
+        "event_type": "lead.activity" if activity else "lead.created",
+        "occurred_at": occurred_at,
+        "source": "webform",
+        "lead": lead,
+    }
+    if activity:
+        event["activity"] = {"type": activity}
+    return event
+
+
+def as_record(event: dict[str, Any]) -> Record:
+    return (b"upstream-key", json.dumps(event).encode(), [])
