@@ -117,9 +117,8 @@ def _evaluation(
     enrichment: Enrichment,
     score: Score,
     route: RouteChoice,
-) -> (
-    Evaluation
-):  # A routing decision is named by lead + generation, so a replay names it again; other
+) -> Evaluation:
+    # A routing decision is named by lead + generation, so a replay names it again; other
     # decisions (nurture, already routed) are one per event.
     named = identity if outcome == "routed" else f"{identity}|{event.event_id}"
     return Evaluation(

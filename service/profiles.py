@@ -4,10 +4,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from schemas.decisions import Outcome
 from schemas.events import LeadAttributes, LeadEvent
 from schemas.profiles import ActivityRecord, LeadProfile
-from schemas.scores import Score
 from service.normalize import clean_text, normalize_email
 
 # Consent flags only ever tighten: one event saying "do not email" is enough, and a later form
@@ -22,20 +20,6 @@ class ProfileUpdate:
 
     profile: LeadProfile
     is_duplicate: bool
-
-
-@dataclass(frozen=True, slots=True)
-class Qualification:
-    """Whether a scored lead goes to sales now, under which routing generation.
-
-    `outcome` says why: "routed" (send to sales), "nurtured" (not sales-ready, stays with
-    marketing) or "already_routed" (sales has it; never routed twice).
-    """
-
-    should_route: bool
-    generation: int
-    profile: LeadProfile
-    outcome: Outcome
 
 
 def apply_event(
@@ -90,30 +74,6 @@ def apply_event(
         }
     )
     return ProfileUpdate(profile=updated, is_duplicate=False)
-
-
-def qualify(profile: LeadProfile, score: Score) -> Qualification:
-    """Decide whether a freshly scored lead is handed to sales.
-
-    A lead sales already has ("routed") is never routed again, whatever its score. A lead with
-    marketing that reaches the sales-ready threshold is routed under the next generation (1 the
-    first time, +1 each time a recycled lead qualifies again); otherwise it stays in nurture.
-    """
-    if profile.status == "routed":
-        return Qualification(
-            should_route=False,
-            generation=profile.generation,
-            profile=profile,
-            outcome="already_routed",
-        )
-    if not score.sales_ready:
-        return Qualification(
-            should_route=False, generation=profile.generation, profile=profile, outcome="nurtured"
-        )
-    routed = mark_routed(profile.model_copy(update={"generation": profile.generation + 1}))
-    return Qualification(
-        should_route=True, generation=routed.generation, profile=routed, outcome="routed"
-    )
 
 
 def mark_routed(profile: LeadProfile) -> LeadProfile:

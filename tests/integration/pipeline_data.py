@@ -38,8 +38,12 @@ def always_available_reps() -> list[dict[str, Any]]:
 
 
 def reference_records() -> tuple[list[Record], list[Record]]:
-    accounts = [(a["account_id"].encode(), json.dumps(a).encode(), []) for a in shipped_accounts()]
-    reps = [(r["rep_id"].encode(), json.dumps(r).encode(), []) for r in always_available_reps()]
+    accounts: list[Record] = [
+        (str(a["account_id"]).encode(), json.dumps(a).encode(), []) for a in shipped_accounts()
+    ]
+    reps: list[Record] = [
+        (str(r["rep_id"]).encode(), json.dumps(r).encode(), []) for r in always_available_reps()
+    ]
     return accounts, reps
 
 

@@ -4,7 +4,7 @@ from typing import Any
 from schemas.events import LeadEvent
 from schemas.profiles import LeadProfile
 from schemas.scores import Score, ScoreLine
-from service.profiles import apply_event, mark_nurtured, mark_routed, qualify
+from service.profiles import apply_event, mark_routed
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 IDENTITY = "email:jane@acme.com"
@@ -160,43 +160,6 @@ def test_last_event_at_never_goes_back_in_time() -> None:
     update = apply_event(profile, _event("e2", 0), IDENTITY, T0)
     assert update.profile.last_event_at == later_seen
     assert update.profile.first_seen_at == profile.first_seen_at
-
-
-def test_a_nurtured_lead_that_becomes_sales_ready_is_routed_under_generation_1() -> None:
-    profile = _apply(None, _event("e1"))
-    qualification = qualify(profile, _score(sales_ready=True))
-    assert qualification.should_route
-    assert qualification.outcome == "routed"
-    assert qualification.generation == 1
-    assert (qualification.profile.status, qualification.profile.generation) == ("routed", 1)
-
-
-def test_a_lead_that_is_not_sales_ready_stays_in_nurture() -> None:
-    profile = _apply(None, _event("e1"))
-    qualification = qualify(profile, _score(sales_ready=False))
-    assert not qualification.should_route
-    assert qualification.outcome == "nurtured"
-    assert qualification.generation == 0
-    assert qualification.profile is profile
-
-
-def test_a_routed_lead_is_never_routed_again() -> None:
-    routed = qualify(_apply(None, _event("e1")), _score(sales_ready=True)).profile
-    again = qualify(routed, _score(sales_ready=True))
-    assert not again.should_route
-    assert again.outcome == "already_routed"
-    assert again.generation == 1
-    assert again.profile is routed
-
-
-def test_a_recycled_lead_that_qualifies_again_gets_the_next_generation() -> None:
-    routed = qualify(_apply(None, _event("e1")), _score(sales_ready=True)).profile
-    recycled = mark_nurtured(routed)
-    assert (recycled.status, recycled.generation) == ("nurture", 1)
-    assert not qualify(recycled, _score(sales_ready=False)).should_route
-    again = qualify(recycled, _score(sales_ready=True))
-    assert again.should_route
-    assert (again.generation, again.profile.status) == (2, "routed")
 
 
 def test_mark_routed_changes_only_the_status() -> None:

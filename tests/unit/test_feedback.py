@@ -1,0 +1,79 @@
+from datetime import UTC, datetime
+
+from schemas.feedback import SalesFeedback
+from service.decision_ids import decision_id
+from service.feedback import apply_feedback
+from service.pipeline import evaluate_event
+from tests.unit.domain_fixtures import (
+    GLOBEX,
+    KEY_ACCOUNT_VP,
+    NOW,
+    accounts,
+    default_policy,
+    lead_event,
+)
+
+POLICY = default_policy()
+INDEX = accounts(GLOBEX)
+ROUTED = evaluate_event(
+    None, lead_event("e1", KEY_ACCOUNT_VP, "demo_request"), "email:vp", NOW, INDEX, POLICY, offset=0
+).profile
+
+
+def feedback(outcome: str, decision: str | None = None) -> SalesFeedback:
+    return SalesFeedback.model_validate(
+        {
+            "decision_id": decision or decision_id("email:vp", 1),
+            "lead_identity": "email:vp",
+            "outcome": outcome,
+            "occurred_at": datetime(2026, 11, 21, tzinfo=UTC),
+        }
+    )
+
+
+def test_a_rejected_lead_goes_back_to_nurture_and_keeps_its_generation() -> None:
+    result = apply_feedback(ROUTED, feedback("rejected"))
+
+    assert result is not None
+    assert result.effect == "recycled"
+    assert result.profile.status == "nurture"
+    assert result.profile.generation == 1
+
+
+def test_a_recycled_lead_that_qualifies_again_is_routed_under_the_next_generation() -> None:
+    result = apply_feedback(ROUTED, feedback("rejected"))
+    assert result is not None
+
+    again = evaluate_event(
+        result.profile,
+        lead_event("e2", KEY_ACCOUNT_VP, "contact_sales"),
+        "email:vp",
+        NOW,
+        INDEX,
+        POLICY,
+        offset=1,
+    )
+
+    assert again.outcome == "routed"
+    assert again.generation == 2
+    assert again.decision_id == decision_id("email:vp", 2)
+
+
+def test_accepted_and_converted_leads_stay_with_sales() -> None:
+    for outcome in ("accepted", "converted"):
+        result = apply_feedback(ROUTED, feedback(outcome))
+        assert result is not None
+        assert result.effect == "recorded"
+        assert result.profile.status == "routed"
+
+
+def test_feedback_about_an_older_decision_is_stale_and_changes_nothing() -> None:
+    result = apply_feedback(ROUTED, feedback("rejected", decision="0" * 24))
+
+    assert result is not None
+    assert result.effect == "stale"
+    assert result.profile == ROUTED
+
+
+def test_feedback_for_an_unknown_lead_has_no_effect() -> None:
+    assert apply_feedback(None, feedback("accepted")) is None

@@ -1,0 +1,96 @@
+from schemas.events import LeadEvent
+from schemas.profiles import LeadProfile
+from service.decision_ids import decision_id
+from service.pipeline import Evaluation, evaluate_event
+from tests.unit.domain_fixtures import (
+    GLOBEX,
+    KEY_ACCOUNT_VP,
+    NOW,
+    STUDENT,
+    accounts,
+    default_policy,
+    lead_event,
+)
+
+POLICY = default_policy()
+INDEX = accounts(GLOBEX)
+
+
+def evaluate(previous: LeadProfile | None, event: LeadEvent, offset: int) -> Evaluation:
+    return evaluate_event(previous, event, "email:x", NOW, INDEX, POLICY, offset=offset)
+
+
+def test_a_sales_ready_key_account_lead_is_routed_to_key_accounts_under_generation_1() -> None:
+    result = evaluate(None, lead_event("e1", KEY_ACCOUNT_VP, "demo_request"), 0)
+
+    assert result.outcome == "routed"
+    assert result.generation == 1
+    assert result.route is not None
+    assert result.route.queue == "key-accounts"
+    assert result.decision_id == decision_id("email:x", 1)
+    assert result.profile.status == "routed"
+    assert result.profile.routed_event_id == "e1"
+
+
+def test_a_lead_below_the_threshold_is_nurtured_and_keeps_generation_0() -> None:
+    result = evaluate(None, lead_event("e1", STUDENT), 0)
+
+    assert result.outcome == "nurtured"
+    assert result.generation == 0
+    assert result.route is not None
+    assert result.route.rule_id == "not-sales-ready"
+    assert result.profile.status == "nurture"
+
+
+def test_more_activity_on_a_routed_lead_does_not_route_it_again() -> None:
+    routed = evaluate(None, lead_event("e1", KEY_ACCOUNT_VP, "demo_request"), 0).profile
+
+    again = evaluate(routed, lead_event("e2", KEY_ACCOUNT_VP, "pricing_page_view"), 1)
+
+    assert again.outcome == "already_routed"
+    assert again.generation == 1
+
+
+def test_a_nurtured_lead_that_becomes_sales_ready_is_routed_then() -> None:
+    nurtured = evaluate(None, lead_event("e1", KEY_ACCOUNT_VP), 0)
+    assert nurtured.outcome == "nurtured"
+
+    ready = evaluate(nurtured.profile, lead_event("e2", KEY_ACCOUNT_VP, "demo_request"), 1)
+
+    assert ready.outcome == "routed"
+    assert ready.generation == 1
+
+
+def test_an_event_delivered_twice_upstream_is_a_duplicate_with_no_outcome() -> None:
+    first = evaluate(None, lead_event("e1", STUDENT), 0)
+
+    second = evaluate(first.profile, lead_event("e1", STUDENT), 1)
+
+    assert second.is_duplicate
+    assert second.profile == first.profile
+
+
+def test_a_replay_after_a_crash_sends_the_same_routing_decision_again() -> None:
+    routed = evaluate(None, lead_event("e1", KEY_ACCOUNT_VP, "demo_request"), 5)
+
+    replay = evaluate(routed.profile, lead_event("e1", KEY_ACCOUNT_VP, "demo_request"), 5)
+
+    assert replay.outcome == "routed"
+    assert replay.decision_id == routed.decision_id
+    assert replay.profile == routed.profile
+
+
+def test_a_replayed_nurture_event_is_nurtured_again_not_dropped_as_duplicate() -> None:
+    nurtured = evaluate(None, lead_event("e1", STUDENT), 3)
+
+    replay = evaluate(nurtured.profile, lead_event("e1", STUDENT), 3)
+
+    assert replay.outcome == "nurtured"
+    assert replay.decision_id == nurtured.decision_id
+
+
+def test_nurture_decisions_are_named_per_event_and_routing_decisions_per_generation() -> None:
+    first = evaluate(None, lead_event("e1", STUDENT), 0)
+    second = evaluate(first.profile, lead_event("e2", STUDENT), 1)
+
+    assert first.decision_id != second.decision_id
