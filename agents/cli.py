@@ -165,7 +165,9 @@ def build_parser() -> argparse.ArgumentParser:
     feed.add_argument(
         "--garbage-share", type=float, default=0.02, help="share of invalid records (0.02)"
     )
-    feed.add_argument("--seed", type=int, default=0, help="random seed of the feed")
+    feed.add_argument(
+        "--seed", type=int, default=None, help="random seed of the feed (default: a new one)"
+    )
     feed.set_defaults(func=feed_demo_events)
     watch = demo_commands.add_parser(
         "watch", help="print a summary of a worker's metrics every few seconds"

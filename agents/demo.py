@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import logging
 import math
+import secrets
 import signal
 import time
 import urllib.request
@@ -114,16 +115,21 @@ async def feed_demo(
     rate: float,
     count: int | None = None,
     garbage_share: float = 0.0,
-    seed: int = 0,
+    seed: int | None = None,
     stop: asyncio.Event | None = None,
 ) -> FeedProgress:
     """Publish synthetic lead events at `rate` per second until `count` were sent or `stop` is set.
 
     Open loop: event i is due at start + i / rate on the wall clock, whatever the broker's acks
     say, so a slow pipeline shows up as latency and lag instead of slowing the load down.
+    Without a seed each run draws one (and logs it): the same seed publishes the same event ids,
+    which a worker that already saw them rightly drops as duplicates.
     """
     if rate <= 0:
         raise ValueError("rate must be positive")
+    if seed is None:
+        seed = secrets.randbits(32)
+    log.info("feeding %s events per second with seed %d", f"{rate:g}", seed)
     await ensure_topics(settings.kafka, topic_specs(settings))
     feed = SyntheticFeed(seed, demo_accounts(), garbage_share=garbage_share)
     topic = TopicNames(settings.topics.prefix).name(LEAD_EVENTS)
@@ -203,51 +209,75 @@ def estimate_quantile(q: float, buckets: Sequence[tuple[float, float]]) -> float
     return previous_bound
 
 
+Buckets = tuple[tuple[float, float], ...]
+
+
 @dataclass(frozen=True, slots=True)
 class MetricsSummary:
-    """What `demo watch` shows from one scrape of a worker's /metrics page."""
+    """What `demo watch` shows from one scrape of a worker's /metrics page.
 
-    consumed: float
+    `handoff_buckets` is the handoff latency histogram of every queue together, as (upper bound,
+    cumulative count) pairs: the summary gives one latency for the whole handoff.
+    """
+
+    events_in: float
     routed: dict[str, float]
     nurtured: float
     dead_lettered: float
-    handoff_p50: float | None
-    handoff_p99: float | None
+    handoff_buckets: Buckets
 
     @property
     def routed_total(self) -> float:
         return sum(self.routed.values())
 
+    @property
+    def handoff_p50(self) -> float | None:
+        return estimate_quantile(0.5, self.handoff_buckets)
+
+    @property
+    def handoff_p99(self) -> float | None:
+        return estimate_quantile(0.99, self.handoff_buckets)
+
 
 def summarize_metrics(text: str) -> MetricsSummary:
     """Read the leadrouter series `demo watch` prints from a Prometheus text page."""
-    consumed = nurtured = dead = 0.0
+    events_in = nurtured = dead = 0.0
     routed: dict[str, float] = {}
     buckets: dict[float, float] = {}
     for family in text_string_to_metric_families(text):
         for sample in family.samples:
-            if sample.name == "leadrouter_events_consumed_total":
-                consumed += sample.value
-            elif sample.name == "leadrouter_leads_routed_total":
-                queue = sample.labels.get("queue", "")
+            name, labels = sample.name, sample.labels
+            if name == "leadrouter_events_consumed_total" and labels.get("topic") == LEAD_EVENTS:
+                events_in += sample.value
+            elif name == "leadrouter_leads_routed_total":
+                queue = labels.get("queue", "")
                 routed[queue] = routed.get(queue, 0.0) + sample.value
-            elif sample.name == "leadrouter_leads_nurtured_total":
+            elif name == "leadrouter_leads_nurtured_total":
                 nurtured += sample.value
-            elif sample.name == "leadrouter_deadletters_total":
+            elif name == "leadrouter_deadletters_total":
                 dead += sample.value
-            elif sample.name == "leadrouter_handoff_latency_seconds_bucket":
-                # Every queue together: the summary is one latency for the whole handoff.
-                bound = float(sample.labels["le"])
+            elif name == "leadrouter_handoff_latency_seconds_bucket":
+                bound = float(labels["le"])
                 buckets[bound] = buckets.get(bound, 0.0) + sample.value
-    pairs = sorted(buckets.items())
     return MetricsSummary(
-        consumed=consumed,
+        events_in=events_in,
         routed=routed,
         nurtured=nurtured,
         dead_lettered=dead,
-        handoff_p50=estimate_quantile(0.5, pairs),
-        handoff_p99=estimate_quantile(0.99, pairs),
+        handoff_buckets=tuple(sorted(buckets.items())),
     )
+
+
+def recent_buckets(previous: MetricsSummary, current: MetricsSummary) -> Buckets | None:
+    """The histogram of what was observed between two scrapes (what `rate()` feeds
+    `histogram_quantile` in PromQL); None when the worker restarted in between."""
+    before = dict(previous.handoff_buckets)
+    recent = tuple(
+        (bound, count - before.get(bound, 0.0)) for bound, count in current.handoff_buckets
+    )
+    if any(count < 0 for _, count in recent):
+        return None
+    return recent
 
 
 def format_seconds(value: float | None) -> str:
@@ -256,17 +286,34 @@ def format_seconds(value: float | None) -> str:
     return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s"
 
 
-def format_summary(summary: MetricsSummary, at: datetime) -> str:
-    """Two or three lines: totals and handoff latency, then routed leads per queue."""
+def format_summary(
+    summary: MetricsSummary,
+    at: datetime,
+    previous: MetricsSummary | None = None,
+    window: str = "recently",
+) -> str:
+    """Totals; handoff latency since `previous` (over `window`) and since the worker started;
+    routed leads per queue."""
     lines = [
-        f"[{at:%H:%M:%S}] consumed {summary.consumed:.0f}  routed {summary.routed_total:.0f}  "
-        f"nurtured {summary.nurtured:.0f}  dead-lettered {summary.dead_lettered:.0f}  "
-        f"handoff p50 {format_seconds(summary.handoff_p50)}  "
-        f"p99 {format_seconds(summary.handoff_p99)}"
+        f"[{at:%H:%M:%S}] lead events {summary.events_in:.0f}  "
+        f"routed {summary.routed_total:.0f}  nurtured {summary.nurtured:.0f}  "
+        f"dead-lettered {summary.dead_lettered:.0f}"
     ]
+    overall = (
+        f"p50 {format_seconds(summary.handoff_p50)}  p99 {format_seconds(summary.handoff_p99)}"
+    )
+    recent = recent_buckets(previous, summary) if previous is not None else None
+    if recent is None:
+        lines.append(f"  handoff since start {overall}")
+    else:
+        p50, p99 = estimate_quantile(0.5, recent), estimate_quantile(0.99, recent)
+        lines.append(
+            f"  handoff {window} p50 {format_seconds(p50)}  p99 {format_seconds(p99)}"
+            f"  (since start {overall})"
+        )
     queues = sorted(summary.routed.items(), key=lambda item: (-item[1], item[0]))
     if queues:
-        lines.append("  " + ", ".join(f"{queue} {count:.0f}" for queue, count in queues))
+        lines.append("  routed: " + ", ".join(f"{queue} {count:.0f}" for queue, count in queues))
     return "\n".join(lines)
 
 
@@ -287,6 +334,7 @@ def watch_metrics(
 ) -> int:
     """Print a summary of the worker's metrics every `every` seconds (forever by default)."""
     done = 0
+    previous: MetricsSummary | None = None
     while iterations is None or done < iterations:
         if done:
             sleep(every)
@@ -299,5 +347,7 @@ def watch_metrics(
                 f"[{now:%H:%M:%S}] waiting for the worker at {url}: {error}", file=out, flush=True
             )
             continue
-        print(format_summary(summarize_metrics(text), now), file=out, flush=True)
+        summary = summarize_metrics(text)
+        print(format_summary(summary, now, previous, f"last {every:g}s"), file=out, flush=True)
+        previous = summary
     return 0
