@@ -117,6 +117,12 @@ class WorkerProcess:
     def logs(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path else ""
 
+    def kill(self) -> None:
+        """SIGKILL: no shutdown, no final commit, as when a machine dies."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(10)
+
     def stop(self) -> int | None:
         if self.process is None:
             return None
