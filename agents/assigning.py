@@ -13,6 +13,7 @@ from typing import Any
 import orjson
 from pydantic import BaseModel, ConfigDict
 
+from agents.admin import ensure_topics, topic_specs
 from agents.deadletters import DeadLetterWriter, guard_event
 from agents.reference import ReferenceData
 from agents.runtime import Runtime
@@ -112,6 +113,14 @@ def register_assigning(runtime: Runtime, reference: ReferenceData) -> None:
     queue_states = runtime.app.Table(QUEUE_STATES_TABLE, **table_options)
     ledger = runtime.app.Table(LEDGER_TABLE, **table_options)
     routing_latency = metrics.stage_latency.labels(stage="routing")
+    known_queues: set[str] = set()
+
+    async def queue_topic_for(queue: str) -> Any:
+        """The queue's topic, created first if a reloaded ruleset introduced the queue."""
+        if queue not in known_queues:
+            await ensure_topics(settings.kafka, topic_specs(settings, queues=[queue]))
+            known_queues.add(queue)
+        return runtime.topic(queue_topic(queue))
 
     def observe_handoff(queue: str, ready_at: datetime) -> Any:
         histogram = metrics.handoff_latency.labels(queue=queue)
@@ -179,7 +188,8 @@ def register_assigning(runtime: Runtime, reference: ReferenceData) -> None:
             ledger[ledger_key] = entry.model_dump_json().encode()
             queue_states[queue_key] = orjson.dumps(assignment.new_state.to_dict())
         routed = routed_record(lead, entry)
-        await runtime.topic(queue_topic(lead.queue)).send(
+        topic = await queue_topic_for(lead.queue)
+        await topic.send(
             key=lead.identity.encode(),
             value=routed.model_dump_json().encode(),
             callback=observe_handoff(lead.queue, lead.sales_ready_at),

@@ -1,0 +1,38 @@
+"""The reference views follow their compacted topics while the worker runs."""
+
+import asyncio
+import json
+from collections.abc import Callable
+
+from tests.integration.kafka import WorkerProcess, consume, produce
+from tests.integration.pipeline_data import as_record, lead_event, reference_records
+
+
+async def test_an_account_published_while_the_worker_runs_is_matched_within_seconds(
+    start_worker: Callable[..., WorkerProcess], bootstrap: str
+) -> None:
+    worker = start_worker()
+    accounts, reps = reference_records()
+    await produce(bootstrap, worker.topic("crm.reps.v1"), reps)
+    newco = {
+        "account_id": "acct-new",
+        "name": "Newco Robotics",
+        "domains": ["newco-robotics.com"],
+        "tier": "key",
+        "owner_rep_id": "rep-na-01",
+        "country": "US",
+    }
+    await produce(
+        bootstrap, worker.topic("crm.accounts.v1"), [(b"acct-new", json.dumps(newco).encode(), [])]
+    )
+    await asyncio.sleep(2)  # the view polls every 200 ms; two seconds is "within seconds"
+    lead = lead_event(
+        "evt-newco", {"email": "cto@newco-robotics.com", "job_title": "CTO"}, "demo_request"
+    )
+    await produce(bootstrap, worker.topic("leads.events.v1"), [as_record(lead)])
+
+    [routed] = await consume(bootstrap, worker.topic("sales.queue.key-accounts.v1"), 1)
+
+    body = json.loads(routed.value)
+    assert body["enrichment"]["account"]["account_id"] == "acct-new"
+    assert body["rep_id"] == "rep-na-01"
