@@ -12,7 +12,7 @@ async def test_an_account_published_while_the_worker_runs_is_matched_within_seco
     start_worker: Callable[..., WorkerProcess], bootstrap: str
 ) -> None:
     worker = start_worker()
-    accounts, reps = reference_records()
+    _, reps = reference_records()
     await produce(bootstrap, worker.topic("crm.reps.v1"), reps)
     newco = {
         "account_id": "acct-new",
