@@ -3,13 +3,22 @@
 import json
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
+from aiokafka import AIOKafkaConsumer
+
+from agents.demo import default_rules_text, demo_accounts
+from agents.explain import index_accounts
 from schemas.accounts import Account
+from schemas.profiles import LeadProfile
 from schemas.reps import Rep
+from service.identity import lead_identity
 from service.intake import Rejection, decode_lead_event
+from service.pipeline import evaluate_event
 from service.policy import load_policy
 from tests.integration.kafka import ROOT, WorkerProcess, consume
 
@@ -51,10 +60,55 @@ async def test_demo_load_publishes_accounts_reps_and_the_ruleset_keyed_for_compa
     assert load_policy(rules.value.decode()).version == "2026.11.1"
 
 
-async def test_demo_feed_publishes_lead_events_that_the_worker_takes_in(
-    start_worker: Callable[..., WorkerProcess], bootstrap: str
+def routed_identities(values: list[bytes], headers: list[Any], now: datetime) -> set[str]:
+    """The leads the shipped rules route, by replaying the records through the domain."""
+    accounts, policy = index_accounts(demo_accounts()), load_policy(default_rules_text())
+    profiles: dict[str, LeadProfile] = {}
+    routed: set[str] = set()
+    for offset, (value, record_headers) in enumerate(zip(values, headers, strict=True)):
+        event = decode_lead_event(value, record_headers, now)
+        if isinstance(event, Rejection):
+            continue
+        identity = str(lead_identity(event.lead, event.source))
+        evaluation = evaluate_event(
+            profiles.get(identity), event, identity, now, accounts, policy, offset=offset
+        )
+        profiles[identity] = evaluation.profile
+        if evaluation.outcome == "routed":
+            routed.add(identity)
+    return routed
+
+
+async def consume_topics(
+    bootstrap: str, topics: list[str], until: Callable[[list[Any]], bool], timeout: float = 60.0
+) -> list[Any]:
+    consumer = AIOKafkaConsumer(
+        *topics,
+        bootstrap_servers=bootstrap,
+        group_id=None,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        metadata_max_age_ms=1000,
+    )
+    await consumer.start()
+    records: list[Any] = []
+    deadline = time.monotonic() + timeout
+    try:
+        while not until(records) and time.monotonic() < deadline:
+            for batch in (await consumer.getmany(timeout_ms=500)).values():
+                records.extend(batch)
+    finally:
+        await consumer.stop()
+    return records
+
+
+async def test_demo_feed_events_are_taken_in_and_sales_ready_leads_land_in_queues(
+    start_worker: Callable[..., WorkerProcess], bootstrap: str, tmp_path: Path
 ) -> None:
-    worker = start_worker()
+    # The reference data goes first, so the worker's views hold it before the first lead.
+    names = WorkerProcess(bootstrap=bootstrap, tmp=tmp_path)
+    leadrouter("demo", "load", env=names.env)
+    worker = start_worker(prefix=names.prefix)
 
     out = leadrouter(
         *("demo", "feed", "--count", "50", "--rate", "100", "--seed", "3"),
@@ -77,3 +131,15 @@ async def test_demo_feed_publishes_lead_events_that_the_worker_takes_in(
     assert {json.loads(letter.value)["source_topic"] for letter in letters} == {
         worker.topic("leads.events.v1")
     }
+    # Every lead the rules make sales-ready reaches a queue topic (the queue and rep depend on
+    # the time of day: availability and overflow), and no other lead does.
+    expected = routed_identities([r.value for r in records], [r.headers for r in records], later)
+    queues = load_policy(default_rules_text()).ruleset.queues
+    topics = [worker.topic(f"sales.queue.{queue}.v1") for queue in queues]
+
+    def identities(found: list[Any]) -> set[str]:
+        return {json.loads(record.value)["lead_identity"] for record in found}
+
+    routed = await consume_topics(bootstrap, topics, lambda found: identities(found) >= expected)
+    assert expected
+    assert identities(routed) == expected
