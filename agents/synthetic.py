@@ -625,9 +625,20 @@ def synthetic_accounts(n: int, seed: int) -> list[Account]:
     Key and strategic accounts are owned by the demo reps of their territory (with a cover rep);
     customers have an account team of customer-success reps.
     """
-    draw = random.Random(seed).random
-    accounts: list[Account] = []
     validate = Account.model_validate
+    return [validate(fields) for fields in _account_fields(n, seed)]
+
+
+def synthetic_account_records(n: int, seed: int) -> Iterator[tuple[bytes, bytes]]:
+    """The same accounts as `synthetic_accounts(n, seed)`, as `crm.accounts.v1` records (key:
+    account id, value: the account as JSON), without building models: a million in seconds."""
+    dumps = orjson.dumps
+    for fields in _account_fields(n, seed):
+        yield fields["account_id"].encode(), dumps(fields)
+
+
+def _account_fields(n: int, seed: int) -> Iterator[dict[str, Any]]:
+    draw = random.Random(seed).random
     for number in range(n):
         stem = _NAME_STEMS[int(draw() * len(_NAME_STEMS))]
         ending = _NAME_ENDINGS[int(draw() * len(_NAME_ENDINGS))]
@@ -651,22 +662,17 @@ def synthetic_accounts(n: int, seed: int) -> list[Account]:
             owner, cover = owners[first], owners[(first + 1) % len(owners)]
         team = [_SUCCESS_REPS[int(draw() * 3)]] if status == "customer" else []
         employees = _log_uniform(draw())
-        accounts.append(
-            validate(
-                {
-                    "account_id": f"acct-s{number:07d}",
-                    "name": name,
-                    "domains": [domain],
-                    "industry": _INDUSTRIES[int(draw() * len(_INDUSTRIES))],
-                    "employee_count": employees,
-                    "annual_revenue": float(employees * (80 + int(draw() * 320)) * 1000),
-                    "country": country,
-                    "tier": tier,
-                    "owner_rep_id": owner,
-                    "cover_rep_id": cover,
-                    "account_team": team,
-                    "customer_status": status,
-                }
-            )
-        )
-    return accounts
+        yield {
+            "account_id": f"acct-s{number:07d}",
+            "name": name,
+            "domains": [domain],
+            "industry": _INDUSTRIES[int(draw() * len(_INDUSTRIES))],
+            "employee_count": employees,
+            "annual_revenue": float(employees * (80 + int(draw() * 320)) * 1000),
+            "country": country,
+            "tier": tier,
+            "owner_rep_id": owner,
+            "cover_rep_id": cover,
+            "account_team": team,
+            "customer_status": status,
+        }

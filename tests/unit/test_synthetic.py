@@ -7,7 +7,13 @@ from functools import cache
 import orjson
 
 from agents.demo import demo_accounts, demo_reps
-from agents.synthetic import DEFAULT_START, Record, SyntheticFeed, synthetic_accounts
+from agents.synthetic import (
+    DEFAULT_START,
+    Record,
+    SyntheticFeed,
+    synthetic_account_records,
+    synthetic_accounts,
+)
 from schemas.accounts import Account
 from schemas.enrichment import Enrichment
 from schemas.events import LeadEvent
@@ -231,3 +237,14 @@ def test_feed_leads_match_synthetic_accounts() -> None:
 
     matched = [enrich_lead(e.lead, found, EnrichmentConfig()).account for e in created]
     assert sum(1 for account in matched if account is not None) > len(created) * 0.25
+
+
+def test_synthetic_account_records_are_the_same_accounts_keyed_by_id() -> None:
+    records = list(synthetic_account_records(300, seed=9))
+
+    assert [Account.model_validate_json(value) for _, value in records] == synthetic_accounts(
+        300, seed=9
+    )
+    assert all(
+        key == Account.model_validate_json(value).account_id.encode() for key, value in records
+    )
