@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 import faust
 from faust.auth import SASLCredentials, SSLCredentials
 from faust.sensors.prometheus import setup_prometheus_sensors
-from prometheus_client import CollectorRegistry
+from prometheus_client import CollectorRegistry, disable_created_metrics
 
 from agents.metrics import Metrics
 from agents.runtime import Runtime
@@ -75,6 +75,8 @@ def create_runtime(settings: Settings, registry: CollectorRegistry | None = None
     from agents.reference import ReferenceData
     from agents.rules_watch import register_rules_watch
 
+    # One series per counter, not two: the *_created twins double Prometheus's storage.
+    disable_created_metrics()  # type: ignore[no-untyped-call]
     registry = registry if registry is not None else CollectorRegistry()
     app = create_faust_app(settings)
     # Faust's own metrics get a `faust_` prefix so they can never clash with ours.
@@ -86,6 +88,7 @@ def create_runtime(settings: Settings, registry: CollectorRegistry | None = None
         registry=registry,
         names=TopicNames(settings.topics.prefix),
     )
+    runtime.metrics.prepare_reasons()
     reference = ReferenceData.start(runtime.metrics, settings.rules_file)
     register_views(runtime, reference)
     register_intake(runtime)

@@ -124,10 +124,13 @@ def register_assigning(runtime: Runtime, reference: ReferenceData) -> None:
 
     def observe_handoff(queue: str, ready_at: datetime) -> Any:
         histogram = metrics.handoff_latency.labels(queue=queue)
+        routed = metrics.leads_routed.labels(queue=queue)
 
         def on_acknowledged(_: Any) -> None:
-            # Runs when Kafka acknowledged the routed record: the lead now sits in the queue.
+            # Runs when Kafka acknowledged the routed record: the lead now sits in the queue,
+            # so it is counted as routed only now.
             histogram.observe(max(0.0, (runtime.clock() - ready_at).total_seconds()))
+            routed.inc()
 
         return on_acknowledged
 
@@ -197,7 +200,6 @@ def register_assigning(runtime: Runtime, reference: ReferenceData) -> None:
         await decisions.send(
             key=lead.identity.encode(), value=routed.decision.model_dump_json().encode()
         )
-        metrics.leads_routed.labels(queue=lead.queue).inc()
         routing_latency.observe(max(0.0, (runtime.clock() - lead.received_at).total_seconds()))
 
     @runtime.app.agent(source_topic, name="assign", concurrency=1)

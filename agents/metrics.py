@@ -4,9 +4,13 @@ Labels are bounded: queue names come from the ruleset, reasons from closed vocab
 partitions from the deployment. Never a lead id, an email or a rep id.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import get_args
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+from schemas.deadletters import DeadLetterReason
 
 # From a few milliseconds (an idle worker on a local broker) to minutes (a worker that was down):
 # the objective is usually set around one second, so the buckets are densest there.
@@ -33,6 +37,19 @@ class Metrics:
     reps_view_size: Gauge
     consumer_lag: Gauge
     feedback: Counter
+
+    def prepare_reasons(self) -> None:
+        """Create every dead-letter series at 0, so rate() sees the first dead letter."""
+        for reason in get_args(DeadLetterReason):
+            self.deadletters.labels(reason=reason)
+
+    def prepare_queues(self, queues: Iterable[str]) -> None:
+        """Create each queue's series at 0 (at start and when a ruleset adds queues), so the
+        first lead of a queue is counted by rate() and its first handoff by the p99 alert."""
+        for queue in queues:
+            self.leads_routed.labels(queue=queue)
+            self.overflows.labels(queue=queue)
+            self.handoff_latency.labels(queue=queue)
 
     @classmethod
     def create(cls, registry: CollectorRegistry) -> "Metrics":

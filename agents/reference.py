@@ -81,6 +81,7 @@ class ReferenceData:
     def _announce(self, policy: Policy) -> None:
         previous = self.policy.version if hasattr(self, "policy") else None
         self.policy = policy
+        self.metrics.prepare_queues(policy.ruleset.queues)
         if previous is not None and previous != policy.version:
             self.metrics.ruleset_info.remove(previous)
         self.metrics.ruleset_info.labels(version=policy.version).set(1)
