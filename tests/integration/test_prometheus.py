@@ -297,9 +297,10 @@ def test_p99_handoff_latency_is_finite_for_every_queue_that_received_leads(
         seconds = {s["metric"]["stage"]: round(float(s["value"][1]), 4) for s in stages}
         print(f"stage latency p{round(q * 100)} (s, from the input record's timestamp): {seconds}")
     assert len(monitored.queue_records) >= 3, monitored.queue_records
-    assert set(p99) == set(monitored.queue_records)
-    not_finite = {queue: value for queue, value in p99.items() if not math.isfinite(value)}
-    assert not not_finite, f"p99 not finite: {not_finite}"
+    # Every queue's series exists from the start (at 0); only those that received leads have a
+    # rate, so exactly those have a finite p99.
+    finite = {queue for queue, value in p99.items() if math.isfinite(value)}
+    assert finite == set(monitored.queue_records), f"p99 per queue: {p99}"
 
 
 def all_expressions() -> tuple[list[PromQLExpression], list[PromQLExpression]]:

@@ -59,7 +59,7 @@ async def prefix(bootstrap: str) -> str:
 async def test_a_worker_killed_mid_stream_loses_no_lead_and_assigns_none_twice(
     start_worker: Callable[..., WorkerProcess], bootstrap: str, prefix: str
 ) -> None:
-    leads = 400
+    leads = 200
     first = start_worker(prefix=prefix)
     queue = first.topic("sales.queue.inside-sales.v1")
     await produce(
@@ -68,14 +68,14 @@ async def test_a_worker_killed_mid_stream_loses_no_lead_and_assigns_none_twice(
         [as_record(transactional_lead(n)) for n in range(leads)],
     )
     for _ in range(120):
-        if len(await consume(bootstrap, queue, 40, timeout=2)) >= 40:
+        if len(await consume(bootstrap, queue, 20, timeout=2)) >= 20:
             break
     first.kill()
     start_worker(prefix=prefix)
 
     routed: list[dict[str, Any]] = []
     for _ in range(60):
-        routed = await read_json(bootstrap, queue, 10**6, timeout=3)
+        routed = await read_json(bootstrap, queue, 10**6, timeout=2)
         if len({lead["decision_id"] for lead in routed}) >= leads:
             break
 
