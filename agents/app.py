@@ -69,6 +69,7 @@ def create_runtime(settings: Settings, registry: CollectorRegistry | None = None
     """Build the app, its metrics and every agent; nothing connects until the worker starts."""
     from agents.assigning import register_assigning
     from agents.feedback import register_feedback
+    from agents.health import register_health
     from agents.intake import register_intake
     from agents.monitoring import register_lag_monitor
     from agents.profiling import register_profiling
@@ -96,6 +97,7 @@ def create_runtime(settings: Settings, registry: CollectorRegistry | None = None
     register_assigning(runtime, reference)
     register_feedback(runtime)
     register_lag_monitor(runtime)
+    register_health(runtime, reference)
     if settings.rules_file is not None:
         register_rules_watch(runtime, reference, settings.rules_file)
     runtime.reference = reference

@@ -1,6 +1,9 @@
 """The Faust worker, started as a real process, moves records on a real broker."""
 
+import asyncio
 import json
+import urllib.error
+import urllib.request
 from collections.abc import Callable
 
 from tests.integration.kafka import WorkerProcess, consume, produce
@@ -32,6 +35,31 @@ async def test_worker_moves_a_record_from_the_input_topic_to_the_keyed_topic(
 
     assert record.key == b"email:ada@initech.com"
     assert json.loads(record.value)["event"]["event_id"] == "evt-1"
+
+
+def fetch_health(port: int) -> tuple[int, dict[str, object]]:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=5) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as not_ready:
+        return not_ready.code, json.loads(not_ready.read())
+
+
+async def test_worker_reports_healthy_once_its_reference_views_caught_up(
+    start_worker: Callable[..., WorkerProcess],
+) -> None:
+    worker = start_worker()
+
+    status, report = fetch_health(worker.web_port)
+    for _ in range(50):
+        if status == 200:
+            break
+        await asyncio.sleep(0.2)
+        status, report = fetch_health(worker.web_port)
+
+    assert status == 200
+    assert report["ready"] is True
+    assert report["ruleset_version"] == "2026.11.1"
 
 
 async def test_worker_dead_letters_a_record_that_is_not_json_with_its_original_bytes(

@@ -1,0 +1,26 @@
+"""`/health` on the worker's web port: ready once every reference view has caught up."""
+
+from typing import Any
+
+from faust import web
+
+from agents.reference import ReferenceData
+from agents.runtime import Runtime
+
+
+def health_report(reference: ReferenceData) -> dict[str, Any]:
+    views = {view.topic: view.ready.is_set() for view in reference.views}
+    return {
+        "ready": all(views.values()),
+        "views": views,
+        "ruleset_version": reference.policy.version,
+        "accounts": len(reference.accounts),
+        "reps": len(reference.reps),
+    }
+
+
+def register_health(runtime: Runtime, reference: ReferenceData) -> None:
+    @runtime.app.page("/health")
+    async def health(self: web.View, request: web.Request) -> web.Response:
+        report = health_report(reference)
+        return self.json(report, status=200 if report["ready"] else 503)
