@@ -72,3 +72,7 @@ schemas: $(STAMP) ## regenerate the JSON Schema files from the pydantic contract
 clean: ## remove the virtualenv, caches and local run state (stops the local broker first)
 	-@test -x $(PY) && $(PY) dev/kafka/localkafka.py down
 	rm -rf $(VENV) .run .mypy_cache .ruff_cache .pytest_cache
+
+.PHONY: bench
+bench: $(STAMP) kafka ## throughput and latency vs passthroughs, own broker (BENCH_ARGS=--events 20000)
+	$(PY) bench/run.py $(BENCH_ARGS)

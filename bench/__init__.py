@@ -1,0 +1,1 @@
+"""Benchmarks of leadrouter: `make bench` runs bench/run.py (throughput, latency, micro)."""

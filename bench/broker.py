@@ -1,0 +1,42 @@
+"""The bench's own local Kafka broker (dev/kafka/localkafka.py, throughput JVM settings)."""
+
+import json
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCALKAFKA = ROOT / "dev" / "kafka" / "localkafka.py"
+
+
+@dataclass
+class LocalBroker:
+    """A single-node KRaft broker living in `state_dir`; `stop` is safe to call at any time."""
+
+    state_dir: Path
+    bootstrap: str = ""
+    version: str = "unknown"
+
+    def _manage(self, *args: str, timeout: float) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, str(LOCALKAFKA), *args, "--state-dir", str(self.state_dir)],
+            check=False,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+
+    def start(self, partitions: int) -> str:
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        result = self._manage("up", "--throughput", "--partitions", str(partitions), timeout=300)
+        if result.returncode != 0:
+            raise RuntimeError(f"the local broker did not start:\n{result.stderr}")
+        self.bootstrap = result.stdout.strip().splitlines()[-1]
+        state = json.loads((self.state_dir / "broker.json").read_text())
+        self.version = str(state.get("version", "unknown"))
+        return self.bootstrap
+
+    def stop(self) -> None:
+        if (self.state_dir / "broker.json").exists():
+            self._manage("down", timeout=60)

@@ -1,0 +1,45 @@
+"""Baseline: a bare Faust agent that copies raw records from one topic to another.
+
+The app comes from agents.app.create_faust_app with the worker's settings (LEADROUTER_* from the
+environment), so every Faust setting matches leadrouter's: one agent, concurrency 1, raw bytes
+in and out, the same send call as leadrouter's intake stage.
+
+Usage: python -m bench.passthrough_faust SOURCE TARGET   (SIGTERM stops it)
+"""
+
+import argparse
+import sys
+from typing import Any
+
+from agents.app import create_faust_app
+from agents.settings import Settings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("source")
+    parser.add_argument("target")
+    args = parser.parse_args()
+    settings = Settings()
+    app = create_faust_app(settings)
+    options: dict[str, Any] = {
+        "key_type": bytes,
+        "value_type": bytes,
+        "key_serializer": "raw",
+        "value_serializer": "raw",
+    }
+    source = app.topic(args.source, **options)
+    target = app.topic(args.target, **options)
+
+    @app.agent(source, name="passthrough", concurrency=1)
+    async def passthrough(stream: Any) -> None:
+        async for event in stream.events():
+            await target.send(key=event.key, value=event.value)
+
+    sys.argv = [sys.argv[0], "worker", "-l", settings.log_level]
+    sys.argv += ["--web-port", str(settings.web.port), "--web-host", settings.web.host]
+    app.main()
+
+
+if __name__ == "__main__":
+    main()

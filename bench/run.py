@@ -1,0 +1,597 @@
+"""`make bench`: leadrouter's throughput and handoff latency against passthrough baselines.
+
+One run, on a local broker it starts itself (throughput JVM settings, its own state dir, stopped
+at the end whatever happens):
+1. loads N synthetic events (about 20% new leads) once, with 10,000 accounts and 50 reps;
+2. consumes them three times, one consumer after the other, each in a fresh consumer group:
+   a plain aiokafka passthrough, a bare Faust passthrough with leadrouter's Faust settings, and
+   `leadrouter worker` (profiled with py-spy while it runs);
+3. feeds a fresh worker open-loop at fixed rates and measures handoff latency;
+4. micro-benchmarks evaluate_event by ruleset size and by number of accounts;
+5. writes bench/results/<UTC timestamp>.json and prints a table.
+
+Usage: .venv/bin/python bench/run.py [--events 200000] [--partitions 4] ...   (see --help)
+"""
+
+import sys
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script (`make bench`): make `bench.*` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import argparse
+import asyncio
+import dataclasses
+import json
+import os
+import platform
+import shlex
+import shutil
+import signal
+import socket
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from types import FrameType
+from typing import NoReturn
+
+from agents.admin import ensure_topics, topic_specs
+from agents.reference import default_rules_text
+from agents.settings import KafkaSettings, Settings, TopicSettings
+from agents.synthetic import SyntheticFeed, synthetic_accounts
+from agents.topics import (
+    DEAD_LETTER,
+    DECISIONS,
+    LEAD_EVENTS,
+    LEADS_KEYED,
+    LEADS_QUALIFIED,
+    NURTURE,
+    TopicNames,
+)
+from bench import latency, micro, profiler
+from bench.broker import LocalBroker
+from bench.consumers import Watch, measure_consumer
+from bench.loading import bench_reps, create_producer, load_events, load_reference
+from bench.processes import ChildProcess, Children
+from bench.report import (
+    AIOKAFKA,
+    FAUST,
+    ROUTER,
+    BenchResults,
+    ConsumerRun,
+    LatencyPhase,
+    Machine,
+    build_report,
+    format_hotspots,
+    format_table,
+)
+from bench.stats import (
+    LatencySummary,
+    bucket_delta,
+    histogram_buckets,
+    metric_total,
+    summarize_histogram,
+)
+from bench.topics import TopicProbe
+from schemas.accounts import Account
+from schemas.reps import Rep
+from service.policy import load_policy
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+# Event time of the loaded events: one every 10 ms, ending a few minutes before the run.
+EVENT_INTERVAL = timedelta(milliseconds=10)
+
+
+class Interrupted(BaseException):
+    """SIGTERM: unwind like Ctrl-C so every child and the broker are stopped."""
+
+
+def interrupt(signum: int, _: FrameType | None) -> NoReturn:
+    raise Interrupted(f"signal {signum}")
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Names:
+    """Topic prefixes, app ids and groups of one run, tagged so runs never share a name (on
+    the bench's own broker the tag is empty; on a --bootstrap broker it is the run's stamp)."""
+
+    tag: str = ""
+
+    @property
+    def prefix(self) -> str:
+        return f"bench{self.tag}."
+
+    @property
+    def latency_prefix(self) -> str:
+        return f"benchlat{self.tag}."
+
+    def app(self, role: str) -> str:
+        return f"bench{self.tag}-{role}"
+
+    def passthrough_output(self, kind: str) -> str:
+        return f"{self.prefix}passthrough.{kind}.v1"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Setup:
+    """What one run works with: the broker, its directories and the reference data."""
+
+    args: argparse.Namespace
+    bootstrap: str
+    run_dir: Path
+    names: Names
+    accounts: Sequence[Account]
+    reps: Sequence[Rep]
+    children: Children
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def worker_settings(bootstrap: str, app_id: str, prefix: str, partitions: int) -> Settings:
+    return Settings(
+        app_id=app_id,
+        kafka=KafkaSettings(bootstrap_servers=bootstrap),
+        topics=TopicSettings(prefix=prefix, partitions=partitions),
+    )
+
+
+def worker_env(settings: Settings, port: int, datadir: Path) -> dict[str, str]:
+    """The environment of a Faust process (router or Faust passthrough): LEADROUTER_* only from
+    the bench, never from the caller's shell."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("LEADROUTER_")}
+    env.update(
+        {
+            "LEADROUTER_KAFKA__BOOTSTRAP_SERVERS": settings.kafka.bootstrap_servers,
+            "LEADROUTER_APP_ID": settings.app_id,
+            "LEADROUTER_TOPICS__PREFIX": settings.topics.prefix,
+            "LEADROUTER_TOPICS__PARTITIONS": str(settings.topics.partitions),
+            "LEADROUTER_WEB__PORT": str(port),
+            "LEADROUTER_WEB__HOST": "127.0.0.1",
+            "LEADROUTER_DATADIR": str(datadir),
+            "LEADROUTER_LOG_LEVEL": "info",
+        }
+    )
+    return env
+
+
+def router_command() -> list[str]:
+    script = Path(sys.executable).parent / "leadrouter"
+    if script.exists():
+        return [str(script), "worker"]
+    return [sys.executable, "-m", "agents.cli", "worker"]
+
+
+def router_topics(names: TopicNames) -> dict[str, tuple[str, ...]]:
+    """The router's topics by role: final outputs, everything it writes, the ones it reads."""
+    policy = load_policy(default_rules_text(), "shipped default rules")
+    queues = tuple(names.queue(queue) for queue in sorted(policy.ruleset.queues))
+    outputs = (*queues, names.name(NURTURE), names.name(DECISIONS), names.name(DEAD_LETTER))
+    internal = (names.name(LEADS_KEYED), names.name(LEADS_QUALIFIED))
+    return {
+        "queues": queues,
+        "outputs": outputs,
+        "written": outputs + internal,
+        "sources": (names.name(LEAD_EVENTS), *internal),
+        "progress": (names.name(LEADS_KEYED),),
+    }
+
+
+async def prepare_router_topics(setup: Setup, settings: Settings) -> None:
+    """Every topic of a router namespace, then its reference data, before the worker starts."""
+    await ensure_topics(settings.kafka, topic_specs(settings))
+    await load_reference(
+        setup.bootstrap, TopicNames(settings.topics.prefix), setup.accounts, setup.reps
+    )
+
+
+# --- throughput ---------------------------------------------------------------------------------
+
+
+async def run_aiokafka(setup: Setup, probe: TopicProbe, source: str) -> ConsumerRun:
+    output = setup.names.passthrough_output("aiokafka")
+    child = ChildProcess(
+        AIOKAFKA,
+        [
+            sys.executable,
+            "-m",
+            "bench.passthrough_aiokafka",
+            setup.bootstrap,
+            source,
+            output,
+            setup.names.app("aiokafka"),
+        ],
+        setup.run_dir / "aiokafka-passthrough.log",
+        cwd=ROOT,
+    )
+    watch = Watch(
+        outputs=(output,),
+        first=(output,),
+        progress=(output,),
+        expected=setup.args.events,
+    )
+    launched = time.time()
+    setup.children.start(child)
+    run = await measure_consumer(
+        child, probe, watch, launched_at=launched, stall_timeout=setup.args.stall_timeout
+    )
+    return with_duplicates_note(run, setup.args.events)
+
+
+async def run_faust(setup: Setup, probe: TopicProbe, source: str) -> ConsumerRun:
+    names = setup.names
+    settings = worker_settings(
+        setup.bootstrap, names.app("faust"), names.prefix, setup.args.partitions
+    )
+    output = names.passthrough_output("faust")
+    child = ChildProcess(
+        FAUST,
+        [sys.executable, "-m", "bench.passthrough_faust", source, output],
+        setup.run_dir / "faust-passthrough.log",
+        env=worker_env(settings, free_port(), setup.run_dir / "faust-data"),
+        cwd=ROOT,
+    )
+    watch = Watch(
+        outputs=(output,),
+        first=(output,),
+        progress=(output,),
+        expected=setup.args.events,
+    )
+    launched = time.time()
+    setup.children.start(child)
+    run = await measure_consumer(
+        child, probe, watch, launched_at=launched, stall_timeout=setup.args.stall_timeout
+    )
+    return with_duplicates_note(run, setup.args.events)
+
+
+def with_duplicates_note(run: ConsumerRun, events: int) -> ConsumerRun:
+    extra = sum(run.outputs.values()) - events
+    if extra == 0:
+        return run
+    return dataclasses.replace(run, notes=(*run.notes, f"{extra:+,} records against the input"))
+
+
+async def run_router(setup: Setup, probe: TopicProbe, results: BenchResults) -> ConsumerRun:
+    """The full pipeline on the loaded input, py-spy attached once it produces."""
+    args = setup.args
+    group = setup.names.app("router")
+    settings = worker_settings(setup.bootstrap, group, setup.names.prefix, args.partitions)
+    topics = router_topics(TopicNames(setup.names.prefix))
+    port = free_port()
+    child = ChildProcess(
+        ROUTER,
+        router_command(),
+        setup.run_dir / "router.log",
+        env=worker_env(settings, port, setup.run_dir / "router-data"),
+        cwd=ROOT,
+    )
+    py_spy = profiler.ensure_py_spy() if args.profile else None
+    raw_profile = setup.run_dir / "router.pyspy.txt"
+    spy: ChildProcess | None = None
+    metrics_text = ""
+
+    async def attach_profiler() -> None:
+        nonlocal spy
+        if py_spy is not None:
+            spy = ChildProcess(
+                "py-spy",
+                profiler.record_command(py_spy, child.pid, raw_profile),
+                setup.run_dir / "py-spy.log",
+            )
+            setup.children.start(spy)
+
+    async def before_stop() -> None:
+        nonlocal metrics_text
+        if spy is not None:
+            spy.stop(timeout=60, signum=signal.SIGINT)  # SIGINT: py-spy writes its output
+        metrics_text = await latency.scrape_async(f"http://127.0.0.1:{port}/metrics")
+
+    watch = Watch(
+        outputs=topics["outputs"],
+        first=topics["written"],
+        progress=topics["progress"],
+        expected=args.events,
+        group=group,
+        sources=topics["sources"],
+    )
+    launched = time.time()
+    setup.children.start(child)
+    run = await measure_consumer(
+        child,
+        probe,
+        watch,
+        launched_at=launched,
+        stall_timeout=args.stall_timeout,
+        on_first_output=attach_profiler,
+        before_stop=before_stop,
+    )
+    if raw_profile.exists():
+        lines = raw_profile.read_text(errors="replace").splitlines()
+        results.profile = profiler.summarize_profile(lines, str(raw_profile))
+    return dataclasses.replace(run, notes=router_accounting(run, topics, metrics_text))
+
+
+def router_accounting(
+    run: ConsumerRun, topics: dict[str, tuple[str, ...]], metrics_text: str
+) -> tuple[str, ...]:
+    """Every input is accounted for: one decision (routed, nurtured or already routed) or one
+    dead letter, except duplicates (counted by the worker)."""
+    outputs = run.outputs
+
+    def count(names: Sequence[str]) -> int:
+        return sum(outputs.get(name, 0) for name in names)
+
+    routed = count(topics["queues"])
+    nurtured = count([name for name in topics["outputs"] if name.endswith(NURTURE)])
+    decisions = count([name for name in topics["outputs"] if name.endswith(DECISIONS)])
+    dead = count([name for name in topics["outputs"] if name.endswith(DEAD_LETTER)])
+    duplicates = int(metric_total(metrics_text, "leadrouter_duplicates_total"))
+    accounted = decisions + dead + duplicates
+    verdict = "every input accounted for" if accounted == run.events else "MISMATCH"
+    return (
+        f"routed {routed:,}, nurtured {nurtured:,}, decisions {decisions:,}, "
+        f"dead-lettered {dead:,}, duplicates {duplicates:,}",
+        f"decisions + dead letters + duplicates = {accounted:,} of {run.events:,}: {verdict}",
+    )
+
+
+# --- latency ------------------------------------------------------------------------------------
+
+
+async def run_latency(
+    setup: Setup, probe: TopicProbe, max_rate: float | None
+) -> list[LatencyPhase]:
+    """A fresh worker in its own namespace, fed open-loop at each rate in turn."""
+    args = setup.args
+    group = setup.names.app("latency")
+    prefix = setup.names.latency_prefix
+    settings = worker_settings(setup.bootstrap, group, prefix, args.partitions)
+    names = TopicNames(prefix)
+    topics = router_topics(names)
+    await prepare_router_topics(setup, settings)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/metrics"
+    child = ChildProcess(
+        "latency worker",
+        router_command(),
+        setup.run_dir / "latency-worker.log",
+        env=worker_env(settings, port, setup.run_dir / "latency-data"),
+        cwd=ROOT,
+    )
+    setup.children.start(child)
+    await latency.wait_worker_ready(child, url, len(setup.accounts), len(setup.reps))
+    feed = SyntheticFeed(args.seed + 1, setup.accounts, garbage_share=args.garbage_share)
+    source = names.name(LEAD_EVENTS)
+    rates = [("200/s", 200.0), ("1,000/s", 1000.0)]
+    if max_rate:
+        rates += [("50% of max", 0.5 * max_rate), ("80% of max", 0.8 * max_rate)]
+    rates.sort(key=lambda item: item[1])
+    producer = create_producer(setup.bootstrap, linger_ms=0)
+    await producer.start()
+    measured: list[tuple[str, float, latency.FeedRun, float, LatencySummary]] = []
+    try:
+        await latency.feed_open_loop(producer, source, feed, 100.0, 3.0)  # warm-up
+        await latency.wait_drained(child, probe, group, topics["sources"])
+        for name, rate in rates:
+            before = histogram_buckets(await latency.scrape_async(url))
+            seconds = latency.feed_seconds(rate, args.latency_seconds, max_rate, args.drain_budget)
+            print(f"[bench] latency: {name} ({rate:,.0f} events/s) for {seconds:.1f}s")
+            fed = await latency.feed_open_loop(producer, source, feed, rate, seconds)
+            drain = await latency.wait_drained(child, probe, group, topics["sources"])
+            after = histogram_buckets(await latency.scrape_async(url))
+            measured.append(
+                (name, rate, fed, drain, summarize_histogram(bucket_delta(before, after)))
+            )
+    finally:
+        await producer.stop()
+    routed = await probe.read_all(topics["queues"])
+    child.stop()
+    by_kafka = latency.latencies_by_window(
+        routed, [(fed.started, fed.ended) for _, _, fed, _, _ in measured]
+    )
+    return [
+        LatencyPhase(
+            name=name,
+            target_rate=rate,
+            achieved_rate=fed.achieved_rate,
+            seconds=fed.ended - fed.started,
+            sent=fed.sent,
+            saturated=max_rate is not None and rate > max_rate,
+            feed_late_max=fed.max_behind,
+            drain_seconds=drain,
+            histogram=histogram,
+            kafka=kafka,
+        )
+        for (name, rate, fed, drain, histogram), kafka in zip(measured, by_kafka, strict=True)
+    ]
+
+
+# --- the run ------------------------------------------------------------------------------------
+
+
+async def run_kafka_phases(setup: Setup, results: BenchResults) -> None:
+    args = setup.args
+    names = setup.names
+    settings = worker_settings(setup.bootstrap, names.app("router"), names.prefix, args.partitions)
+    source = TopicNames(names.prefix).name(LEAD_EVENTS)
+    async with TopicProbe(setup.bootstrap) as probe:
+        max_rate: float | None = args.max_rate
+        if not args.skip_throughput:
+            await prepare_router_topics(setup, settings)
+            outputs = [names.passthrough_output(kind) for kind in ("aiokafka", "faust")]
+            await probe.create(outputs, args.partitions)
+            feed = SyntheticFeed(args.seed, setup.accounts, garbage_share=args.garbage_share)
+            start = datetime.now(UTC) - EVENT_INTERVAL * args.events - timedelta(minutes=5)
+            print(f"[bench] loading {args.events:,} events into {source}")
+            results.load = await load_events(
+                setup.bootstrap, source, feed, args.events, start, EVENT_INTERVAL
+            )
+            for name, run in (
+                (AIOKAFKA, run_aiokafka),
+                (FAUST, run_faust),
+            ):
+                print(f"[bench] throughput: {name}")
+                results.consumers.append(await run(setup, probe, source))
+            print(f"[bench] throughput: {ROUTER}")
+            router = await run_router(setup, probe, results)
+            results.consumers.append(router)
+            max_rate = max_rate or router.events_per_second
+        if not args.skip_latency:
+            results.latency = await run_latency(setup, probe, max_rate)
+
+
+def run_micro(args: argparse.Namespace, results: BenchResults) -> None:
+    start = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
+    sizes = [1000, 100_000] + ([1_000_000] if args.million_accounts else [])
+    print(
+        f"[bench] micro: evaluate_event over {args.micro_events:,} events (best of "
+        f"{args.micro_rounds}), rulesets and index sizes {', '.join(f'{n:,}' for n in sizes)}"
+    )
+    domain = micro.bench_domain(sizes, args.seed, args.micro_events, start, args.micro_rounds)
+    results.micro += domain.cases
+    results.accounts_loads += domain.loads
+    results.domain_profile = domain.hotspots
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description="leadrouter throughput and handoff latency against passthrough baselines"
+    )
+    parser.add_argument("--events", type=int, default=200_000, help="events loaded (200,000)")
+    parser.add_argument("--partitions", type=int, default=4, help="input partitions (4)")
+    parser.add_argument("--accounts", type=int, default=10_000, help="CRM accounts (10,000)")
+    parser.add_argument("--reps", type=int, default=50, help="sales reps (50)")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--garbage-share", type=float, default=0.01, help="invalid records, dead-lettered (0.01)"
+    )
+    parser.add_argument("--latency-seconds", type=float, default=20.0, help="per rate (20)")
+    parser.add_argument(
+        "--max-rate", type=float, default=None, help="router max events/s (default: measured)"
+    )
+    parser.add_argument(
+        "--drain-budget",
+        type=float,
+        default=60.0,
+        help="above the router's max rate, feed only what it clears in this many seconds (60)",
+    )
+    parser.add_argument("--micro-events", type=int, default=5_000)
+    parser.add_argument("--micro-rounds", type=int, default=5)
+    parser.add_argument(
+        "--million-accounts",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="micro-benchmark an index of 1,000,000 accounts too (minutes of loading)",
+    )
+    parser.add_argument(
+        "--profile", action=argparse.BooleanOptionalAction, default=True, help="py-spy the router"
+    )
+    parser.add_argument("--skip-throughput", action="store_true")
+    parser.add_argument("--skip-latency", action="store_true")
+    parser.add_argument("--skip-micro", action="store_true")
+    parser.add_argument(
+        "--stall-timeout", type=float, default=180.0, help="fail after this long without progress"
+    )
+    parser.add_argument(
+        "--keep-state", action="store_true", help="keep the broker's data after the run"
+    )
+    parser.add_argument(
+        "--bootstrap",
+        default=None,
+        help="use this running broker instead of starting one (development; names get a tag)",
+    )
+    return parser.parse_args(argv)
+
+
+def write_results(results: BenchResults, stamp: str) -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{stamp}.json"
+    path.write_text(json.dumps(build_report(results), indent=2) + "\n")
+    hotspots = format_hotspots(results)
+    if hotspots:
+        (RESULTS / f"{stamp}-hotspots.txt").write_text(hotspots)
+    return path
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    began = time.monotonic()
+    started_at = datetime.now(UTC)
+    stamp = started_at.strftime("%Y%m%dT%H%M%SZ")
+    run_dir = ROOT / ".run" / "bench" / stamp
+    run_dir.mkdir(parents=True, exist_ok=True)
+    signal.signal(signal.SIGTERM, interrupt)
+    broker = LocalBroker(run_dir / "kafka")
+    children = Children()
+    accounts = synthetic_accounts(args.accounts, args.seed)
+    results = BenchResults(
+        started_at=started_at.isoformat(timespec="seconds"),
+        command=shlex.join([Path(sys.argv[0]).name, *(argv or sys.argv[1:])]),
+        machine=Machine(
+            cores=os.cpu_count() or 0,
+            kafka_version="-",
+            python=platform.python_version(),
+            load_average=os.getloadavg(),
+        ),
+        settings={
+            "events": args.events,
+            "partitions": args.partitions,
+            "accounts": args.accounts,
+            "reps": args.reps,
+            "seed": args.seed,
+            "garbage_share": args.garbage_share,
+            "rules": "shipped default",
+            "latency_seconds": args.latency_seconds,
+            "micro_events": args.micro_events,
+            "micro_rounds": args.micro_rounds,
+            "million_accounts": args.million_accounts,
+            "logs": str(run_dir),
+        },
+    )
+    failed = False
+    try:
+        if not (args.skip_throughput and args.skip_latency):
+            if args.bootstrap:
+                bootstrap, version = args.bootstrap, "external broker"
+            else:
+                print(f"[bench] starting the local broker in {broker.state_dir}")
+                bootstrap, version = broker.start(args.partitions), broker.version
+            results.machine = dataclasses.replace(results.machine, kafka_version=version)
+            setup = Setup(
+                args=args,
+                bootstrap=bootstrap,
+                run_dir=run_dir,
+                names=Names(stamp.lower() if args.bootstrap else ""),
+                accounts=accounts,
+                reps=bench_reps(args.reps),
+                children=children,
+            )
+            asyncio.run(run_kafka_phases(setup, results))
+    except (Exception, KeyboardInterrupt, Interrupted) as error:
+        failed = True
+        results.errors.append(f"{type(error).__name__}: {error}")
+        print(f"[bench] FAILED: {type(error).__name__}: {error}", file=sys.stderr)
+        print(f"[bench] logs in {run_dir}", file=sys.stderr)
+    finally:
+        children.stop_all()
+        broker.stop()
+        if not args.keep_state:
+            shutil.rmtree(broker.state_dir, ignore_errors=True)
+    if not failed and not args.skip_micro:
+        run_micro(args, results)
+    results.wall_seconds = time.monotonic() - began
+    results.machine = dataclasses.replace(results.machine, load_average_end=os.getloadavg())
+    path = write_results(results, stamp)
+    print()
+    print(format_table(results))
+    print(f"\nresults: {path}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

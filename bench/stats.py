@@ -1,0 +1,96 @@
+"""Latency statistics: exact percentiles of samples and estimates from Prometheus histograms."""
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from prometheus_client.parser import text_string_to_metric_families
+
+from agents.demo import estimate_quantile
+
+Buckets = tuple[tuple[float, float], ...]
+HANDOFF_HISTOGRAM = "leadrouter_handoff_latency_seconds"
+
+
+@dataclass(frozen=True, slots=True)
+class LatencySummary:
+    """p50/p95/p99/max in seconds over `count` observations; None where nothing was observed.
+
+    From a histogram, `max` is the upper bound of the highest bucket holding an observation
+    (infinity when one fell in the +Inf bucket): a histogram does not keep the true maximum.
+    """
+
+    count: int
+    p50: float | None
+    p95: float | None
+    p99: float | None
+    max: float | None
+
+
+def percentile(ordered: Sequence[float], q: float) -> float:
+    """The q-quantile (0..1) of sorted samples, interpolated linearly between the two closest
+    ranks (numpy's default): the median of [1, 2, 3, 4] is 2.5."""
+    if not ordered:
+        raise ValueError("no samples")
+    if not 0.0 <= q <= 1.0:
+        raise ValueError("q is between 0 and 1")
+    position = q * (len(ordered) - 1)
+    below = math.floor(position)
+    above = min(below + 1, len(ordered) - 1)
+    return ordered[below] + (ordered[above] - ordered[below]) * (position - below)
+
+
+def summarize_samples(samples: Iterable[float]) -> LatencySummary:
+    ordered = sorted(samples)
+    if not ordered:
+        return LatencySummary(0, None, None, None, None)
+    return LatencySummary(
+        count=len(ordered),
+        p50=percentile(ordered, 0.50),
+        p95=percentile(ordered, 0.95),
+        p99=percentile(ordered, 0.99),
+        max=ordered[-1],
+    )
+
+
+def histogram_buckets(metrics_text: str, name: str = HANDOFF_HISTOGRAM) -> Buckets:
+    """A histogram's cumulative (upper bound, count) pairs from a /metrics page, every label
+    set (here: every queue) added together."""
+    totals: dict[float, float] = {}
+    for family in text_string_to_metric_families(metrics_text):
+        for sample in family.samples:
+            if sample.name == f"{name}_bucket":
+                bound = float(sample.labels["le"])
+                totals[bound] = totals.get(bound, 0.0) + sample.value
+    return tuple(sorted(totals.items()))
+
+
+def metric_total(metrics_text: str, name: str) -> float:
+    """The sum of every sample of one series name (all label sets) on a /metrics page."""
+    return sum(
+        sample.value
+        for family in text_string_to_metric_families(metrics_text)
+        for sample in family.samples
+        if sample.name == name
+    )
+
+
+def bucket_delta(before: Buckets, after: Buckets) -> Buckets:
+    """What was observed between two scrapes of the same histogram (counts are cumulative)."""
+    earlier = dict(before)
+    return tuple((bound, count - earlier.get(bound, 0.0)) for bound, count in after)
+
+
+def summarize_histogram(buckets: Buckets) -> LatencySummary:
+    """Quantiles interpolated within buckets as PromQL's histogram_quantile does."""
+    total = int(buckets[-1][1]) if buckets else 0
+    if total <= 0:
+        return LatencySummary(0, None, None, None, None)
+    highest = next(bound for bound, count in buckets if count >= buckets[-1][1])
+    return LatencySummary(
+        count=total,
+        p50=estimate_quantile(0.50, buckets),
+        p95=estimate_quantile(0.95, buckets),
+        p99=estimate_quantile(0.99, buckets),
+        max=highest,
+    )

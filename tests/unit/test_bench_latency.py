@@ -1,0 +1,62 @@
+"""Open-loop feed planning and handoff latency from Kafka timestamps."""
+
+from datetime import UTC, datetime
+
+import orjson
+import pytest
+from aiokafka import ConsumerRecord
+
+from bench.latency import MIN_FEED_SECONDS, feed_seconds, handoff_seconds, latencies_by_window
+
+READY = datetime(2026, 11, 26, 12, 0, tzinfo=UTC).timestamp()
+
+
+def routed(ready_at: float, latency: float) -> ConsumerRecord[bytes, bytes]:
+    value = orjson.dumps(
+        {"timestamps": {"sales_ready_at": datetime.fromtimestamp(ready_at, UTC).isoformat()}}
+    )
+    return ConsumerRecord(
+        topic="sales.queue.inside-sales.v1",
+        partition=0,
+        offset=0,
+        timestamp=round((ready_at + latency) * 1000),
+        timestamp_type=0,
+        key=b"lead",
+        value=value,
+        checksum=None,
+        serialized_key_size=4,
+        serialized_value_size=len(value),
+        headers=(),
+    )
+
+
+def test_a_rate_the_router_sustains_is_fed_for_the_whole_time() -> None:
+    assert feed_seconds(200.0, 20.0, 500.0, 60.0) == 20.0
+    assert feed_seconds(200.0, 20.0, None, 60.0) == 20.0
+
+
+def test_above_capacity_the_feed_stops_where_the_backlog_clears_within_the_budget() -> None:
+    # 100/s over a capacity of 50/s: 50 more per second, 1 s to clear each second fed.
+    assert feed_seconds(100.0, 20.0, 50.0, 10.0) == pytest.approx(10.0)
+    assert feed_seconds(10_000.0, 20.0, 50.0, 10.0) == MIN_FEED_SECONDS
+
+
+def test_handoff_is_the_queue_record_timestamp_minus_the_sales_ready_timestamp() -> None:
+    measured = handoff_seconds(routed(READY, 0.042))
+    assert measured is not None
+    assert measured[0] == READY
+    assert measured[1] == pytest.approx(0.042, abs=0.001)
+
+
+def test_records_are_summarized_by_the_window_their_lead_became_ready_in() -> None:
+    records = [routed(READY + 1, 0.010), routed(READY + 2, 0.030), routed(READY + 11, 2.0)]
+    first, second = latencies_by_window(records, [(READY, READY + 5), (READY + 10, READY + 15)])
+    assert first.count == 2
+    assert first.max == pytest.approx(0.030, abs=0.001)
+    assert second.count == 1
+    assert second.p50 == pytest.approx(2.0, abs=0.001)
+
+
+def test_records_outside_every_window_are_left_out() -> None:
+    [summary] = latencies_by_window([routed(READY - 60, 0.01)], [(READY, READY + 5)])
+    assert summary.count == 0

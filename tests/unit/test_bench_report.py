@@ -1,0 +1,177 @@
+"""The bench report: rates, ratios of the router to the passthroughs, goals, JSON and table."""
+
+import dataclasses
+import json
+import math
+
+import pytest
+
+from bench.report import (
+    AIOKAFKA,
+    FAUST,
+    ROUTER,
+    BenchResults,
+    ConsumerRun,
+    Hotspot,
+    LatencyPhase,
+    Machine,
+    MicroCase,
+    Profile,
+    build_report,
+    consumer_ratios,
+    evaluate_goals,
+    format_hotspots,
+    format_table,
+    rules_growth,
+)
+from bench.stats import LatencySummary
+
+
+def consumer(name: str, window: float, cpu: float, events: int = 1000) -> ConsumerRun:
+    return ConsumerRun(
+        name=name,
+        events=events,
+        outputs={"out": events},
+        window_seconds=window,
+        startup_seconds=1.0,
+        cpu_seconds=cpu,
+        cpu_events=events,
+        total_cpu_seconds=cpu + 1,
+        peak_rss_bytes=100 * 2**20,
+        completion="output count reached the input count",
+    )
+
+
+def phase(rate: float, histogram_p99: float | None, kafka_p99: float | None) -> LatencyPhase:
+    return LatencyPhase(
+        name=f"{rate:g}/s",
+        target_rate=rate,
+        achieved_rate=rate,
+        seconds=20.0,
+        sent=int(rate * 20),
+        saturated=False,
+        feed_late_max=0.0,
+        drain_seconds=1.0,
+        histogram=LatencySummary(10, 0.01, 0.02, histogram_p99, 0.05),
+        kafka=LatencySummary(10, 0.01, 0.02, kafka_p99, 0.04),
+    )
+
+
+def rules_case(rules: int, us: float) -> MicroCase:
+    return MicroCase(case="rules", rules=rules, accounts=10_000, events=100, us_per_event=us)
+
+
+def results(**fields: object) -> BenchResults:
+    bench = BenchResults(
+        started_at="2026-11-26T21:00:00+00:00",
+        command="run.py",
+        machine=Machine(cores=2, kafka_version="4.1.1", python="3.11.7", load_average=(1, 2, 3)),
+        settings={"events": 1000, "partitions": 4, "accounts": 10, "reps": 5, "rules": "x"},
+    )
+    for name, value in fields.items():
+        setattr(bench, name, value)
+    return bench
+
+
+def test_rate_counts_events_over_the_output_window() -> None:
+    run = consumer(FAUST, window=4.0, cpu=2.0)
+    assert run.events_per_second == 250.0
+    assert run.cpu_ms_per_event == pytest.approx(2.0)
+
+
+def test_router_is_compared_with_each_passthrough() -> None:
+    runs = [
+        consumer(AIOKAFKA, window=1.0, cpu=0.1),
+        consumer(FAUST, window=2.0, cpu=1.0),
+        consumer(ROUTER, window=4.0, cpu=4.0),
+    ]
+    ratios = consumer_ratios(runs)
+    assert ratios["throughput_router_vs_faust"] == pytest.approx(0.5)
+    assert ratios["throughput_router_vs_aiokafka"] == pytest.approx(0.25)
+    assert ratios["cpu_per_event_router_vs_faust"] == pytest.approx(4.0)
+    assert ratios["cpu_per_event_router_vs_aiokafka"] == pytest.approx(40.0)
+
+
+def test_no_ratios_without_a_router_run() -> None:
+    assert consumer_ratios([consumer(FAUST, window=1.0, cpu=1.0)]) == {}
+
+
+def test_rules_growth_compares_a_thousand_rules_with_ten() -> None:
+    micro = [rules_case(10, 100.0), rules_case(100, 120.0), rules_case(1000, 250.0)]
+    assert rules_growth(micro) == pytest.approx(2.5)
+    assert rules_growth(micro[:2]) is None
+
+
+def test_throughput_goal_is_met_at_four_fifths_of_faust() -> None:
+    met = results(consumers=[consumer(FAUST, 1.0, 1.0), consumer(ROUTER, 1.25, 1.0)])
+    missed = results(consumers=[consumer(FAUST, 1.0, 1.0), consumer(ROUTER, 1.3, 1.0)])
+    assert evaluate_goals(met)[0].met is True
+    assert evaluate_goals(missed)[0].met is False
+
+
+def test_latency_goal_takes_the_worse_of_histogram_and_kafka_timestamps() -> None:
+    within = results(latency=[phase(200.0, 0.5, 0.5), phase(1000.0, 0.04, 0.03)])
+    beyond = results(latency=[phase(1000.0, 0.04, 0.06)])
+    assert evaluate_goals(within)[1].met is True
+    assert evaluate_goals(beyond)[1].met is False
+    assert evaluate_goals(beyond)[1].measured == "60.0 ms"
+
+
+def test_goals_not_measured_when_their_section_was_skipped() -> None:
+    assert [goal.met for goal in evaluate_goals(results())] == [None, None, None]
+
+
+def test_rules_goal_allows_at_most_double_the_cost() -> None:
+    goal = evaluate_goals(results(micro=[rules_case(10, 100.0), rules_case(1000, 200.0)]))[2]
+    assert goal.met is True
+    assert goal.measured == "2.00x"
+
+
+def test_report_is_valid_json_even_with_infinite_latencies() -> None:
+    overflowing = LatencySummary(1, 0.01, 0.01, 0.01, math.inf)
+    bench = results(
+        consumers=[consumer(FAUST, 1.0, 1.0), consumer(ROUTER, 2.0, 3.0)],
+        latency=[dataclasses.replace(phase(1000.0, 0.04, 0.03), histogram=overflowing)],
+    )
+    document = json.loads(json.dumps(build_report(bench), allow_nan=False))
+    assert document["latency"][0]["histogram"]["max"] == "inf"
+    assert document["ratios"]["throughput_router_vs_faust"] == pytest.approx(0.5)
+    assert document["consumers"][1]["cpu_seconds_per_1k_events"] == pytest.approx(3.0)
+    assert [goal["met"] for goal in document["goals"]] == [False, True, None]
+
+
+def test_table_shows_ratios_latencies_and_verdicts() -> None:
+    bench = results(
+        consumers=[
+            consumer(AIOKAFKA, 1.0, 0.1),
+            consumer(FAUST, 2.0, 1.0),
+            consumer(ROUTER, 4.0, 4.0),
+        ],
+        latency=[phase(1000.0, 0.04, 0.03)],
+        micro=[rules_case(10, 100.0), rules_case(1000, 300.0)],
+    )
+    table = format_table(bench)
+    assert "router / faust passthrough: throughput 0.50x, CPU per event 4.00x" in table
+    assert "2 cores, Kafka 4.1.1" in table
+    assert "MISSED       decision cost grows <= 2x from 10 to 1,000 rules: 3.00x" in table
+    assert "MET          p99 handoff" in table
+
+
+def test_hotspots_file_lists_every_profile_section() -> None:
+    spot = Hotspot(function="service/scoring.py:score_lead", self_share=0.25, total_share=0.5)
+    bench = results(
+        profile=Profile(
+            samples=400,
+            raw_file="raw.txt",
+            hotspots=(spot,),
+            leadrouter=(spot,),
+            tasks=(("agents/profiling.py:profile", 0.6),),
+            areas=(("leadrouter service/", 0.25),),
+        ),
+        domain_profile=(spot,),
+    )
+    text = format_hotspots(bench)
+    assert " 25.00% self  50.00% total  service/scoring.py:score_lead" in text
+    assert " 60.00%  agents/profiling.py:profile" in text
+    assert "evaluate_event by own time" in text
+    assert format_hotspots(results()) == ""

@@ -1,0 +1,99 @@
+"""Latency statistics of the bench: exact percentiles and histogram estimates."""
+
+import math
+
+import pytest
+
+from bench.stats import (
+    bucket_delta,
+    histogram_buckets,
+    metric_total,
+    percentile,
+    summarize_histogram,
+    summarize_samples,
+)
+
+METRICS = """\
+# HELP leadrouter_handoff_latency_seconds handoff
+# TYPE leadrouter_handoff_latency_seconds histogram
+leadrouter_handoff_latency_seconds_bucket{le="0.01",queue="a"} 2.0
+leadrouter_handoff_latency_seconds_bucket{le="0.1",queue="a"} 4.0
+leadrouter_handoff_latency_seconds_bucket{le="+Inf",queue="a"} 4.0
+leadrouter_handoff_latency_seconds_count{queue="a"} 4.0
+leadrouter_handoff_latency_seconds_sum{queue="a"} 0.2
+leadrouter_handoff_latency_seconds_bucket{le="0.01",queue="b"} 1.0
+leadrouter_handoff_latency_seconds_bucket{le="0.1",queue="b"} 1.0
+leadrouter_handoff_latency_seconds_bucket{le="+Inf",queue="b"} 2.0
+leadrouter_handoff_latency_seconds_count{queue="b"} 2.0
+leadrouter_handoff_latency_seconds_sum{queue="b"} 5.0
+# HELP leadrouter_duplicates_total dups
+# TYPE leadrouter_duplicates_total counter
+leadrouter_duplicates_total 3.0
+"""
+
+
+def test_median_of_an_even_count_lies_between_the_middle_samples() -> None:
+    assert percentile([1.0, 2.0, 3.0, 4.0], 0.5) == 2.5
+
+
+def test_percentile_interpolates_between_closest_ranks() -> None:
+    samples = [float(value) for value in range(101)]  # 0..100
+    assert percentile(samples, 0.99) == pytest.approx(99.0)
+    assert percentile([10.0, 20.0], 0.95) == pytest.approx(19.5)
+
+
+def test_extreme_quantiles_are_the_smallest_and_largest_samples() -> None:
+    assert percentile([3.0, 5.0, 9.0], 0.0) == 3.0
+    assert percentile([3.0, 5.0, 9.0], 1.0) == 9.0
+
+
+def test_percentile_of_no_samples_is_an_error() -> None:
+    with pytest.raises(ValueError, match="no samples"):
+        percentile([], 0.5)
+
+
+def test_sample_summary_sorts_and_keeps_the_true_maximum() -> None:
+    summary = summarize_samples([0.3, 0.1, 0.2])
+    assert (summary.count, summary.p50, summary.max) == (3, 0.2, 0.3)
+
+
+def test_sample_summary_of_nothing_has_no_figures() -> None:
+    summary = summarize_samples([])
+    assert summary.count == 0
+    assert summary.p99 is None
+
+
+def test_histogram_adds_every_queue_together() -> None:
+    assert histogram_buckets(METRICS) == ((0.01, 3.0), (0.1, 5.0), (math.inf, 6.0))
+
+
+def test_metric_total_adds_every_label_set() -> None:
+    assert metric_total(METRICS, "leadrouter_duplicates_total") == 3.0
+    assert metric_total(METRICS, "leadrouter_missing_total") == 0.0
+
+
+def test_bucket_delta_keeps_only_what_was_observed_between_scrapes() -> None:
+    before = ((0.01, 3.0), (0.1, 5.0), (math.inf, 6.0))
+    after = ((0.01, 4.0), (0.1, 9.0), (math.inf, 10.0))
+    assert bucket_delta(before, after) == ((0.01, 1.0), (0.1, 4.0), (math.inf, 4.0))
+
+
+def test_histogram_quantiles_interpolate_within_the_bucket() -> None:
+    # 10 observations under 10 ms, 10 between 10 and 100 ms.
+    summary = summarize_histogram(((0.01, 10.0), (0.1, 20.0), (math.inf, 20.0)))
+    assert summary.count == 20
+    assert summary.p50 == pytest.approx(0.01)
+    assert summary.p95 == pytest.approx(0.01 + 0.09 * 0.9)
+    assert summary.max == 0.1
+
+
+def test_histogram_maximum_is_infinite_when_something_fell_past_the_last_bound() -> None:
+    summary = summarize_histogram(((0.01, 1.0), (0.1, 1.0), (math.inf, 2.0)))
+    assert summary.max == math.inf
+    assert summary.p99 == 0.1  # a rank in +Inf reports the largest finite bound
+
+
+def test_empty_histogram_has_no_figures() -> None:
+    summary = summarize_histogram(((0.01, 0.0), (math.inf, 0.0)))
+    assert summary.count == 0
+    assert summary.p50 is None
