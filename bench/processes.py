@@ -1,6 +1,7 @@
 """Child processes the bench starts: their CPU time and peak memory from /proc, their logs,
 and a registry that stops every one of them, whatever happened."""
 
+import ctypes
 import os
 import signal
 import subprocess
@@ -10,6 +11,18 @@ from pathlib import Path
 from typing import IO
 
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+_PR_SET_PDEATHSIG = 1
+try:  # resolved once here: the child must do as little as possible between fork and exec
+    _LIBC: ctypes.CDLL | None = ctypes.CDLL(None, use_errno=True)
+except OSError:
+    _LIBC = None
+
+
+def _die_with_parent() -> None:
+    """Runs in the child before exec: the kernel sends it SIGTERM if the bench itself dies,
+    even by SIGKILL, so no worker outlives a killed bench (Linux only)."""
+    if _LIBC is not None:
+        _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 class ChildDiedError(RuntimeError):
@@ -54,6 +67,7 @@ class ChildProcess:
             stdout=self._log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
+            preexec_fn=_die_with_parent,  # noqa: PLW1509 (the bench starts children from one thread)
         )
         return self
 

@@ -25,14 +25,16 @@ RULES_GROWTH_GOAL = 2.0  # evaluate_event cost at 1,000 rules over its cost at 1
 class ConsumerRun:
     """One consumer of the input topic, from its first output to its last.
 
+    `events` is how many of the `input_events` it completed (all of them unless `time_boxed`).
     `window_seconds` runs from the Kafka timestamp of the first record the process wrote to the
     timestamp of its last output, so start-up (imports, group join) is not counted as processing;
     it is `startup_seconds` (launch to first output). `cpu_seconds` is the process's user+system
-    CPU over the same window, spent on `cpu_events` events.
+    CPU from its first output to its stop, spent on `cpu_events` events.
     """
 
     name: str
     events: int
+    input_events: int
     outputs: dict[str, int]
     window_seconds: float
     startup_seconds: float
@@ -41,6 +43,7 @@ class ConsumerRun:
     total_cpu_seconds: float
     peak_rss_bytes: int
     completion: str
+    time_boxed: bool = False
     notes: tuple[str, ...] = ()
 
     @property
@@ -358,12 +361,18 @@ def format_table(results: BenchResults) -> str:
             f"{'handoff latency':<16}{'sent/s':>9}{'drain':>8}  {'source':<10}{header}",
         ]
         for phase in results.latency:
+            name = phase.name + (" *" if phase.saturated else "")
             lines.append(
-                f"{phase.name:<16}{phase.achieved_rate:>9,.0f}{phase.drain_seconds:>7.1f}s  "
+                f"{name:<16}{phase.achieved_rate:>9,.0f}{phase.drain_seconds:>7.1f}s  "
                 f"{'histogram':<10}{_latency_cells(phase.histogram)}"
             )
-            fed = f"{phase.seconds:.0f}s fed" + (" SATURATED" if phase.saturated else "")
-            lines.append(f"{fed:<33}{'kafka ts':<10}{_latency_cells(phase.kafka)}")
+            fed = f"  {phase.seconds:.0f}s fed, <= {format_seconds(phase.feed_late_max)} late"
+            lines.append(f"{fed:<35}{'kafka ts':<10}{_latency_cells(phase.kafka)}")
+        if any(phase.saturated for phase in results.latency):
+            lines.append(
+                "* saturated: above the router's measured max rate; fed only as long as the "
+                "backlog clears within the drain budget, latency grows with feed time"
+            )
     if results.micro:
         lines += ["", f"{'evaluate_event':<44}{'rules':>7}{'accounts':>11}{'us/event':>10}"]
         for case in results.micro:

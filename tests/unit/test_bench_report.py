@@ -31,6 +31,7 @@ def consumer(name: str, window: float, cpu: float, events: int = 1000) -> Consum
     return ConsumerRun(
         name=name,
         events=events,
+        input_events=events,
         outputs={"out": events},
         window_seconds=window,
         startup_seconds=1.0,
