@@ -112,6 +112,7 @@ def register_assigning(runtime: Runtime, reference: ReferenceData) -> None:
     }
     queue_states = runtime.app.Table(QUEUE_STATES_TABLE, **table_options)
     ledger = runtime.app.Table(LEDGER_TABLE, **table_options)
+    consumed = metrics.events_consumed.labels(topic=LEADS_QUALIFIED)
     routing_latency = metrics.stage_latency.labels(stage="routing")
     known_queues: set[str] = set()
 
@@ -122,9 +123,15 @@ def register_assigning(runtime: Runtime, reference: ReferenceData) -> None:
             known_queues.add(queue)
         return runtime.topic(queue_topic(queue))
 
+    per_queue: dict[str, tuple[Any, Any]] = {}
+
     def observe_handoff(queue: str, ready_at: datetime) -> Any:
-        histogram = metrics.handoff_latency.labels(queue=queue)
-        routed = metrics.leads_routed.labels(queue=queue)
+        if queue not in per_queue:
+            per_queue[queue] = (
+                metrics.handoff_latency.labels(queue=queue),
+                metrics.leads_routed.labels(queue=queue),
+            )
+        histogram, routed = per_queue[queue]
 
         def on_acknowledged(_: Any) -> None:
             # Runs when Kafka acknowledged the routed record: the lead now sits in the queue,
@@ -206,5 +213,5 @@ def register_assigning(runtime: Runtime, reference: ReferenceData) -> None:
     async def assign(stream: Any) -> None:
         await reference.wait_ready()
         async for event in stream.events():
-            metrics.events_consumed.labels(topic=LEADS_QUALIFIED).inc()
+            consumed.inc()
             await guard_event(writer, event, handle)

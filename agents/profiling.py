@@ -96,6 +96,7 @@ def register_profiling(runtime: Runtime, reference: ReferenceData) -> None:
         value_type=bytes,
         partitions=settings.topics.partitions,
     )
+    consumed = metrics.events_consumed.labels(topic=LEADS_KEYED)
     scoring_latency = metrics.stage_latency.labels(stage="scoring")
     nurtured_below = metrics.leads_nurtured.labels(reason="below_threshold")
     nurtured_rule = metrics.leads_nurtured.labels(reason="rule")
@@ -174,5 +175,5 @@ def register_profiling(runtime: Runtime, reference: ReferenceData) -> None:
     async def profile(stream: Any) -> None:
         await reference.wait_ready()
         async for event in stream.events():
-            metrics.events_consumed.labels(topic=LEADS_KEYED).inc()
+            consumed.inc()
             await guard_event(writer, event, handle)
