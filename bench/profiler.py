@@ -36,9 +36,10 @@ def ensure_py_spy() -> Path | None:
     return path
 
 
-def record_command(py_spy: Path, pid: int, output: Path, rate: int = 100) -> list[str]:
+def record_command(py_spy: Path, pid: int, output: Path, rate: int = 50) -> list[str]:
     """Attach to a running process; --nonblocking never pauses it, --function groups samples by
-    function rather than by line."""
+    function rather than by line. 50 samples a second: at 100, py-spy fell seconds behind on a
+    loaded 2-core machine."""
     return [
         str(py_spy),
         "record",
