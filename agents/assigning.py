@@ -48,6 +48,18 @@ class LedgerEntry(BaseModel):
     note: str
 
 
+def queue_fields(config: QueueConfig) -> dict[str, Any]:
+    """The queue settings a QualifiedLead carries, the inverse of `queue_config`."""
+    return {
+        "queue": config.name,
+        "strategy": config.strategy,
+        "overflow": config.overflow,
+        "sla_minutes": config.sla_minutes,
+        "respect_availability": config.respect_availability,
+        "respect_capacity": config.respect_capacity,
+    }
+
+
 def queue_config(lead: QualifiedLead) -> QueueConfig:
     """The queue settings the profile stage resolved (rule overrides included)."""
     return QueueConfig(
@@ -148,17 +160,7 @@ def register_assigning(runtime: Runtime, reference: ReferenceData) -> None:
         if len(hops) > MAX_OVERFLOW_HOPS or target not in queues:
             target = reference.policy.ruleset.fallback
         config = queues[target]
-        moved = lead.model_copy(
-            update={
-                "queue": config.name,
-                "strategy": config.strategy,
-                "overflow": config.overflow,
-                "sla_minutes": config.sla_minutes,
-                "respect_availability": config.respect_availability,
-                "respect_capacity": config.respect_capacity,
-                "overflowed_from": hops,
-            }
-        )
+        moved = lead.model_copy(update={**queue_fields(config), "overflowed_from": hops})
         await source_topic.send(key=target.encode(), value=moved.model_dump_json().encode())
 
     async def handle(event: Any) -> None:

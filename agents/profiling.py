@@ -9,6 +9,7 @@ import logging
 from datetime import datetime
 from typing import Any
 
+from agents.assigning import queue_fields
 from agents.deadletters import DeadLetterWriter, guard_event
 from agents.reference import ReferenceData
 from agents.runtime import Runtime
@@ -65,12 +66,7 @@ def qualified_lead(
         lead=evaluation.profile.attributes,
         enrichment=enrichment,
         score=score,
-        queue=config.name,
-        strategy=config.strategy,
-        overflow=config.overflow,
-        sla_minutes=config.sla_minutes,
-        respect_availability=config.respect_availability,
-        respect_capacity=config.respect_capacity,
+        **queue_fields(config),
         rule_id=route.rule_id,
         ruleset_version=route.ruleset_version,
         reason=route.reason,

@@ -62,6 +62,24 @@ async def consume(
     return records
 
 
+def stop_process(
+    process: "subprocess.Popen[bytes] | None", log: IO[bytes] | None, grace: float
+) -> int | None:
+    """SIGTERM, then SIGKILL after `grace` seconds; closes the process's log file."""
+    if process is None:
+        return None
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(grace)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(10)
+    if log:
+        log.close()
+    return process.returncode
+
+
 @dataclass
 class WorkerProcess:
     """A real `leadrouter worker` process with its own topic namespace and consumer group."""
@@ -124,18 +142,7 @@ class WorkerProcess:
             self.process.wait(10)
 
     def stop(self) -> int | None:
-        if self.process is None:
-            return None
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
-        if self._log:
-            self._log.close()
-        return self.process.returncode
+        return stop_process(self.process, self._log, grace=30)
 
 
 def decode_all(records: Sequence[Any]) -> list[bytes]:

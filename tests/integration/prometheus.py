@@ -19,7 +19,7 @@ from typing import IO, Any
 
 import yaml
 
-from tests.integration.kafka import free_port
+from tests.integration.kafka import free_port, stop_process
 
 # The job name the alert rules and the dashboard select (`up{job="leadrouter-worker"}`).
 WORKER_JOB = "leadrouter-worker"
@@ -150,15 +150,4 @@ class PrometheusServer:
         return self.log_path.read_text(errors="replace") if self.log_path else ""
 
     def stop(self) -> int | None:
-        if self.process is None:
-            return None
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
-        if self._log:
-            self._log.close()
-        return self.process.returncode
+        return stop_process(self.process, self._log, grace=20)
