@@ -15,16 +15,19 @@ A condition is a mapping of one of these shapes:
 
 Values are checked against the field: `Literal` fields accept only their declared choices, ranges
 need a number field, glob and regex need a text field. Compiled predicates are closures over
-attribute getters; user text is never evaluated.
+attribute getters; user text is never evaluated. A compiled condition may also name one
+`Requirement` that must hold for it to hold (an equality, a bound, a literal start or end of a
+text), which lets a large ruleset skip the rules a lead cannot match.
 """
 
 import fnmatch
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from difflib import get_close_matches
 from operator import ge, gt, le, lt
-from typing import Any
+from typing import Any, Literal
 
 from schemas.enrichment import Enrichment
 from schemas.events import LeadAttributes
@@ -43,21 +46,57 @@ _RANGE_OPERATORS: dict[str, tuple[Callable[[Any, Any], bool], str]] = {
 _VALUE_OPERATORS = ("equals", "in", "exists", "glob", "regex")
 _FIELD_KEYS = frozenset({"field", *_VALUE_OPERATORS, *_RANGE_OPERATORS})
 _COMBINATORS = ("all", "any", "not", "always")
+_GLOB_WILDCARDS = frozenset("*?[")
+
+RangeOperator = Literal["gt", "gte", "lt", "lte"]
+# A range is indexed by its lower bound when it has one: any bound would do, one is enough.
+_INDEXED_FIRST: tuple[RangeOperator, ...] = ("gte", "gt", "lte", "lt")
 
 
 @dataclass(frozen=True, slots=True)
-class Dispatch:
-    """An equality test that must hold for a rule to match; lets the ruleset index its rules."""
+class Equality:
+    """The field must equal one of `values` for the condition to hold."""
 
     field: FieldSpec
     values: frozenset[Any]
 
 
 @dataclass(frozen=True, slots=True)
+class Bound:
+    """The number field must satisfy `value <operator> bound` (and not be empty)."""
+
+    field: FieldSpec
+    operator: RangeOperator
+    bound: int | float
+
+
+@dataclass(frozen=True, slots=True)
+class Affix:
+    """The text field must start (`prefix`) or end (`suffix`) with `text`, ignoring case.
+
+    `text` is ASCII and lower case: for ASCII, lower-casing both sides is exactly the
+    comparison glob makes with re.IGNORECASE. Outside ASCII it is not (the long s, U+017F,
+    matches `s`; the Kelvin sign, U+212A, matches `k`), so a value that is not ASCII must be
+    compared by the predicate.
+    """
+
+    field: FieldSpec
+    end: Literal["prefix", "suffix"]
+    text: str
+
+
+Requirement = Equality | Bound | Affix
+# Which requirement of an `all` the index files the rule under: an equality or an affix is
+# one dict look-up per lead; a bound selects every rule on the near side of the lead's value.
+_PREFERENCE: tuple[type[Requirement], ...] = (Equality, Affix, Bound)
+
+
+@dataclass(frozen=True, slots=True)
 class CompiledCondition:
     predicate: Predicate
     text: str
-    dispatch: Dispatch | None = None
+    # Something that must hold for the condition to hold; None when nothing simple must.
+    requirement: Requirement | None = None
 
 
 def _show(value: Any) -> str:
@@ -130,8 +169,9 @@ class _Compiler:
         predicates = tuple(part.predicate for part in compiled)
         if key == "all":
             text = " and ".join(_grouped(part.text) for part in compiled)
-            # The first equality conjunct lets the index skip this rule for other values.
-            dispatch = next((p.dispatch for p in compiled if p.dispatch is not None), None)
+            # Every conjunct must hold, so the requirement of any one of them is the rule's.
+            requirements = [p.requirement for p in compiled if p.requirement is not None]
+            requirement = min(requirements, key=lambda r: _PREFERENCE.index(type(r)), default=None)
 
             def all_of(lead: LeadAttributes, enrichment: Enrichment, score: Score) -> bool:
                 # A plain loop: all() over a generator costs a frame per evaluation.
@@ -140,7 +180,7 @@ class _Compiler:
                         return False
                 return True
 
-            return CompiledCondition(all_of, text, dispatch)
+            return CompiledCondition(all_of, text, requirement)
 
         def any_of(lead: LeadAttributes, enrichment: Enrichment, score: Score) -> bool:
             for predicate in predicates:  # noqa: SIM110
@@ -226,7 +266,7 @@ class _Compiler:
         return CompiledCondition(
             lambda lead, enrichment, score: get(lead, enrichment, score) == value,
             f"{spec.path} == {_show(value)}",
-            Dispatch(spec, frozenset((value,))),
+            Equality(spec, frozenset((value,))),
         )
 
     def _in(self, spec: FieldSpec, values: Any) -> CompiledCondition | None:
@@ -241,7 +281,7 @@ class _Compiler:
         return CompiledCondition(
             lambda lead, enrichment, score: get(lead, enrichment, score) in allowed,
             f"{spec.path} in [{', '.join(_show(value) for value in values)}]",
-            Dispatch(spec, allowed),
+            Equality(spec, allowed),
         )
 
     def _range(self, spec: FieldSpec, bounds: dict[str, Any]) -> CompiledCondition | None:
@@ -269,7 +309,7 @@ class _Compiler:
                     return False
             return True
 
-        return CompiledCondition(in_range, " and ".join(texts))
+        return CompiledCondition(in_range, " and ".join(texts), _indexed_bound(spec, bounds))
 
     def _exists(self, spec: FieldSpec, wanted: Any) -> CompiledCondition | None:
         if not isinstance(wanted, bool):
@@ -309,7 +349,35 @@ class _Compiler:
             value = get(lead, enrichment, score)
             return value is not None and find(value) is not None
 
-        return CompiledCondition(matches, f"{spec.path} matches {operator} {pattern}")
+        affix = _literal_affix(spec, pattern) if operator == "glob" else None
+        return CompiledCondition(matches, f"{spec.path} matches {operator} {pattern}", affix)
+
+
+def _indexed_bound(spec: FieldSpec, bounds: dict[str, Any]) -> Bound | None:
+    """The one bound of a range the index files it under; every bound must hold, so any will do.
+
+    A NaN bound is left out: it orders with nothing, and a range with one never holds anyway.
+    """
+    for operator in _INDEXED_FIRST:
+        bound = bounds.get(operator)
+        if bound is None or (isinstance(bound, float) and math.isnan(bound)):
+            continue
+        return Bound(spec, operator, bound)
+    return None
+
+
+def _literal_affix(spec: FieldSpec, pattern: str) -> Affix | None:
+    """The literal start or end a glob `text*` or `*text` requires; None for other patterns."""
+    if pattern.startswith("*"):
+        end: Literal["prefix", "suffix"] = "suffix"
+        text = pattern[1:]
+    elif pattern.endswith("*"):
+        end, text = "prefix", pattern[:-1]
+    else:
+        return None
+    if not text or not text.isascii() or not _GLOB_WILDCARDS.isdisjoint(text):
+        return None
+    return Affix(spec, end, text.lower())
 
 
 def _grouped(text: str) -> str:

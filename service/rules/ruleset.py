@@ -2,7 +2,6 @@
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from operator import itemgetter
 from typing import Any, Literal
 
 from schemas.decisions import RuleTrace
@@ -10,7 +9,7 @@ from schemas.enrichment import Enrichment
 from schemas.events import LeadAttributes
 from schemas.scores import Score
 from service.rules.conditions import CompiledCondition
-from service.rules.fields import Getter
+from service.rules.index import RuleIndex
 
 Strategy = Literal[
     "account_owner", "account_team", "round_robin", "weighted_round_robin", "unassigned"
@@ -71,73 +70,6 @@ class CompiledRule:
 
 
 @dataclass(frozen=True, slots=True)
-class _FieldIndex:
-    getter: Getter
-    positions: Mapping[Any, tuple[int, ...]]
-
-
-@dataclass(frozen=True, slots=True)
-class RuleIndex:
-    """Rules grouped by an equality they require, so a lead only visits rules it could match.
-
-    Rules without such an equality (ranges, patterns, `any`, `not`) are always visited.
-    """
-
-    by_field: tuple[_FieldIndex, ...]
-    unindexed: tuple[int, ...]
-
-    @classmethod
-    def build(cls, rules: tuple[CompiledRule, ...], start: int) -> "RuleIndex":
-        """Index the rules from position `start` on."""
-        fields: dict[str, tuple[Getter, dict[Any, list[int]]]] = {}
-        unindexed: list[int] = []
-        for position in range(start, len(rules)):
-            dispatch = rules[position].condition.dispatch
-            if dispatch is None:
-                unindexed.append(position)
-                continue
-            _, table = fields.setdefault(dispatch.field.path, (dispatch.field.getter, {}))
-            for value in dispatch.values:
-                table.setdefault(value, []).append(position)
-        by_field = tuple(
-            _FieldIndex(getter, {value: tuple(found) for value, found in table.items()})
-            for getter, table in fields.values()
-        )
-        return cls(by_field, tuple(unindexed))
-
-    def first_match(
-        self,
-        rules: tuple[CompiledRule, ...],
-        lead: LeadAttributes,
-        enrichment: Enrichment,
-        score: Score,
-        evaluated: list[int],
-    ) -> int | None:
-        """The first indexed rule this lead matches; appends every position it evaluates.
-
-        Each candidate list is in rule order, so the answer is the smallest first match over
-        the lists; a list is abandoned as soon as it passes the best match found so far.
-        """
-        lists = [self.unindexed] if self.unindexed else []
-        for index in self.by_field:
-            found = index.positions.get(index.getter(lead, enrichment, score))
-            if found:
-                lists.append(found)
-        if len(lists) > 1:
-            lists.sort(key=itemgetter(0))
-        best: int | None = None
-        for candidates in lists:
-            for position in candidates:
-                if best is not None and position >= best:
-                    break
-                evaluated.append(position)
-                if rules[position].condition.predicate(lead, enrichment, score):
-                    best = position
-                    break
-        return best
-
-
-@dataclass(frozen=True, slots=True)
 class CompiledRuleset:
     """An ordered, versioned ruleset ready to decide; build it with `load_ruleset`."""
 
@@ -161,7 +93,11 @@ class CompiledRuleset:
         fallback: str,
         scoring: dict[str, Any] | None,
     ) -> "CompiledRuleset":
-        index = RuleIndex.build(rules, _LINEAR_HEAD) if len(rules) >= _INDEX_FROM else None
+        index = (
+            RuleIndex.build([rule.condition for rule in rules], _LINEAR_HEAD)
+            if len(rules) >= _INDEX_FROM
+            else None
+        )
         missed = tuple(rule.missed for rule in rules)
         return cls(
             version=version,
@@ -181,8 +117,9 @@ class CompiledRuleset:
 
         The trace lists the rules evaluated, in order, ending with the match. Small rulesets
         evaluate every rule up to the match. Large ones evaluate their first rules in order
-        and then consult the index, which leaves out rules whose required equality cannot
-        hold for this lead: those are not evaluated and not listed.
+        and then consult the index, which leaves out rules whose required equality, bound
+        or literal text start or end cannot hold for this lead: those are not evaluated and
+        not listed.
         """
         rules = self.rules
         head = len(rules) if self.index is None else _LINEAR_HEAD
@@ -193,7 +130,7 @@ class CompiledRuleset:
         if self.index is None:
             return None, self._missed
         evaluated: list[int] = []
-        best = self.index.first_match(rules, lead, enrichment, score, evaluated)
+        best = self.index.first_match(lead, enrichment, score, evaluated)
         missed = self._missed
         before = sorted(p for p in evaluated if best is None or p < best)
         trace = (*missed[:head], *(missed[p] for p in before))

@@ -5,7 +5,8 @@ import pytest
 from schemas.enrichment import AccountMatch, Enrichment
 from schemas.events import LeadAttributes
 from schemas.scores import Score, ScoreLine
-from service.rules.conditions import compile_condition
+from service.rules.conditions import Affix, Bound, Equality, Requirement, compile_condition
+from service.rules.fields import FIELDS
 from service.rules.problems import Problem
 
 
@@ -254,3 +255,89 @@ def test_condition_text_reads_like_the_rule() -> None:
     assert compiled.text == (
         "enrichment.account.tier in [key, strategic] and (lead.country == US or always)"
     )
+
+
+EMAIL_REGEX = {"field": "lead.email", "regex": "@"}
+
+
+@pytest.mark.parametrize(
+    ("condition", "requirement"),
+    [
+        (
+            {"field": "lead.country", "equals": "US"},
+            Equality(FIELDS["lead.country"], frozenset({"US"})),
+        ),
+        (
+            {"field": "lead.country", "in": ["US", "CA"]},
+            Equality(FIELDS["lead.country"], frozenset({"US", "CA"})),
+        ),
+        ({"field": "lead.employee_count", "lt": 5}, Bound(FIELDS["lead.employee_count"], "lt", 5)),
+        (
+            {"field": "lead.employee_count", "lt": 1000, "gte": 200},
+            Bound(FIELDS["lead.employee_count"], "gte", 200),
+        ),
+        (
+            {"field": "lead.annual_revenue", "gte": float("nan"), "lt": 5.5},
+            Bound(FIELDS["lead.annual_revenue"], "lt", 5.5),
+        ),
+        ({"field": "lead.annual_revenue", "gte": float("nan")}, None),
+        (
+            {"field": "lead.email", "glob": "*@Globex.COM"},
+            Affix(FIELDS["lead.email"], "suffix", "@globex.com"),
+        ),
+        (
+            {"field": "lead.job_title", "glob": "VP *"},
+            Affix(FIELDS["lead.job_title"], "prefix", "vp "),
+        ),
+        ({"field": "lead.email", "glob": "*"}, None),
+        ({"field": "lead.email", "glob": "*@*.com"}, None),
+        ({"field": "lead.email", "glob": "?ank*"}, None),
+        ({"field": "lead.email", "glob": "[hx]*"}, None),
+        ({"field": "lead.email", "glob": "*@b\u00fccher.de"}, None),
+        ({"field": "lead.email", "glob": "hank@globex.com"}, None),
+        (EMAIL_REGEX, None),
+        ({"field": "enrichment.account", "exists": True}, None),
+        (
+            {
+                "all": [
+                    EMAIL_REGEX,
+                    {"field": "lead.employee_count", "gte": 10},
+                    {"field": "lead.email", "glob": "*.com"},
+                ]
+            },
+            Affix(FIELDS["lead.email"], "suffix", ".com"),
+        ),
+        (
+            {
+                "all": [
+                    {"field": "lead.employee_count", "gte": 10},
+                    {"field": "lead.email", "glob": "*.com"},
+                    {"field": "enrichment.motion", "equals": "enterprise"},
+                ]
+            },
+            Equality(FIELDS["enrichment.motion"], frozenset({"enterprise"})),
+        ),
+        (
+            {"all": [EMAIL_REGEX, {"all": [{"field": "lead.employee_count", "gt": 10}]}]},
+            Bound(FIELDS["lead.employee_count"], "gt", 10),
+        ),
+        (
+            {
+                "any": [
+                    {"field": "lead.country", "equals": "US"},
+                    {"field": "lead.country", "equals": "CA"},
+                ]
+            },
+            None,
+        ),
+        ({"not": {"field": "lead.country", "equals": "US"}}, None),
+        ({"always": True}, None),
+    ],
+)
+def test_a_condition_names_one_simple_thing_that_must_hold_for_it_to_hold(
+    condition: Any, requirement: Requirement | None
+) -> None:
+    problems: list[Problem] = []
+    compiled = compile_condition(condition, "r", "when", problems)
+    assert compiled is not None
+    assert compiled.requirement == requirement
