@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict
 
 from agents.admin import ensure_topics, topic_specs
 from agents.deadletters import DeadLetterWriter, guard_event
+from agents.outputs import Output
 from agents.reference import ReferenceData
 from agents.runtime import Runtime
 from agents.topics import (
@@ -115,8 +116,9 @@ def register_assigning(runtime: Runtime, reference: ReferenceData) -> None:
     settings = runtime.settings
     metrics = runtime.metrics
     source_topic = runtime.topic(LEADS_QUALIFIED)
-    decisions = runtime.topic(DECISIONS)
-    writer = DeadLetterWriter(runtime, runtime.topic(DEAD_LETTER))
+    qualified = runtime.output(LEADS_QUALIFIED)
+    decisions = runtime.output(DECISIONS)
+    writer = DeadLetterWriter(runtime, runtime.output(DEAD_LETTER))
     table_options: dict[str, Any] = {
         "key_type": bytes,
         "value_type": bytes,
@@ -128,12 +130,12 @@ def register_assigning(runtime: Runtime, reference: ReferenceData) -> None:
     routing_latency = metrics.stage_latency.labels(stage="routing")
     known_queues: set[str] = set()
 
-    async def queue_topic_for(queue: str) -> Any:
+    async def queue_topic_for(queue: str) -> Output:
         """The queue's topic, created first if a reloaded ruleset introduced the queue."""
         if queue not in known_queues:
             await ensure_topics(settings.kafka, topic_specs(settings, queues=[queue]))
             known_queues.add(queue)
-        return runtime.topic(queue_topic(queue))
+        return runtime.output(queue_topic(queue))
 
     per_queue: dict[str, tuple[Any, Any]] = {}
 
@@ -161,7 +163,7 @@ def register_assigning(runtime: Runtime, reference: ReferenceData) -> None:
             target = reference.policy.ruleset.fallback
         config = queues[target]
         moved = lead.model_copy(update={**queue_fields(config), "overflowed_from": hops})
-        await source_topic.send(key=target.encode(), value=moved.model_dump_json().encode())
+        await qualified.send(key=target.encode(), value=moved.model_dump_json().encode())
 
     async def handle(event: Any) -> None:
         lead = QualifiedLead.model_validate_json(event.value)
@@ -204,7 +206,7 @@ def register_assigning(runtime: Runtime, reference: ReferenceData) -> None:
         await topic.send(
             key=lead.identity.encode(),
             value=routed.model_dump_json().encode(),
-            callback=observe_handoff(lead.queue, lead.sales_ready_at),
+            on_acknowledged=observe_handoff(lead.queue, lead.sales_ready_at),
         )
         await decisions.send(
             key=lead.identity.encode(), value=routed.decision.model_dump_json().encode()

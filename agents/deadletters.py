@@ -5,6 +5,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from agents.failures import exit_without_commit
+from agents.outputs import Output
 from agents.runtime import Runtime
 from service.intake import Rejection, build_dead_letter
 
@@ -12,7 +13,7 @@ log = logging.getLogger(__name__)
 
 
 class DeadLetterWriter:
-    def __init__(self, runtime: Runtime, topic: Any) -> None:
+    def __init__(self, runtime: Runtime, topic: Output) -> None:
         self._runtime = runtime
         self._topic = topic
         self._counter = runtime.metrics.deadletters
@@ -29,7 +30,7 @@ class DeadLetterWriter:
             headers=list(message.headers or ()),
             failed_at=self._runtime.clock(),
         )
-        future = await self._topic.send(key=message.key, value=letter.model_dump_json().encode())
+        future = await self._topic.send(message.key, letter.model_dump_json().encode())
         await future
         self._counter.labels(reason=rejection.reason).inc()
         log.info(

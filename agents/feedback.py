@@ -15,8 +15,8 @@ from service.intake import reject_invalid
 
 def register_feedback(runtime: Runtime) -> None:
     source = runtime.topic(FEEDBACK)
-    keyed = runtime.topic(LEADS_KEYED)
-    writer = DeadLetterWriter(runtime, runtime.topic(DEAD_LETTER))
+    keyed = runtime.output(LEADS_KEYED)
+    writer = DeadLetterWriter(runtime, runtime.output(DEAD_LETTER))
     consumed = runtime.metrics.events_consumed.labels(topic=FEEDBACK)
 
     async def handle(event: Any) -> None:

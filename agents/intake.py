@@ -24,8 +24,8 @@ def kafka_time(message: Any) -> datetime:
 def register_intake(runtime: Runtime) -> None:
     settings = runtime.settings
     source = runtime.topic(LEAD_EVENTS)
-    keyed = runtime.topic(LEADS_KEYED)
-    writer = DeadLetterWriter(runtime, runtime.topic(DEAD_LETTER))
+    keyed = runtime.output(LEADS_KEYED)
+    writer = DeadLetterWriter(runtime, runtime.output(DEAD_LETTER))
     consumed = runtime.metrics.events_consumed.labels(topic=LEAD_EVENTS)
     intake_latency = runtime.metrics.stage_latency.labels(stage="intake")
     max_future = timedelta(seconds=settings.limits.max_future_seconds)

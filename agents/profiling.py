@@ -81,10 +81,10 @@ def register_profiling(runtime: Runtime, reference: ReferenceData) -> None:
     settings = runtime.settings
     metrics = runtime.metrics
     source_topic = runtime.topic(LEADS_KEYED)
-    qualified = runtime.topic(LEADS_QUALIFIED)
-    nurture = runtime.topic(NURTURE)
-    decisions = runtime.topic(DECISIONS)
-    writer = DeadLetterWriter(runtime, runtime.topic(DEAD_LETTER))
+    qualified = runtime.output(LEADS_QUALIFIED)
+    nurture = runtime.output(NURTURE)
+    decisions = runtime.output(DECISIONS)
+    writer = DeadLetterWriter(runtime, runtime.output(DEAD_LETTER))
     profiles = runtime.app.Table(
         PROFILES_TABLE,
         # bytes in and out: the app's default serializers are raw.

@@ -9,6 +9,7 @@ import faust
 from prometheus_client import CollectorRegistry
 
 from agents.metrics import Metrics
+from agents.outputs import Output
 from agents.settings import Settings
 from agents.topics import TopicNames
 
@@ -26,6 +27,7 @@ class Runtime:
     names: TopicNames
     clock: Callable[[], datetime] = utc_now
     topics: dict[str, Any] = field(default_factory=dict)
+    outputs: dict[str, Output] = field(default_factory=dict)
     reference: Any = None
 
     def topic(self, base: str, **options: Any) -> Any:
@@ -41,3 +43,10 @@ class Runtime:
                 **options,
             )
         return self.topics[name]
+
+    def output(self, base: str) -> Output:
+        """A topic the worker writes, by base name, through the worker's producer."""
+        name = self.names.name(base)
+        if name not in self.outputs:
+            self.outputs[name] = Output(self.app, name)
+        return self.outputs[name]

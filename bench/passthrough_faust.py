@@ -2,7 +2,8 @@
 
 The app comes from agents.app.create_faust_app with the worker's settings (LEADROUTER_* from the
 environment), so every Faust setting matches leadrouter's: one agent, concurrency 1, raw bytes
-in and out, the same send call as leadrouter's intake stage.
+in and out, and the same send path as leadrouter's stages (`agents.outputs.Output`: the worker's
+producer, without Faust's per-message wrapping).
 
 Usage: python -m bench.passthrough_faust SOURCE TARGET   (SIGTERM stops it)
 """
@@ -12,6 +13,7 @@ import sys
 from typing import Any
 
 from agents.app import create_faust_app
+from agents.outputs import Output
 from agents.settings import Settings
 
 
@@ -29,7 +31,7 @@ def main() -> None:
         "value_serializer": "raw",
     }
     source = app.topic(args.source, **options)
-    target = app.topic(args.target, **options)
+    target = Output(app, args.target)
 
     @app.agent(source, name="passthrough", concurrency=1)
     async def passthrough(stream: Any) -> None:

@@ -1,0 +1,62 @@
+"""Output topics written straight through the worker's Kafka producer.
+
+Faust's `Topic.send` wraps every record in a pending message, a future message, sensor calls and
+callbacks; in the router's profile that machinery cost more than the aiokafka send beneath it.
+An `Output` hands bytes to the same producer Faust uses, so Faust's commit still waits for them:
+before it commits offsets Faust flushes that producer, and an input offset is committed only
+after every record sent while processing it was acknowledged.
+
+A record Kafka finally refuses (aiokafka has retried the retriable errors by then) must not be
+forgotten: the worker exits without committing, so the events behind it are processed again.
+"""
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+from agents.failures import exit_without_commit
+
+Acknowledged = Callable[[Any], None]
+
+
+def _fail_if_refused(future: "asyncio.Future[Any]") -> None:
+    if future.cancelled():
+        exit_without_commit("a send was cancelled", asyncio.CancelledError())
+    elif (error := future.exception()) is not None:
+        exit_without_commit("Kafka refused a record", error)
+
+
+class Output:
+    """One topic the worker writes raw bytes to."""
+
+    __slots__ = ("_app", "name")
+
+    def __init__(self, app: Any, name: str) -> None:
+        self._app = app
+        self.name = name
+
+    async def send(
+        self,
+        key: bytes | None,
+        value: bytes | None,
+        *,
+        headers: list[tuple[str, bytes]] | None = None,
+        on_acknowledged: Acknowledged | None = None,
+    ) -> "asyncio.Future[Any]":
+        """Queue the record on the producer; the future resolves when Kafka acknowledged it.
+
+        `on_acknowledged(metadata)` runs when Kafka acknowledged the record.
+        """
+        future: asyncio.Future[Any] = await self._app.producer.send(
+            self.name, key, value, None, None, headers
+        )
+        future.add_done_callback(_fail_if_refused)
+        if on_acknowledged is not None:
+            future.add_done_callback(
+                lambda done: (
+                    None
+                    if done.cancelled() or done.exception() is not None
+                    else on_acknowledged(done.result())
+                )
+            )
+        return future
