@@ -1,12 +1,19 @@
 """Builds the Faust app from settings; `create_runtime` is the only place agents are wired."""
 
 import ssl
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import faust
+from aiohttp.web import Response
+from faust import web
 from faust.auth import SASLCredentials, SSLCredentials
 from faust.sensors.prometheus import setup_prometheus_sensors
-from prometheus_client import CollectorRegistry, disable_created_metrics
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    disable_created_metrics,
+    generate_latest,
+)
 
 from agents.metrics import Metrics
 from agents.runtime import Runtime
@@ -80,8 +87,11 @@ def create_runtime(settings: Settings, registry: CollectorRegistry | None = None
     disable_created_metrics()  # type: ignore[no-untyped-call]
     registry = registry if registry is not None else CollectorRegistry()
     app = create_faust_app(settings)
-    # Faust's own metrics get a `faust_` prefix so they can never clash with ours.
-    setup_prometheus_sensors(app, registry=registry, name_prefix="faust")
+    if settings.web.faust_metrics:
+        # Faust's own metrics get a `faust_` prefix so they can never clash with ours.
+        setup_prometheus_sensors(app, registry=registry, name_prefix="faust")
+    else:
+        register_metrics_page(app, registry)
     runtime = Runtime(
         settings=settings,
         app=app,
@@ -102,6 +112,16 @@ def create_runtime(settings: Settings, registry: CollectorRegistry | None = None
         register_rules_watch(runtime, reference, settings.rules_file)
     runtime.reference = reference
     return runtime
+
+
+def register_metrics_page(app: faust.App, registry: CollectorRegistry) -> None:
+    """`/metrics`: leadrouter's own metrics (Faust's sensors stay off unless asked for)."""
+
+    @app.page("/metrics")
+    async def metrics(self: web.View, request: web.Request) -> Any:
+        return Response(
+            body=generate_latest(registry), headers={"Content-Type": CONTENT_TYPE_LATEST}
+        )
 
 
 def register_views(runtime: Runtime, reference: "ReferenceData") -> None:

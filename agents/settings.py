@@ -33,6 +33,10 @@ class WebSettings(BaseModel):
 
     host: str = "0.0.0.0"  # the metrics endpoint is meant to be scraped
     port: int = Field(default=6066, ge=0, le=65535)
+    faust_metrics: bool = Field(
+        default=False,
+        description="also serve Faust's own sensors (faust_*); they cost CPU on every event",
+    )
 
 
 class TopicSettings(BaseModel):

@@ -74,3 +74,31 @@ async def test_worker_dead_letters_a_record_that_is_not_json_with_its_original_b
     assert letter["reason"] in {"not_json", "not_utf8"}
     assert letter["source_topic"] == worker.topic("leads.events.v1")
     assert letter["value_b64"] == "/25vdCBqc29u"
+
+
+def fetch_metrics(port: int) -> str:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
+        assert response.headers["Content-Type"].startswith("text/plain")
+        return str(response.read().decode())
+
+
+async def test_worker_serves_its_own_metrics_without_faust_sensors_by_default(
+    start_worker: Callable[..., WorkerProcess],
+) -> None:
+    worker = start_worker()
+
+    page = fetch_metrics(worker.web_port)
+
+    assert "leadrouter_handoff_latency_seconds_bucket" in page
+    assert "faust_" not in page
+
+
+async def test_worker_adds_faust_sensors_to_its_metrics_when_asked(
+    start_worker: Callable[..., WorkerProcess],
+) -> None:
+    worker = start_worker(LEADROUTER_WEB__FAUST_METRICS="true")
+
+    page = fetch_metrics(worker.web_port)
+
+    assert "leadrouter_handoff_latency_seconds_bucket" in page
+    assert "faust_messages_received" in page
