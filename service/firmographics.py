@@ -21,8 +21,12 @@ _NON_WORD = re.compile(r"[^\w]+|_")
 _JOINED_AMPERSAND = re.compile(r"\b(\w{1,2})&(\w{1,2})\b")
 
 
-# Titles, industries and countries repeat a lot; the cache is bounded and the function pure.
-@lru_cache(maxsize=8192)
+# Titles, industries and countries repeat a lot: the functions of one of them (the words, the
+# seniority, department, vertical, country code) are pure and their caches bounded.
+_CACHE_SIZE = 8192
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
 def _words(value: str | None) -> str | None:
     """Lowercase words without accents or punctuation, padded with spaces for phrase matching.
 
@@ -86,6 +90,7 @@ _MANAGER = _phrases(("manager", "mgr", "lead", "leader", "supervisor", "team lea
 _CHIEF_OF_STAFF = _phrases(("chief of staff",))
 
 
+@lru_cache(maxsize=_CACHE_SIZE)
 def seniority_from_title(title: str | None) -> Seniority:
     """How senior a person is, from their job title.
 
@@ -278,6 +283,7 @@ _DEPARTMENT_PHRASES: tuple[tuple[Department, tuple[str, ...]], ...] = (
 _DEPARTMENTS = tuple((department, _phrases(phrases)) for department, phrases in _DEPARTMENT_PHRASES)
 
 
+@lru_cache(maxsize=_CACHE_SIZE)
 def department_from_title(title: str | None) -> Department:
     """The function a person works in, from their job title.
 
@@ -549,6 +555,7 @@ _NAICS_PREFIXES: dict[str, Vertical] = {
 _NAICS_CODE = re.compile(r"^(?:naics\s*)?(\d{2,6})$")
 
 
+@lru_cache(maxsize=_CACHE_SIZE)
 def vertical_from_industry(industry: str | None) -> Vertical:
     """The one sales vertical an industry belongs to, from free text or a NAICS code.
 
@@ -851,6 +858,7 @@ def _load_countries() -> tuple[dict[str, str], dict[str, Territory]]:
 _COUNTRY_CODES, _TERRITORIES = _load_countries()
 
 
+@lru_cache(maxsize=_CACHE_SIZE)
 def country_code_from_country(country: str | None) -> str | None:
     """The ISO 3166 alpha-2 code for a country written as a name, an alpha-2 or alpha-3 code, or a
     common variant ("USA", "U.S.", "United States of America", "UK", "Deutschland", "The

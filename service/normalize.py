@@ -2,6 +2,7 @@
 
 import re
 import unicodedata
+from functools import lru_cache
 
 import idna
 
@@ -266,7 +267,13 @@ _SUFFIX_ENDINGS = frozenset(phrase[-1] for phrase in _LEGAL_SUFFIXES)
 _JOINING = str.maketrans("", "", ".'\u2019`")
 _NON_WORD = re.compile(r"[^\w]+|_")
 
+# The normalisations below are pure functions of one short string, and a lead's values repeat:
+# each event of a lead carries them again, and one event reads them in intake, in the profile
+# merge, in enrichment and in account matching. The caches are bounded.
+_CACHE_SIZE = 8192
 
+
+@lru_cache(maxsize=_CACHE_SIZE)
 def clean_text(value: str | None, *, is_name: bool = False) -> str | None:
     """A free-text value with blanks collapsed, or None when it is blank or a placeholder.
 
@@ -283,6 +290,7 @@ def clean_text(value: str | None, *, is_name: bool = False) -> str | None:
     return text
 
 
+@lru_cache(maxsize=_CACHE_SIZE)
 def normalize_domain(value: str | None) -> str | None:
     """The bare, lowercase, ASCII (punycode) host name in a URL, a domain or an email address.
 
@@ -329,6 +337,7 @@ def _is_host_name(host: str) -> bool:
     return len(host) <= _MAX_DOMAIN and _HOST.match(host) is not None
 
 
+@lru_cache(maxsize=_CACHE_SIZE)
 def normalize_email(value: str | None) -> str | None:
     """The address trimmed and lowercased, its domain normalised; None if blank or a placeholder.
 
@@ -369,6 +378,7 @@ def registrable_domain(domain: str) -> str:
     return ".".join(labels[-keep:])
 
 
+@lru_cache(maxsize=_CACHE_SIZE)
 def parent_domains(domain: str) -> tuple[str, ...]:
     """The domain itself, then each parent up to and including its registrable domain."""
     labels = domain.split(".")
@@ -376,6 +386,7 @@ def parent_domains(domain: str) -> tuple[str, ...]:
     return tuple(".".join(labels[start:]) for start in range(max(len(labels) - keep, 0) + 1))
 
 
+@lru_cache(maxsize=_CACHE_SIZE)
 def is_free_email_domain(domain: str | None) -> bool:
     """Whether a normalised domain belongs to a free or personal mailbox provider.
 
@@ -390,6 +401,7 @@ def is_free_email_domain(domain: str | None) -> bool:
     return registrable in FREE_EMAIL_DOMAINS or registrable.split(".", 1)[0] in _FREE_EMAIL_BRANDS
 
 
+@lru_cache(maxsize=_CACHE_SIZE)
 def normalize_company_name(value: str | None) -> str | None:
     """A company name reduced to the words that identify it, for matching; None if nothing is left.
 

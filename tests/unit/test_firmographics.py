@@ -1,4 +1,4 @@
-from typing import get_args
+from typing import Any, get_args
 
 import pytest
 
@@ -370,3 +370,25 @@ def test_enterprise_thresholds_come_from_config() -> None:
     config = EnrichmentConfig(enterprise_min_employees=200, enterprise_tiers=("key",))
     assert sales_motion(200, None, None, config) == "enterprise"
     assert sales_motion(5, None, _account("strategic"), config) == "transactional"
+
+
+_CACHED = (
+    seniority_from_title,
+    department_from_title,
+    vertical_from_industry,
+    country_code_from_country,
+)
+
+
+@pytest.mark.parametrize("function", _CACHED, ids=lambda function: function.__name__)
+def test_a_value_asked_again_gets_the_answer_it_got_first(function: Any) -> None:
+    values: tuple[str | None, ...] = (None, "", "Select", "VP Sales", "Assistant to the CEO")
+    values += ("Head of R&D", "USA", "naics 5411", "Biotech", "Korea, Republic of", "NA")
+    for value in values:
+        first = function(value)
+        assert function(value) == first == function.__wrapped__(value)
+
+
+@pytest.mark.parametrize("function", _CACHED, ids=lambda function: function.__name__)
+def test_the_firmographics_caches_are_bounded(function: Any) -> None:
+    assert function.cache_info().maxsize is not None

@@ -1,4 +1,5 @@
 import itertools
+from typing import Any
 
 import pytest
 
@@ -273,3 +274,54 @@ def test_odd_input_never_raises_and_normalised_domains_are_stable() -> None:
             assert domain is None or normalize_domain(domain) == domain
             normalize_email(value)
             normalize_company_name(value)
+
+
+_CACHED = (
+    clean_text,
+    normalize_domain,
+    normalize_email,
+    parent_domains,
+    is_free_email_domain,
+    normalize_company_name,
+)
+_AWKWARD = (
+    None,
+    "",
+    "  ",
+    "N/A",
+    " Jane.Doe@Acme.COM ",
+    "mailto:mailto:jane@acme.com",
+    "jane@www.www.acme.com",
+    "www.www.acme.com",
+    "https://www.Acme.com/about",
+    "münchen.de",
+    "yahoo.co.uk",
+    "shop.acme.co.uk",
+    "ACME, Inc.",
+    "J. P. Morgan & Co.",
+    "x",
+)
+
+
+@pytest.mark.parametrize("function", _CACHED, ids=lambda function: function.__name__)
+def test_a_normalisation_asked_again_gives_the_answer_it_gave_first(function: Any) -> None:
+    for value in _AWKWARD:
+        if function is parent_domains and value is None:
+            continue
+        first = function(value)
+        assert function(value) == first == function.__wrapped__(value)
+        if function is clean_text:
+            assert clean_text(value, is_name=True) == clean_text.__wrapped__(value, is_name=True)
+
+
+@pytest.mark.parametrize("function", _CACHED, ids=lambda function: function.__name__)
+def test_the_normalisation_caches_are_bounded(function: Any) -> None:
+    assert function.cache_info().maxsize is not None
+
+
+def test_normalising_a_normalised_value_again_can_still_change_it() -> None:
+    # Normalisation is not idempotent for doubled prefixes: a cache must not assume it is.
+    assert normalize_email("mailto:mailto:Jane@acme.com") == "mailto:jane@acme.com"
+    assert normalize_email("mailto:jane@acme.com") == "jane@acme.com"
+    assert normalize_domain("www.www.acme.com") == "www.acme.com"
+    assert normalize_domain("www.acme.com") == "acme.com"
