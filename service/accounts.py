@@ -20,6 +20,9 @@ _Claims = str | tuple[str, ...]
 # the memory of the string it stands for. Two different keys can share a hash, so a claimant
 # only matches after its own record is checked to hold the key that was looked up.
 _Key = int
+# What match_account answered, by its arguments, until the next upsert or remove.
+_Found = tuple[AccountMatch, Account] | None
+_FOUND_SIZE = 4096
 
 
 class _Record(NamedTuple):
@@ -60,12 +63,13 @@ class AccountIndex:
     as the record's key.
     """
 
-    __slots__ = ("_by_domain", "_by_name", "_records")
+    __slots__ = ("_by_domain", "_by_name", "_found", "_records")
 
     def __init__(self) -> None:
         self._records: dict[str, bytes] = {}
         self._by_domain: dict[_Key, _Claims] = {}
         self._by_name: dict[_Key, _Claims] = {}
+        self._found: dict[tuple[str | None, str | None, str | None], _Found] = {}
 
     def __len__(self) -> int:
         return len(self._records)
@@ -97,6 +101,8 @@ class AccountIndex:
         _move_claims(self._by_domain, account_id, old_domains, new_domains)
         _move_claims(self._by_name, account_id, old_names, new_names)
         self._records[account_id] = marshal.dumps(tuple(record))
+        if self._found:
+            self._found.clear()
 
     def remove(self, account_id: str) -> bool:
         """Forget an account (the CRM deleted it); False if it was not known."""
@@ -107,6 +113,8 @@ class AccountIndex:
         _move_claims(self._by_domain, account_id, domains, ())
         _move_claims(self._by_name, account_id, names, ())
         del self._records[account_id]
+        if self._found:
+            self._found.clear()
         return True
 
     def get(self, account_id: str) -> Account | None:
@@ -143,6 +151,29 @@ class AccountIndex:
                 if normalize_company_name(record.name) == name:
                     return _account_match(account_id, record, "company_name")
         return None
+
+    def match_account(
+        self, email_domain: str | None, company_domain: str | None, company_name: str | None
+    ) -> tuple[AccountMatch, Account] | None:
+        """What `match` finds, with the matched account as `get` gives it; None when nothing
+        matches.
+
+        Remembered by the arguments until the index next changes (a lead's events ask the same
+        question again and again), so repeated questions cost a dictionary lookup; the answer
+        is always the one `match` and `get` give now. The memory is bounded: the oldest answer
+        is forgotten first.
+        """
+        key = (email_domain, company_domain, company_name)
+        found = self._found
+        if key in found:
+            return found[key]
+        match = self.match(email_domain, company_domain, company_name)
+        account = self.get(match.account_id) if match is not None else None
+        answer = (match, account) if match is not None and account is not None else None
+        if len(found) >= _FOUND_SIZE:
+            del found[next(iter(found))]
+        found[key] = answer
+        return answer
 
     def _load(self, account_id: str) -> _Record | None:
         data = self._records.get(account_id)

@@ -42,8 +42,8 @@ def enrich_lead(
     company_domain = website_domain
     if company_domain is None and not is_free_email:
         company_domain = mail_domain
-    match = accounts.match(mail_domain, website_domain, attributes.company_name)
-    account = accounts.get(match.account_id) if match is not None else None
+    found = accounts.match_account(mail_domain, website_domain, attributes.company_name)
+    match, account = found if found is not None else (None, None)
 
     industry = attributes.industry
     employee_count = attributes.employee_count

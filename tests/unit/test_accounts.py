@@ -1,7 +1,7 @@
 from typing import Any
 
 from schemas.accounts import Account
-from service.accounts import AccountIndex
+from service.accounts import _FOUND_SIZE, AccountIndex
 
 
 def _account(account_id: str, name: str, *domains: str, **fields: Any) -> Account:
@@ -255,3 +255,62 @@ def test_an_index_key_shared_by_two_values_never_gives_a_wrong_match() -> None:
     assert (by_domain.account_id, by_name.account_id) == ("a1", "a1")
     index._by_domain[hash("initech.com")] = "other"
     assert index.match("initech.com", None, None) is None
+
+
+def test_match_account_gives_what_match_finds_and_the_account_as_get_gives_it() -> None:
+    index = _index(
+        _account("a1", "Acme Inc", "acme.com", industry="Banking", employee_count=300),
+        _account("g1", "Globex", "globex.com"),
+    )
+    for question in (
+        ("eu.acme.com", None, None),
+        (None, "globex.com", None),
+        (None, None, "ACME, Inc."),
+    ):
+        found = index.match_account(*question)
+        assert found is not None
+        match, account = found
+        assert match == index.match(*question)
+        assert account == index.get(match.account_id)
+
+
+def test_match_account_is_none_when_nothing_matches() -> None:
+    index = _index(_account("a1", "Acme Inc", "acme.com"))
+    assert index.match_account("initech.com", None, "Initech") is None
+    assert index.match_account(None, None, None) is None
+
+
+def test_match_account_answers_a_repeated_question_from_the_index_as_it_is_now() -> None:
+    index = _index(_account("a1", "Acme", "acme.com", owner_rep_id="rep-1"))
+    before = index.match_account("acme.com", None, None)
+    assert before is not None
+    assert index.match_account("acme.com", None, None) == before
+
+    index.upsert(_account("a1", "Acme", "acme.com", owner_rep_id="rep-2", industry="Retail"))
+    updated = index.match_account("acme.com", None, None)
+    assert updated is not None
+    assert (updated[0].owner_rep_id, updated[1].industry) == ("rep-2", "Retail")
+
+    index.upsert(_account("b1", "Initech", "initech.com"))
+    assert index.match_account("initech.com", None, None) is not None
+    index.remove("a1")
+    assert index.match_account("acme.com", None, None) is None
+    index.upsert(_account("c1", "Acme Again", "acme.com"))
+    again = index.match_account("acme.com", None, None)
+    assert again is not None
+    assert again[0].account_id == "c1"
+
+
+def test_match_account_remembers_a_bounded_number_of_answers_and_stays_right() -> None:
+    index = _index(*(_account(f"a{n}", f"Company {n}", f"company{n}.com") for n in range(50)))
+    # More distinct questions than it remembers, some matching by domain, some by name.
+    questions: list[tuple[str | None, str | None, str | None]] = [
+        (f"company{n % 60}.com", None, f"Lead {n}") for n in range(_FOUND_SIZE + 100)
+    ]
+    questions += [(None, f"www.company{n}.com", f"Company {n}") for n in range(60)]
+    questions += [(None, None, f"Company {n}") for n in range(60)]
+    for question in [*questions, *reversed(questions)]:
+        found = index.match_account(*question)
+        match = index.match(*question)
+        assert (found[0] if found is not None else None) == match
+        assert len(index._found) <= _FOUND_SIZE

@@ -134,3 +134,31 @@ def test_huge_values_are_carried_through() -> None:
     enrichment = enrich_lead(lead, _accounts(), CONFIG)
     assert (enrichment.size_band, enrichment.motion) == ("5000+", "enterprise")
     assert enrichment.annual_revenue == 1e13
+
+
+def test_enrichment_follows_the_accounts_view_as_the_crm_changes_it() -> None:
+    lead = LeadAttributes(email="jane@acme.com", industry="Retail", employee_count=60)
+    index = _accounts(_acme(industry="Pharmaceuticals", employee_count=20_000))
+    first = enrich_lead(lead, index, CONFIG)
+    assert (first.vertical, first.employee_count) == ("Pharmaceuticals", 20_000)
+    assert enrich_lead(lead, index, CONFIG) == first
+
+    index.upsert(_acme(industry="Banking", employee_count=None, tier="strategic"))
+    updated = enrich_lead(lead, index, CONFIG)
+    assert (updated.vertical, updated.employee_count) == ("Financial Services", 60)
+    assert updated.account is not None
+    assert updated.account.tier == "strategic"
+
+    index.remove("a1")
+    gone = enrich_lead(lead, index, CONFIG)
+    assert gone.account is None
+    assert (gone.vertical, gone.employee_count) == ("Retailers", 60)
+
+
+def test_the_email_domain_is_that_of_the_normalised_email_normalised_again() -> None:
+    lead = LeadAttributes(email="Jane@WWW.www.Acme.com")
+    enrichment = enrich_lead(lead, _accounts(_acme()), CONFIG)
+    assert enrichment.email == "jane@www.acme.com"
+    assert enrichment.email_domain == "acme.com"
+    assert enrichment.account is not None
+    assert enrichment.account.method == "email_domain"
