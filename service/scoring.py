@@ -3,6 +3,8 @@
 import math
 from collections.abc import Sequence
 from datetime import datetime
+from functools import lru_cache
+from typing import Literal
 
 from schemas.enrichment import Enrichment
 from schemas.events import ActivityType
@@ -13,6 +15,8 @@ from service.config import EmailKind, ScoringConfig
 _SECONDS_PER_DAY = 86_400
 _MIN_TOTAL = 0
 _MAX_TOTAL = 100
+
+_Component = Literal["fit", "engagement", "adjustment"]  # ScoreLine.component
 
 
 def score_lead(
@@ -82,20 +86,28 @@ def round_points(value: float) -> int:
     return int(math.copysign(math.floor(abs(value) + 0.5), value))
 
 
+# Score lines are frozen, so one line may serve every score that has it: most leads share
+# their fit lines, and engagement lines repeat too. The cache is bounded.
+@lru_cache(maxsize=4096)
+def _line(component: _Component, factor: str, points: int) -> ScoreLine:
+    return ScoreLine(component=component, factor=factor, points=points)
+
+
 def _fit_lines(enrichment: Enrichment, config: ScoringConfig) -> tuple[ScoreLine, ...]:
     weights = config.fit
     email_kind: EmailKind = "none"
     if enrichment.email_domain is not None:
         email_kind = "free" if enrichment.is_free_email else "business"
-    factors = (
-        (f"vertical: {enrichment.vertical}", weights.vertical.get(enrichment.vertical, 0)),
-        (f"company size: {enrichment.size_band}", weights.size_band.get(enrichment.size_band, 0)),
-        (f"seniority: {enrichment.seniority}", weights.seniority.get(enrichment.seniority, 0)),
-        (f"territory: {enrichment.territory}", weights.territory.get(enrichment.territory, 0)),
-        (f"email: {email_kind}", weights.email.get(email_kind, 0)),
-    )
-    return tuple(
-        ScoreLine(component="fit", factor=factor, points=points) for factor, points in factors
+    vertical = enrichment.vertical
+    size = enrichment.size_band
+    seniority = enrichment.seniority
+    territory = enrichment.territory
+    return (
+        _line("fit", f"vertical: {vertical}", weights.vertical.get(vertical, 0)),
+        _line("fit", f"company size: {size}", weights.size_band.get(size, 0)),
+        _line("fit", f"seniority: {seniority}", weights.seniority.get(seniority, 0)),
+        _line("fit", f"territory: {territory}", weights.territory.get(territory, 0)),
+        _line("fit", f"email: {email_kind}", weights.email.get(email_kind, 0)),
     )
 
 
@@ -104,28 +116,33 @@ def _engagement_lines(
 ) -> tuple[ScoreLine, ...]:
     counts: dict[ActivityType, int] = {}
     decayed: dict[ActivityType, float] = {}
+    # decay_factor, inlined: the same arithmetic in the same order, so the same floats.
+    half_life_seconds = config.engagement_half_life_days * _SECONDS_PER_DAY
     for activity in activities:
-        share = decay_factor(activity.occurred_at, now, config.engagement_half_life_days)
-        counts[activity.type] = counts.get(activity.type, 0) + 1
-        decayed[activity.type] = decayed.get(activity.type, 0.0) + share
+        age_seconds = (now - activity.occurred_at).total_seconds()
+        share = 1.0 if age_seconds <= 0 else float(0.5 ** (age_seconds / half_life_seconds))
+        kind = activity.type
+        counts[kind] = counts.get(kind, 0) + 1
+        decayed[kind] = decayed.get(kind, 0.0) + share
     positive: list[ScoreLine] = []
     negative: list[ScoreLine] = []
+    weights = config.activity_weights
     for activity_type in sorted(counts):
-        weight = config.activity_weights.get(activity_type, 0)
-        line = ScoreLine(
-            component="engagement",
-            factor=f"activity: {activity_type} x{counts[activity_type]}",
-            points=round_points(weight * decayed[activity_type]),
+        weight = weights.get(activity_type, 0)
+        line = _line(
+            "engagement",
+            f"activity: {activity_type} x{counts[activity_type]}",
+            round_points(weight * decayed[activity_type]),
         )
         (negative if weight < 0 else positive).append(line)
     positive.sort(key=lambda line: -line.points)
     earned = sum(line.points for line in positive)
     if earned > config.engagement_cap:
         positive.append(
-            ScoreLine(
-                component="engagement",
-                factor=f"engagement capped at {config.engagement_cap}",
-                points=config.engagement_cap - earned,
+            _line(
+                "engagement",
+                f"engagement capped at {config.engagement_cap}",
+                config.engagement_cap - earned,
             )
         )
     return (*positive, *negative)

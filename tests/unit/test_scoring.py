@@ -7,7 +7,7 @@ import pytest
 from schemas.enrichment import Enrichment, Seniority, SizeBand, Territory, Vertical
 from schemas.events import ActivityType
 from schemas.profiles import ActivityRecord
-from schemas.scores import Score
+from schemas.scores import Score, ScoreLine
 from service.config import ScoringConfig
 from service.scoring import decay_factor, grade_for, round_points, score_lead
 
@@ -221,3 +221,28 @@ def test_scoring_is_deterministic_and_independent_of_activity_order() -> None:
     first = score_lead(_enrichment(), activities, NOW, CONFIG)
     second = score_lead(_enrichment(), list(reversed(activities)), NOW, CONFIG)
     assert first == second
+
+
+def test_engagement_decays_exactly_as_decay_factor_says() -> None:
+    weights = CONFIG.activity_weights
+    ages = [timedelta(0), timedelta(seconds=-30), timedelta(days=3.3), timedelta(days=200)]
+    ages += [timedelta(days=13, hours=23, minutes=59, seconds=59, microseconds=999_999)]
+    kinds: tuple[ActivityType, ...] = ("demo_request", "email_open", "unsubscribe")
+    for kind, age in itertools.product(kinds, ages):
+        activity = ActivityRecord(type=kind, occurred_at=NOW - age)
+        score = score_lead(_enrichment(), [activity, activity], NOW, CONFIG)
+        share = decay_factor(activity.occurred_at, NOW, CONFIG.engagement_half_life_days)
+        assert _points(score, f"activity: {kind} x2") == [
+            round_points(weights[kind] * (share + share))
+        ]
+
+
+def test_equal_leads_get_equal_lines_whichever_is_scored_first() -> None:
+    vp = _enrichment(seniority="vp", vertical="Consulting", email_domain="acme.com")
+    student = _enrichment(seniority="individual_contributor", territory="APAC")
+    activities = [_activity("demo_request", 1), _activity("webinar_attended", 20)]
+    first = [score_lead(enrichment, activities, NOW, CONFIG) for enrichment in (vp, student)]
+    second = [score_lead(enrichment, activities, NOW, CONFIG) for enrichment in (student, vp)]
+    assert first == list(reversed(second))
+    for line in first[0].breakdown:
+        assert line == ScoreLine(component=line.component, factor=line.factor, points=line.points)
