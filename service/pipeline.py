@@ -16,7 +16,7 @@ from service.accounts import AccountIndex
 from service.decision_ids import decision_id
 from service.enrichment import enrich_lead
 from service.policy import Policy
-from service.profiles import apply_event, mark_routed
+from service.profiles import merge_event
 from service.routing import RouteChoice, decide_route
 from service.scoring import score_lead
 
@@ -62,30 +62,36 @@ def evaluate_event(
     """
     if previous is not None and offset <= previous.last_offset:
         return _replay(previous, event, identity, accounts, policy)
-    update = apply_event(previous, event, identity, received_at, window=window)
-    profile = update.profile
-    if update.is_duplicate:
+    merge = merge_event(previous, event, identity, received_at, window=window)
+    if merge is None:  # a duplicate: the profile is unchanged
+        assert previous is not None  # only a known lead has seen an event before
         return Evaluation(
-            profile=profile,
+            profile=previous,
             outcome=None,
-            generation=profile.generation,
-            decision_id=decision_id(identity, profile.generation),
+            generation=previous.generation,
+            decision_id=decision_id(identity, previous.generation),
         )
-    profile = profile.model_copy(update={"last_offset": offset})
-    enrichment = enrich_lead(profile.attributes, accounts, policy.enrichment)
-    score = score_lead(enrichment, profile.activities, event.occurred_at, policy.scoring)
-    route = decide_route(policy.ruleset, profile.attributes, enrichment, score)
+    # The decision reads only the merged attributes, activities and status, so the profile is
+    # built once, at the end, with the offset and the routing changes (what apply_event,
+    # model_copy and mark_routed would give one after the other).
+    attributes = merge.attributes
+    enrichment = enrich_lead(attributes, accounts, policy.enrichment)
+    score = score_lead(enrichment, merge.activities, event.occurred_at, policy.scoring)
+    route = decide_route(policy.ruleset, attributes, enrichment, score)
     outcome: Outcome
-    if profile.status == "routed":
+    if merge.status == "routed":
         outcome = "already_routed"
+        profile = merge.profile(last_offset=offset)
     elif route.nurture:
         outcome = "nurtured"
+        profile = merge.profile(last_offset=offset)
     else:
         outcome = "routed"
-        profile = mark_routed(
-            profile.model_copy(
-                update={"generation": profile.generation + 1, "routed_event_id": event.event_id}
-            )
+        profile = merge.profile(
+            last_offset=offset,
+            generation=merge.base.generation + 1,
+            routed_event_id=event.event_id,
+            status="routed",
         )
     return _evaluation(profile, outcome, event, identity, enrichment, score, route)
 

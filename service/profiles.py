@@ -1,17 +1,22 @@
 """Per-lead profiles: merging events into one lead, de-duplicating them, the routing lifecycle."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from schemas.events import LeadAttributes, LeadEvent
-from schemas.profiles import ActivityRecord, LeadProfile
+from schemas.profiles import ActivityRecord, LeadProfile, LeadStatus
 from service.normalize import clean_text, normalize_email
 
 # Consent flags only ever tighten: one event saying "do not email" is enough, and a later form
 # that does not tick the box (False is the default) must not undo the opt-out.
 _STICKY_FLAGS = frozenset({"do_not_email", "do_not_call"})
 _NAME_FIELDS = frozenset({"first_name", "last_name", "company_name"})
+_ATTRIBUTE_FIELDS = tuple(LeadAttributes.model_fields)
+# What a new lead's attributes are merged into. Frozen, so every new profile may start from it.
+_NO_ATTRIBUTES = LeadAttributes()
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +25,39 @@ class ProfileUpdate:
 
     profile: LeadProfile
     is_duplicate: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileMerge:
+    """An event merged into a lead's profile, the profile not built yet: `base` (the profile
+    before the event) and the `changes` the event makes to it.
+
+    The attributes, activities and status are those of the merged profile. `profile()` builds
+    it, with any further changes of the caller's in the same copy (the pipeline adds the
+    offset and the routing decision), instead of one copy of the profile per change.
+    """
+
+    base: LeadProfile
+    changes: Mapping[str, Any]
+
+    @property
+    def attributes(self) -> LeadAttributes:
+        attributes: LeadAttributes = self.changes["attributes"]
+        return attributes
+
+    @property
+    def activities(self) -> tuple[ActivityRecord, ...]:
+        activities: tuple[ActivityRecord, ...] = self.changes["activities"]
+        return activities
+
+    @property
+    def status(self) -> LeadStatus:
+        return self.base.status
+
+    def profile(self, **more: Any) -> LeadProfile:
+        """The merged profile, with the values in `more` too. Like `model_copy`, this does not
+        validate them: they must already be valid values of the fields' types."""
+        return self.base.model_copy(update={**self.changes, **more} if more else self.changes)
 
 
 def apply_event(
@@ -42,18 +80,38 @@ def apply_event(
       activities are kept in time order and only the newest `max_activities` are kept.
     - first_seen_at / last_event_at are the Kafka receive times of the first and latest events.
     """
+    merge = merge_event(
+        profile, event, identity, received_at, window=window, max_activities=max_activities
+    )
+    if merge is None:
+        assert profile is not None  # only a known lead has seen an event before
+        return ProfileUpdate(profile=profile, is_duplicate=True)
+    return ProfileUpdate(profile=merge.profile(), is_duplicate=False)
+
+
+def merge_event(
+    profile: LeadProfile | None,
+    event: LeadEvent,
+    identity: str,
+    received_at: datetime,
+    *,
+    window: int = 64,
+    max_activities: int = 50,
+) -> ProfileMerge | None:
+    """The event merged into the lead as `apply_event` does it, the profile not built yet
+    (see ProfileMerge); None when the event is a duplicate."""
     if profile is None:
         profile = LeadProfile(
             identity=identity,
             source=event.source,
-            attributes=_merge_attributes(LeadAttributes(), event.lead),
+            attributes=_merge_attributes(_NO_ATTRIBUTES, event.lead),
             first_seen_at=received_at,
             last_event_at=received_at,
         )
         base_attributes = profile.attributes
     else:
         if event.event_id in profile.recent_event_ids:
-            return ProfileUpdate(profile=profile, is_duplicate=True)
+            return None
         base_attributes = _merge_attributes(profile.attributes, event.lead)
     activities = profile.activities
     if event.activity is not None:
@@ -64,16 +122,14 @@ def apply_event(
         )
         activities = _keep_newest((*activities, record), max_activities)
     recent_ids = (*profile.recent_event_ids, event.event_id)
-    updated = profile.model_copy(
-        update={
-            "attributes": base_attributes,
-            "last_event_at": max(profile.last_event_at, received_at),
-            "event_count": profile.event_count + 1,
-            "activities": activities,
-            "recent_event_ids": recent_ids[-window:] if window > 0 else (),
-        }
-    )
-    return ProfileUpdate(profile=updated, is_duplicate=False)
+    changes = {
+        "attributes": base_attributes,
+        "last_event_at": max(profile.last_event_at, received_at),
+        "event_count": profile.event_count + 1,
+        "activities": activities,
+        "recent_event_ids": recent_ids[-window:] if window > 0 else (),
+    }
+    return ProfileMerge(base=profile, changes=changes)
 
 
 def mark_routed(profile: LeadProfile) -> LeadProfile:
@@ -89,24 +145,26 @@ def mark_nurtured(profile: LeadProfile) -> LeadProfile:
 
 def _merge_attributes(known: LeadAttributes, incoming: LeadAttributes) -> LeadAttributes:
     update: dict[str, Any] = {}
-    for field in LeadAttributes.model_fields:
+    for field in _ATTRIBUTE_FIELDS:
         value = getattr(incoming, field)
+        if value is None:  # most fields of most events: never informative, never sticky
+            continue
         if field in _STICKY_FLAGS:
             if value is True:
                 update[field] = True
-        elif _is_informative(field, value):
+        # Is the value informative? Text unless blank or a placeholder (an email unless it does
+        # not normalise); any other value but an email that is not text.
+        elif _is_informative_text(field, value) if isinstance(value, str) else field != "email":
             update[field] = value
     return known.model_copy(update=update) if update else known
 
 
-def _is_informative(field: str, value: object) -> bool:
-    if value is None:
-        return False
+# A lead's values come back with each of its events; the answer is a pure function of the two.
+@lru_cache(maxsize=8192)
+def _is_informative_text(field: str, value: str) -> bool:
     if field == "email":
-        return isinstance(value, str) and normalize_email(value) is not None
-    if isinstance(value, str):
-        return clean_text(value, is_name=field in _NAME_FIELDS) is not None
-    return True
+        return normalize_email(value) is not None
+    return clean_text(value, is_name=field in _NAME_FIELDS) is not None
 
 
 def _keep_newest(

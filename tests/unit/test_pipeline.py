@@ -2,6 +2,7 @@ from schemas.events import LeadEvent
 from schemas.profiles import LeadProfile
 from service.decision_ids import decision_id
 from service.pipeline import Evaluation, evaluate_event
+from service.profiles import apply_event, mark_routed
 from tests.unit.domain_fixtures import (
     GLOBEX,
     KEY_ACCOUNT_VP,
@@ -94,3 +95,31 @@ def test_nurture_decisions_are_named_per_event_and_routing_decisions_per_generat
     second = evaluate(first.profile, lead_event("e2", STUDENT), 1)
 
     assert first.decision_id != second.decision_id
+
+
+def _applied(previous: LeadProfile | None, event: LeadEvent, offset: int) -> LeadProfile:
+    """The profile as apply_event, then the offset, then the routing changes make it."""
+    profile = apply_event(previous, event, "email:x", NOW).profile
+    return profile.model_copy(update={"last_offset": offset})
+
+
+def test_the_profile_is_the_event_applied_with_the_offset_and_the_routing_changes() -> None:
+    nurtured = evaluate(None, lead_event("e1", KEY_ACCOUNT_VP), 0)
+    expected = _applied(None, lead_event("e1", KEY_ACCOUNT_VP), 0)
+    routing = lead_event("e2", KEY_ACCOUNT_VP, "demo_request")
+    routed = evaluate(nurtured.profile, routing, 1)
+    expected_routed = mark_routed(
+        _applied(nurtured.profile, routing, 1).model_copy(
+            update={"generation": 1, "routed_event_id": "e2"}
+        )
+    )
+    again = lead_event("e3", KEY_ACCOUNT_VP, "pricing_page_view")
+    already = evaluate(routed.profile, again, 2)
+    for result, profile, outcome in (
+        (nurtured, expected, "nurtured"),
+        (routed, expected_routed, "routed"),
+        (already, _applied(routed.profile, again, 2), "already_routed"),
+    ):
+        assert result.outcome == outcome
+        assert result.profile == profile
+        assert result.profile.model_fields_set == profile.model_fields_set

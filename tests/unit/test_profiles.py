@@ -1,10 +1,10 @@
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from schemas.events import LeadEvent
+from schemas.events import LeadAttributes, LeadEvent
 from schemas.profiles import LeadProfile
 from schemas.scores import Score, ScoreLine
-from service.profiles import apply_event, mark_routed
+from service.profiles import apply_event, mark_routed, merge_event
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 IDENTITY = "email:jane@acme.com"
@@ -167,3 +167,70 @@ def test_mark_routed_changes_only_the_status() -> None:
     routed = mark_routed(profile)
     assert routed.status == "routed"
     assert routed.model_copy(update={"status": "nurture"}) == profile
+
+
+def _same(built: LeadProfile, expected: LeadProfile) -> None:
+    """Equal field by field, with the same fields set (as model_copy leaves them)."""
+    assert built == expected
+    assert built.model_fields_set == expected.model_fields_set
+    assert built.attributes.model_fields_set == expected.attributes.model_fields_set
+
+
+def test_merge_event_builds_the_profile_apply_event_gives() -> None:
+    profile = None
+    events = [
+        _event("e1", 0, first_name="Jane", job_title="Select"),
+        _event("e2", 5, "demo_request", job_title="VP Sales", do_not_call=True),
+        _event("e3", 2, "email_open", company_name="N/A", employee_count=0),
+    ]
+    for event in events:
+        received = event.occurred_at
+        merge = merge_event(profile, event, IDENTITY, received, window=2, max_activities=1)
+        update = apply_event(profile, event, IDENTITY, received, window=2, max_activities=1)
+        assert merge is not None
+        _same(merge.profile(), update.profile)
+        assert merge.attributes == update.profile.attributes
+        assert merge.activities == update.profile.activities
+        assert merge.status == update.profile.status
+        profile = update.profile
+
+
+def test_merge_event_gives_none_for_a_duplicate() -> None:
+    profile = _apply(None, _event("e1"))
+    assert merge_event(profile, _event("e1", 3, job_title="CEO"), IDENTITY, T0) is None
+
+
+def test_a_merged_profile_takes_further_changes_in_the_same_copy() -> None:
+    profile = _apply(None, _event("e1", first_name="Jane"))
+    event = _event("e2", 1, "demo_request", job_title="VP Sales")
+    merge = merge_event(profile, event, IDENTITY, T0)
+    assert merge is not None
+    built = merge.profile(last_offset=7, generation=1, routed_event_id="e2", status="routed")
+    applied = apply_event(profile, event, IDENTITY, T0).profile
+    expected = mark_routed(
+        applied.model_copy(update={"last_offset": 7}).model_copy(
+            update={"generation": 1, "routed_event_id": "e2"}
+        )
+    )
+    _same(built, expected)
+    assert merge.base == profile  # the profile before the event is left as it was
+
+
+def test_new_leads_with_nothing_to_keep_start_from_empty_attributes() -> None:
+    first = _apply(None, _event("e1", email="test@test.com", first_name="x", country="Select"))
+    second = _apply(None, _event("e2", email="none@none.com", company_name="asdf"))
+    for profile in (first, second):
+        assert profile.attributes == LeadAttributes()
+        assert profile.attributes.model_fields_set == set()
+    named = _apply(None, _event("e3", first_name="Jane"))
+    assert named.attributes.first_name == "Jane"
+    assert first.attributes == LeadAttributes()  # what one new lead kept is not another's
+
+
+def test_a_value_is_judged_the_same_way_every_time_it_comes_back() -> None:
+    profile = _apply(None, _event("e1", first_name="Jane", phone="0", company_name="Acme"))
+    for number in range(2, 5):
+        profile = _apply(profile, _event(f"e{number}", first_name="x", phone="0", company_name="0"))
+        # "0" is a placeholder for a name, not for a phone number; "x" for a name.
+        assert (profile.attributes.first_name, profile.attributes.phone) == ("Jane", "0")
+        assert profile.attributes.company_name == "Acme"
