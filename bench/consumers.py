@@ -15,7 +15,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from bench.processes import ChildProcess
+from bench.processes import Process
 from bench.report import ConsumerRun
 from bench.topics import TopicProbe
 
@@ -53,7 +53,7 @@ async def _nothing() -> None:
 
 
 async def measure_consumer(
-    child: ChildProcess,
+    child: Process,
     probe: TopicProbe,
     watch: Watch,
     *,

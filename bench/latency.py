@@ -14,7 +14,7 @@ from aiokafka import AIOKafkaProducer, ConsumerRecord
 
 from agents.demo import scrape
 from agents.synthetic import SyntheticFeed
-from bench.processes import ChildProcess
+from bench.processes import Process
 from bench.stats import LatencySummary, metric_total, summarize_samples
 from bench.topics import TopicProbe
 
@@ -36,6 +36,19 @@ class FeedRun:
 
 
 MIN_FEED_SECONDS = 2.0
+
+
+def latency_rates(spec: str, max_rate: float | None) -> list[tuple[str, float]]:
+    """The rates of `--rates`, slowest first: events/s ("200") or shares of the measured
+    maximum ("50%", left out when no maximum was measured)."""
+    rates: list[tuple[str, float]] = []
+    for item in (part.strip() for part in spec.split(",")):
+        if item.endswith("%"):
+            if max_rate:
+                rates.append((f"{item} of max", float(item[:-1]) / 100 * max_rate))
+        elif item:
+            rates.append((f"{float(item):,.0f}/s", float(item)))
+    return sorted(rates, key=lambda rate: rate[1])
 
 
 def feed_seconds(rate: float, seconds: float, capacity: float | None, drain_budget: float) -> float:
@@ -90,7 +103,7 @@ async def scrape_async(url: str) -> str:
 
 
 async def wait_worker_ready(
-    child: ChildProcess, metrics_url: str, accounts: int, reps: int, timeout: float = 300.0
+    child: Process, metrics_url: str, accounts: int, reps: int, timeout: float = 300.0
 ) -> None:
     """Until the worker serves metrics and its reference views hold every account and rep."""
     deadline = time.monotonic() + timeout
@@ -112,7 +125,7 @@ async def wait_worker_ready(
 
 
 async def wait_drained(
-    child: ChildProcess,
+    child: Process,
     probe: TopicProbe,
     group: str,
     sources: Sequence[str],

@@ -8,7 +8,7 @@ import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Protocol
 
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 _PR_SET_PDEATHSIG = 1
@@ -56,8 +56,10 @@ class ChildProcess:
     cwd: Path | None = None
     process: subprocess.Popen[bytes] | None = None
     _log: IO[bytes] | None = None
+    _stopping: bool = False
 
     def start(self) -> "ChildProcess":
+        self._stopping = False
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self._log = self.log_path.open("wb")
         self.process = subprocess.Popen(
@@ -99,11 +101,17 @@ class ChildProcess:
     def log_tail(self, lines: int = 60) -> str:
         return "\n".join(self.log_text().splitlines()[-lines:])
 
+    def request_stop(self, signum: int = signal.SIGTERM) -> None:
+        """Send the stop signal once, without waiting (`stop` then waits)."""
+        if self.process is not None and self.process.poll() is None and not self._stopping:
+            self.process.send_signal(signum)
+            self._stopping = True
+
     def stop(self, timeout: float = 30.0, signum: int = signal.SIGTERM) -> int | None:
         """Ask the process to stop (SIGTERM by default); kill it if it does not in time."""
         process = self.process
         if process is not None and process.poll() is None:
-            process.send_signal(signum)
+            self.request_stop(signum)
             try:
                 process.wait(timeout)
             except subprocess.TimeoutExpired:
@@ -115,13 +123,76 @@ class ChildProcess:
         return None if process is None else process.returncode
 
 
+class Process(Protocol):
+    """What the bench measures and stops: one child process or a group of them."""
+
+    name: str
+
+    @property
+    def log_path(self) -> Path: ...
+
+    def start(self) -> "Process": ...
+
+    def ensure_running(self) -> None: ...
+
+    def cpu_seconds(self) -> float: ...
+
+    def peak_rss_bytes(self) -> int: ...
+
+    def log_text(self) -> str: ...
+
+    def log_tail(self, lines: int = 60) -> str: ...
+
+    def stop(self, timeout: float = 30.0, signum: int = signal.SIGTERM) -> int | None: ...
+
+
+@dataclass
+class ProcessGroup:
+    """Several workers measured as one consumer: CPU seconds and peak RSS are their sums (each
+    worker's own peak, so the sum is an upper bound of the group's peak at any one moment)."""
+
+    name: str
+    members: Sequence[ChildProcess]
+
+    @property
+    def log_path(self) -> Path:
+        return self.members[0].log_path
+
+    def start(self) -> "ProcessGroup":
+        for member in self.members:
+            member.start()
+        return self
+
+    def ensure_running(self) -> None:
+        for member in self.members:
+            member.ensure_running()
+
+    def cpu_seconds(self) -> float:
+        return sum(member.cpu_seconds() for member in self.members)
+
+    def peak_rss_bytes(self) -> int:
+        return sum(member.peak_rss_bytes() for member in self.members)
+
+    def log_text(self) -> str:
+        return "\n".join(f"--- {m.name}\n{m.log_text()}" for m in self.members)
+
+    def log_tail(self, lines: int = 60) -> str:
+        return "\n".join(f"--- {m.name}\n{m.log_tail(lines)}" for m in self.members)
+
+    def stop(self, timeout: float = 30.0, signum: int = signal.SIGTERM) -> int | None:
+        for member in self.members:
+            member.request_stop(signum)
+        codes = [member.stop(timeout, signum) for member in self.members]
+        return next((code for code in codes if code), codes[0] if codes else None)
+
+
 @dataclass
 class Children:
     """Every child started through it is stopped by `stop_all`, newest first."""
 
-    started: list[ChildProcess] = field(default_factory=list)
+    started: list[Process] = field(default_factory=list)
 
-    def start(self, child: ChildProcess) -> ChildProcess:
+    def start(self, child: Process) -> Process:
         self.started.append(child)
         return child.start()
 

@@ -87,6 +87,7 @@ class LatencyPhase:
     drain_seconds: float
     histogram: LatencySummary
     kafka: LatencySummary
+    workers: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,9 +180,15 @@ def ratio(numerator: float, denominator: float) -> float | None:
     return numerator / denominator
 
 
+def scaled_runs(runs: Sequence[ConsumerRun]) -> list[ConsumerRun]:
+    """Router runs with several workers in one group ("leadrouter, N workers")."""
+    return [run for run in runs if run.name.startswith(f"{ROUTER}, ")]
+
+
 def consumer_ratios(runs: Sequence[ConsumerRun]) -> dict[str, float | None]:
     """Router over each passthrough: throughput (higher is better for the router) and CPU per
-    event (how many times the passthrough's CPU the router spends on an event)."""
+    event (how many times the passthrough's CPU the router spends on an event). A router run
+    with several workers adds its throughput ratios under `throughput_<its name>_vs_<label>`."""
     router = find_run(runs, ROUTER)
     ratios: dict[str, float | None] = {}
     if router is None:
@@ -196,6 +203,11 @@ def consumer_ratios(runs: Sequence[ConsumerRun]) -> dict[str, float | None]:
         ratios[f"cpu_per_event_router_vs_{label}"] = ratio(
             router.cpu_ms_per_event, baseline.cpu_ms_per_event
         )
+        for scaled in scaled_runs(runs):
+            key = scaled.name.removeprefix(f"{ROUTER}, ").replace(" ", "_")
+            ratios[f"throughput_router_{key}_vs_{label}"] = ratio(
+                scaled.events_per_second, baseline.events_per_second
+            )
     return ratios
 
 
@@ -354,11 +366,20 @@ def format_table(results: BenchResults) -> str:
                 f"router / {label} passthrough: throughput {format_ratio(throughput)}, "
                 f"CPU per event {format_ratio(cpu)}"
             )
+            for scaled in scaled_runs(results.consumers):
+                key = scaled.name.removeprefix(f"{ROUTER}, ").replace(" ", "_")
+                lines.append(
+                    f"router with {scaled.name.removeprefix(f'{ROUTER}, ')} / {label} "
+                    "passthrough: throughput "
+                    + format_ratio(ratios.get(f"throughput_router_{key}_vs_{label}"))
+                )
     if results.latency:
         header = "".join(f"{name:>10}" for name in ("p50", "p95", "p99", "max")) + f"{'n':>8}"
+        workers = results.latency[0].workers
         lines += [
             "",
-            f"{'handoff latency':<16}{'sent/s':>9}{'drain':>8}  {'source':<10}{header}",
+            f"handoff latency, {workers} router worker{'s' if workers > 1 else ''} in one group:",
+            f"{'rate':<16}{'sent/s':>9}{'drain':>8}  {'source':<10}{header}",
         ]
         for phase in results.latency:
             name = phase.name + (" *" if phase.saturated else "")

@@ -37,7 +37,7 @@ import shutil
 import signal
 import socket
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from types import FrameType
 from typing import NoReturn
@@ -59,7 +59,7 @@ from bench import latency, micro, profiler
 from bench.broker import LocalBroker
 from bench.consumers import Watch, measure_consumer
 from bench.loading import bench_reps, create_producer, load_events, load_reference
-from bench.processes import ChildProcess, Children
+from bench.processes import ChildProcess, Children, Process, ProcessGroup
 from bench.report import (
     AIOKAFKA,
     FAUST,
@@ -73,8 +73,10 @@ from bench.report import (
     format_table,
 )
 from bench.stats import (
+    Buckets,
     LatencySummary,
     bucket_delta,
+    combined_buckets,
     histogram_buckets,
     metric_total,
     summarize_histogram,
@@ -112,6 +114,9 @@ class Names:
     @property
     def latency_prefix(self) -> str:
         return f"benchlat{self.tag}."
+
+    def scaled_prefix(self, workers: int) -> str:
+        return f"benchx{workers}{self.tag}."
 
     def app(self, role: str) -> str:
         return f"bench{self.tag}-{role}"
@@ -261,28 +266,57 @@ async def measure_passthrough(
     return dataclasses.replace(run, notes=(*run.notes, f"{extra:+,} records against the input"))
 
 
-async def run_router(setup: Setup, probe: TopicProbe, results: BenchResults) -> ConsumerRun:
-    """The full pipeline on the loaded input, py-spy attached once it produces."""
+def router_workers(
+    setup: Setup, role: str, settings: Settings, count: int, name: str = ROUTER
+) -> tuple[Process, list[str]]:
+    """`count` router workers in one consumer group (one process, called `name`, when `count`
+    is 1), each with its own web port and state directory; and their /metrics URLs."""
+    members: list[ChildProcess] = []
+    urls: list[str] = []
+    for number in range(count):
+        port = free_port()
+        suffix = "" if count == 1 else f"-{number + 1}"
+        members.append(
+            ChildProcess(
+                name if count == 1 else f"{role}{suffix}",
+                router_command(),
+                setup.run_dir / f"{role}{suffix}.log",
+                env=worker_env(settings, port, setup.run_dir / f"{role}{suffix}-data"),
+                cwd=ROOT,
+            )
+        )
+        urls.append(f"http://127.0.0.1:{port}/metrics")
+    if count == 1:
+        return members[0], urls
+    return ProcessGroup(f"{ROUTER}, {count} workers", members), urls
+
+
+async def run_router(
+    setup: Setup,
+    probe: TopicProbe,
+    results: BenchResults,
+    prefix: str,
+    workers: int = 1,
+    load: Callable[[], Awaitable[object]] | None = None,
+) -> ConsumerRun:
+    """The full pipeline on the input under `prefix`; one worker is sampled by py-spy once it
+    produces, several workers share one consumer group and are not profiled. With `load`, the
+    workers are started on an empty input and `load` runs once their group is stable, so the
+    measured window holds no start-up rebalance (which would replay uncommitted work)."""
     args = setup.args
-    group = setup.names.app("router")
-    settings = worker_settings(setup.bootstrap, group, setup.names.prefix, args.partitions)
-    topics = router_topics(TopicNames(setup.names.prefix))
-    port = free_port()
-    child = ChildProcess(
-        ROUTER,
-        router_command(),
-        setup.run_dir / "router.log",
-        env=worker_env(settings, port, setup.run_dir / "router-data"),
-        cwd=ROOT,
-    )
-    py_spy = profiler.ensure_py_spy() if args.profile else None
+    group = setup.names.app("router" if workers == 1 else f"router-x{workers}")
+    settings = worker_settings(setup.bootstrap, group, prefix, args.partitions)
+    topics = router_topics(TopicNames(prefix))
+    role = "router" if workers == 1 else f"router-x{workers}"
+    child, urls = router_workers(setup, role, settings, workers)
+    py_spy = profiler.ensure_py_spy() if args.profile and isinstance(child, ChildProcess) else None
     raw_profile = setup.run_dir / "router.pyspy.txt"
     spy: ChildProcess | None = None
-    metrics_text = ""
+    pages: list[str] = []
 
     async def attach_profiler() -> None:
         nonlocal spy
-        if py_spy is not None:
+        if py_spy is not None and isinstance(child, ChildProcess):
             spy = ChildProcess(
                 "py-spy",
                 profiler.record_command(py_spy, child.pid, raw_profile),
@@ -291,10 +325,9 @@ async def run_router(setup: Setup, probe: TopicProbe, results: BenchResults) -> 
             setup.children.start(spy)
 
     async def before_stop() -> None:
-        nonlocal metrics_text
         if spy is not None:
             spy.stop(timeout=60, signum=signal.SIGINT)  # SIGINT: py-spy writes its output
-        metrics_text = await latency.scrape_async(f"http://127.0.0.1:{port}/metrics")
+        pages.extend([await latency.scrape_async(url) for url in urls])
 
     watch = Watch(
         outputs=topics["outputs"],
@@ -307,6 +340,12 @@ async def run_router(setup: Setup, probe: TopicProbe, results: BenchResults) -> 
     )
     launched = time.time()
     setup.children.start(child)
+    if load is not None:
+        for url in urls:
+            await latency.wait_worker_ready(child, url, len(setup.accounts), len(setup.reps))
+        await wait_group_stable(probe, group, workers)
+        launched = time.time()
+        await load()
     run = await measure_consumer(
         child,
         probe,
@@ -317,14 +356,32 @@ async def run_router(setup: Setup, probe: TopicProbe, results: BenchResults) -> 
         on_first_output=attach_profiler,
         before_stop=before_stop,
     )
-    if raw_profile.exists():
+    if workers == 1 and raw_profile.exists():
         lines = raw_profile.read_text(errors="replace").splitlines()
         results.profile = profiler.summarize_profile(lines, str(raw_profile))
-    return dataclasses.replace(run, notes=router_accounting(run, topics, metrics_text))
+    return dataclasses.replace(run, notes=router_accounting(run, topics, pages))
+
+
+async def wait_group_stable(
+    probe: TopicProbe, group: str, members: int, timeout: float = 120.0
+) -> None:
+    """Until the consumer group is Stable with `members` members (and stays so for 2 s)."""
+    deadline = time.monotonic() + timeout
+    stable_since: float | None = None
+    while time.monotonic() < deadline:
+        state, count = await probe.group_state(group)
+        if state == "Stable" and count == members:
+            stable_since = stable_since or time.monotonic()
+            if time.monotonic() - stable_since >= 2.0:
+                return
+        else:
+            stable_since = None
+        await asyncio.sleep(0.25)
+    raise TimeoutError(f"group {group} not stable with {members} members in {timeout:.0f}s")
 
 
 def router_accounting(
-    run: ConsumerRun, topics: dict[str, tuple[str, ...]], metrics_text: str
+    run: ConsumerRun, topics: dict[str, tuple[str, ...]], metrics_pages: Sequence[str]
 ) -> tuple[str, ...]:
     """Every input is accounted for: one decision (routed, nurtured or already routed) or one
     dead letter, except duplicates (counted by the worker)."""
@@ -337,7 +394,9 @@ def router_accounting(
         return count([name for name in topics["written"] if name.endswith(suffix)])
 
     decisions, dead = ending(DECISIONS), ending(DEAD_LETTER)
-    duplicates = int(metric_total(metrics_text, "leadrouter_duplicates_total"))
+    duplicates = int(
+        sum(metric_total(page, "leadrouter_duplicates_total") for page in metrics_pages)
+    )
     notes = [
         f"routed {count(topics['queues']):,}, nurtured {ending(NURTURE):,}, "
         f"decisions {decisions:,}, dead-lettered {dead:,}, duplicates {duplicates:,}"
@@ -362,9 +421,10 @@ def router_accounting(
 
 
 async def run_latency(
-    setup: Setup, probe: TopicProbe, max_rate: float | None
+    setup: Setup, probe: TopicProbe, max_rate: float | None, workers: int
 ) -> list[LatencyPhase]:
-    """A fresh worker in its own namespace, fed open-loop at each rate in turn."""
+    """Fresh workers (one consumer group) in their own namespace, fed open-loop at each rate in
+    turn; `max_rate` is what that many workers sustained in the throughput run."""
     args = setup.args
     group = setup.names.app("latency")
     prefix = setup.names.latency_prefix
@@ -372,36 +432,32 @@ async def run_latency(
     names = TopicNames(prefix)
     topics = router_topics(names)
     await prepare_router_topics(setup, settings)
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/metrics"
-    child = ChildProcess(
-        "latency worker",
-        router_command(),
-        setup.run_dir / "latency-worker.log",
-        env=worker_env(settings, port, setup.run_dir / "latency-data"),
-        cwd=ROOT,
-    )
+    child, urls = router_workers(setup, "latency-worker", settings, workers, "latency worker")
     setup.children.start(child)
-    await latency.wait_worker_ready(child, url, len(setup.accounts), len(setup.reps))
+    for url in urls:
+        await latency.wait_worker_ready(child, url, len(setup.accounts), len(setup.reps))
     feed = SyntheticFeed(args.seed + 1, setup.accounts, garbage_share=args.garbage_share)
     source = names.name(LEAD_EVENTS)
-    rates = [("200/s", 200.0), ("1,000/s", 1000.0)]
-    if max_rate:
-        rates += [("50% of max", 0.5 * max_rate), ("80% of max", 0.8 * max_rate)]
-    rates.sort(key=lambda item: item[1])
+    rates = latency.latency_rates(args.rates, max_rate)
     producer = create_producer(setup.bootstrap, linger_ms=0)
     await producer.start()
     measured: list[tuple[str, float, latency.FeedRun, float, LatencySummary]] = []
+
+    async def handoff_buckets() -> Buckets:
+        return combined_buckets(
+            [histogram_buckets(await latency.scrape_async(url)) for url in urls]
+        )
+
     try:
         await latency.feed_open_loop(producer, source, feed, 100.0, 3.0)  # warm-up
         await latency.wait_drained(child, probe, group, topics["sources"])
         for name, rate in rates:
-            before = histogram_buckets(await latency.scrape_async(url))
+            before = await handoff_buckets()
             seconds = latency.feed_seconds(rate, args.latency_seconds, max_rate, args.drain_budget)
             print(f"[bench] latency: {name} ({rate:,.0f} events/s) for {seconds:.1f}s")
             fed = await latency.feed_open_loop(producer, source, feed, rate, seconds)
             drain = await latency.wait_drained(child, probe, group, topics["sources"])
-            after = histogram_buckets(await latency.scrape_async(url))
+            after = await handoff_buckets()
             measured.append(
                 (name, rate, fed, drain, summarize_histogram(bucket_delta(before, after)))
             )
@@ -424,6 +480,7 @@ async def run_latency(
             drain_seconds=drain,
             histogram=histogram,
             kafka=kafka,
+            workers=workers,
         )
         for (name, rate, fed, drain, histogram), kafka in zip(measured, by_kafka, strict=True)
     ]
@@ -456,11 +513,40 @@ async def run_kafka_phases(setup: Setup, results: BenchResults) -> None:
                 print(f"[bench] throughput: {name}")
                 results.consumers.append(await run(setup, probe, source))
             print(f"[bench] throughput: {ROUTER}")
-            router = await run_router(setup, probe, results)
+            router = await run_router(setup, probe, results, names.prefix)
             results.consumers.append(router)
-            max_rate = max_rate or router.events_per_second
+            rates = {1: router.events_per_second}
+            if args.workers > 1:
+                rates[args.workers] = await run_scaled_router(setup, probe, results, start)
+            max_rate = max_rate or rates.get(args.latency_workers)
         if not args.skip_latency:
-            results.latency = await run_latency(setup, probe, max_rate)
+            results.latency = await run_latency(setup, probe, max_rate, args.latency_workers)
+
+
+async def run_scaled_router(
+    setup: Setup, probe: TopicProbe, results: BenchResults, start: datetime
+) -> float:
+    """The router again with `--workers` processes in one group, on the same events loaded
+    into a namespace of its own; returns its events/s."""
+    args = setup.args
+    prefix = setup.names.scaled_prefix(args.workers)
+    settings = worker_settings(
+        setup.bootstrap, setup.names.app(f"router-x{args.workers}"), prefix, args.partitions
+    )
+    await prepare_router_topics(setup, settings)
+    feed = SyntheticFeed(args.seed, setup.accounts, garbage_share=args.garbage_share)
+    source = TopicNames(prefix).name(LEAD_EVENTS)
+    print(f"[bench] throughput: {ROUTER}, {args.workers} workers (input loaded once stable)")
+    run = await run_router(
+        setup,
+        probe,
+        results,
+        prefix,
+        workers=args.workers,
+        load=lambda: load_events(setup.bootstrap, source, feed, args.events, start, EVENT_INTERVAL),
+    )
+    results.consumers.append(run)
+    return run.events_per_second
 
 
 def run_micro(args: argparse.Namespace, results: BenchResults) -> None:
@@ -485,10 +571,28 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--accounts", type=int, default=10_000, help="CRM accounts (10,000)")
     parser.add_argument("--reps", type=int, default=50, help="sales reps (50)")
     parser.add_argument("--seed", type=int, default=7)
+    cores = os.cpu_count() or 1
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=cores,
+        help=f"also run the router with this many workers in one group (cores: {cores}; 1: no)",
+    )
+    parser.add_argument(
+        "--latency-workers",
+        type=int,
+        default=None,
+        help="router workers fed by the latency phase (default: --workers)",
+    )
     parser.add_argument(
         "--garbage-share", type=float, default=0.01, help="invalid records, dead-lettered (0.01)"
     )
     parser.add_argument("--latency-seconds", type=float, default=20.0, help="per rate (20)")
+    parser.add_argument(
+        "--rates",
+        default="200,1000,50%,80%",
+        help="latency rates: events/s, or %% of the measured maximum (200,1000,50%%,80%%)",
+    )
     parser.add_argument(
         "--max-rate", type=float, default=None, help="router max events/s (default: measured)"
     )
@@ -532,7 +636,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         default=None,
         help="use this running broker instead of starting one (development; names get a tag)",
     )
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    args.workers = max(1, min(args.workers, args.partitions))
+    if args.latency_workers is None:
+        args.latency_workers = args.workers
+    if args.latency_workers > args.partitions:
+        parser.error("--latency-workers: at most one worker per partition")
+    return args
 
 
 def write_results(results: BenchResults, stamp: str) -> Path:
@@ -568,6 +678,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings={
             "events": args.events,
             "partitions": args.partitions,
+            "workers": args.workers,
+            "latency_workers": args.latency_workers,
             "accounts": args.accounts,
             "reps": args.reps,
             "seed": args.seed,

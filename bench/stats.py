@@ -75,6 +75,15 @@ def metric_total(metrics_text: str, name: str) -> float:
     )
 
 
+def combined_buckets(histograms: Sequence[Buckets]) -> Buckets:
+    """One histogram from several workers' (their buckets share bounds): counts added."""
+    totals: dict[float, float] = {}
+    for buckets in histograms:
+        for bound, count in buckets:
+            totals[bound] = totals.get(bound, 0.0) + count
+    return tuple(sorted(totals.items()))
+
+
 def bucket_delta(before: Buckets, after: Buckets) -> Buckets:
     """What was observed between two scrapes of the same histogram (counts are cumulative)."""
     earlier = dict(before)

@@ -94,6 +94,12 @@ class TopicProbe:
             behind += max(0, end - done)
         return behind
 
+    async def group_state(self, group: str) -> tuple[str, int]:
+        """The consumer group's state ("Stable", "PreparingRebalance"...) and member count."""
+        [response] = await self.admin.describe_consumer_groups([group])
+        _, _, state, _, _, members, *_ = response.groups[0]
+        return str(state), len(members)
+
     async def _record_at(self, tp: TopicPartition, offset: int) -> ConsumerRecord[bytes, bytes]:
         self.reader.assign([tp])
         self.reader.seek(tp, offset)

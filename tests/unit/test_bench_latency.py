@@ -6,7 +6,13 @@ import orjson
 import pytest
 from aiokafka import ConsumerRecord
 
-from bench.latency import MIN_FEED_SECONDS, feed_seconds, handoff_seconds, latencies_by_window
+from bench.latency import (
+    MIN_FEED_SECONDS,
+    feed_seconds,
+    handoff_seconds,
+    latencies_by_window,
+    latency_rates,
+)
 
 READY = datetime(2026, 11, 26, 12, 0, tzinfo=UTC).timestamp()
 
@@ -60,3 +66,18 @@ def test_records_are_summarized_by_the_window_their_lead_became_ready_in() -> No
 def test_records_outside_every_window_are_left_out() -> None:
     [summary] = latencies_by_window([routed(READY - 60, 0.01)], [(READY, READY + 5)])
     assert summary.count == 0
+
+
+def test_rates_are_events_per_second_or_shares_of_the_measured_maximum_slowest_first() -> None:
+    rates = latency_rates("1000, 200, 80%, 50%", 1200.0)
+
+    assert rates == [
+        ("200/s", 200.0),
+        ("50% of max", 600.0),
+        ("80% of max", 960.0),
+        ("1,000/s", 1000.0),
+    ]
+
+
+def test_shares_of_the_maximum_are_left_out_when_no_maximum_was_measured() -> None:
+    assert latency_rates("200,50%", None) == [("200/s", 200.0)]

@@ -93,6 +93,35 @@ def test_router_is_compared_with_each_passthrough() -> None:
     assert ratios["cpu_per_event_router_vs_aiokafka"] == pytest.approx(40.0)
 
 
+def test_a_router_run_with_several_workers_is_compared_by_throughput_too() -> None:
+    runs = [
+        consumer(FAUST, window=2.0, cpu=1.0),
+        consumer(ROUTER, window=4.0, cpu=4.0),
+        consumer(f"{ROUTER}, 2 workers", window=2.5, cpu=5.0),
+    ]
+
+    ratios = consumer_ratios(runs)
+
+    assert ratios["throughput_router_vs_faust"] == pytest.approx(0.5)
+    assert ratios["throughput_router_2_workers_vs_faust"] == pytest.approx(0.8)
+
+
+def test_table_shows_the_scaled_router_and_the_latency_worker_count() -> None:
+    bench = results(
+        consumers=[
+            consumer(FAUST, 2.0, 1.0),
+            consumer(ROUTER, 4.0, 4.0),
+            consumer(f"{ROUTER}, 2 workers", 2.5, 5.0),
+        ],
+        latency=[dataclasses.replace(phase(1000.0, 0.04, 0.03), workers=2)],
+    )
+
+    table = format_table(bench)
+
+    assert "router with 2 workers / faust passthrough: throughput 0.80x" in table
+    assert "handoff latency, 2 router workers in one group:" in table
+
+
 def test_no_ratios_without_a_router_run() -> None:
     assert consumer_ratios([consumer(FAUST, window=1.0, cpu=1.0)]) == {}
 

@@ -6,6 +6,7 @@ import pytest
 
 from bench.stats import (
     bucket_delta,
+    combined_buckets,
     histogram_buckets,
     metric_total,
     percentile,
@@ -97,3 +98,10 @@ def test_empty_histogram_has_no_figures() -> None:
     summary = summarize_histogram(((0.01, 0.0), (math.inf, 0.0)))
     assert summary.count == 0
     assert summary.p50 is None
+
+
+def test_workers_histograms_combine_by_adding_counts_per_bound() -> None:
+    first = ((0.01, 2.0), (0.1, 5.0), (math.inf, 6.0))
+    second = ((0.01, 1.0), (0.1, 1.0), (math.inf, 3.0))
+
+    assert combined_buckets([first, second]) == ((0.01, 3.0), (0.1, 6.0), (math.inf, 9.0))
