@@ -59,6 +59,7 @@ def create_faust_app(settings: Settings) -> faust.App:
         topic_replication_factor=settings.topics.replication_factor,
         consumer_auto_offset_reset="earliest",
         producer_acks=-1,
+        producer_linger=settings.kafka.producer_linger_ms / 1000,
         key_serializer="raw",
         value_serializer="raw",
         web_enabled=True,

@@ -16,6 +16,13 @@ class KafkaSettings(BaseModel):
     sasl_username: str | None = None
     sasl_password: SecretStr | None = None
     ssl_cafile: Path | None = None
+    producer_linger_ms: float = Field(
+        default=0.0,
+        ge=0,
+        description="how long the producer waits to fill a batch. 0 (the default) keeps handoff "
+        "latency low; in the bench 5 ms cut the router's CPU per event by about a fifth and "
+        "raised the p50 handoff at 200 events/s from 6 to 31 ms",
+    )
 
     @field_validator("bootstrap_servers")
     @classmethod

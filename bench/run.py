@@ -137,6 +137,12 @@ class Setup:
     reps: Sequence[Rep]
     children: Children
 
+    @property
+    def worker_settings(self) -> dict[str, str]:
+        """`--worker-setting NAME=VALUE`s: environment of every Faust process (router and Faust
+        passthrough alike, so they keep the same settings)."""
+        return dict(item.split("=", 1) for item in self.args.worker_setting)
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -152,9 +158,11 @@ def worker_settings(bootstrap: str, app_id: str, prefix: str, partitions: int) -
     )
 
 
-def worker_env(settings: Settings, port: int, datadir: Path) -> dict[str, str]:
+def worker_env(
+    settings: Settings, port: int, datadir: Path, extra: dict[str, str] | None = None
+) -> dict[str, str]:
     """The environment of a Faust process (router or Faust passthrough): LEADROUTER_* only from
-    the bench, never from the caller's shell."""
+    the bench (and its `--worker-setting`s), never from the caller's shell."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("LEADROUTER_")}
     env.update(
         {
@@ -168,6 +176,7 @@ def worker_env(settings: Settings, port: int, datadir: Path) -> dict[str, str]:
             "LEADROUTER_LOG_LEVEL": "info",
         }
     )
+    env.update(extra or {})
     return env
 
 
@@ -234,7 +243,7 @@ async def run_faust(setup: Setup, probe: TopicProbe, source: str) -> ConsumerRun
         FAUST,
         [sys.executable, "-m", "bench.passthrough_faust", source, output],
         setup.run_dir / "faust-passthrough.log",
-        env=worker_env(settings, free_port(), setup.run_dir / "faust-data"),
+        env=worker_env(settings, free_port(), setup.run_dir / "faust-data", setup.worker_settings),
         cwd=ROOT,
     )
     return await measure_passthrough(setup, probe, child, output)
@@ -281,7 +290,9 @@ def router_workers(
                 name if count == 1 else f"{role}{suffix}",
                 router_command(),
                 setup.run_dir / f"{role}{suffix}.log",
-                env=worker_env(settings, port, setup.run_dir / f"{role}{suffix}-data"),
+                env=worker_env(
+                    settings, port, setup.run_dir / f"{role}{suffix}-data", setup.worker_settings
+                ),
                 cwd=ROOT,
             )
         )
@@ -571,6 +582,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--accounts", type=int, default=10_000, help="CRM accounts (10,000)")
     parser.add_argument("--reps", type=int, default=50, help="sales reps (50)")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--worker-setting",
+        action="append",
+        default=[],
+        metavar="LEADROUTER_NAME=VALUE",
+        help="a setting of every Faust process, router and passthrough (repeatable), e.g. "
+        "LEADROUTER_KAFKA__PRODUCER_LINGER_MS=5",
+    )
     cores = os.cpu_count() or 1
     parser.add_argument(
         "--workers",
@@ -637,6 +656,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="use this running broker instead of starting one (development; names get a tag)",
     )
     args = parser.parse_args(argv)
+    for item in args.worker_setting:
+        if not item.startswith("LEADROUTER_") or "=" not in item:
+            parser.error(f"--worker-setting {item!r}: LEADROUTER_NAME=VALUE")
     args.workers = max(1, min(args.workers, args.partitions))
     if args.latency_workers is None:
         args.latency_workers = args.workers
@@ -679,6 +701,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "events": args.events,
             "partitions": args.partitions,
             "workers": args.workers,
+            "worker_settings": args.worker_setting,
             "latency_workers": args.latency_workers,
             "accounts": args.accounts,
             "reps": args.reps,
