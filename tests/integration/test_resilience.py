@@ -125,6 +125,9 @@ async def test_a_lead_rejected_by_sales_is_routed_again_under_a_new_generation_w
     [first] = await read_json(bootstrap, queue, 1)
     more_activity = {**transactional_lead(7), "event_id": "evt-7-b"}
     await produce(bootstrap, worker.topic("leads.events.v1"), [as_record(more_activity)])
+    # Events and feedback reach the lead through different topics: wait until this event was
+    # decided (already routed), or the feedback may overtake it.
+    await read_json(bootstrap, worker.topic("leads.decisions.v1"), 2)
     feedback = {
         "decision_id": first["decision_id"],
         "lead_identity": first["lead_identity"],
