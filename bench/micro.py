@@ -7,8 +7,9 @@ time to load them is measured too).
 Synthetic rulesets put their filler rules FIRST, so every lead walks all of them before the
 shipped nurture rule and the transactional catch-all: the worst case for rule count. A quarter
 of the fillers test no equality but a range or a literal glob, which the rules index skips by
-bisecting bounds and looking up literals (service/rules/index.py). Each figure is the best of `rounds` runs over the events, rounds interleaved across
-rulesets so background load on a shared machine inflates them alike.
+bisecting bounds and looking up literals (service/rules/index.py). Each figure is the best of
+`rounds` runs over the events, rounds interleaved across rulesets so background load on a shared
+machine inflates them alike.
 """
 
 import cProfile
