@@ -161,8 +161,12 @@ def register_assigning(runtime: Runtime, reference: ReferenceData) -> None:
         hops = (*lead.overflowed_from, lead.queue)
         if len(hops) > MAX_OVERFLOW_HOPS or target not in queues:
             target = reference.policy.ruleset.fallback
-        config = queues[target]
-        moved = lead.model_copy(update={**queue_fields(config), "overflowed_from": hops})
+        fields = queue_fields(queues[target])
+        if len(hops) > MAX_OVERFLOW_HOPS:
+            # The last stop: the lead stays in the fallback queue (unassigned if nobody there
+            # can take it). Following the fallback's own overflow would only bring it back here.
+            fields["overflow"] = None
+        moved = lead.model_copy(update={**fields, "overflowed_from": hops})
         await qualified.send(key=target.encode(), value=moved.model_dump_json().encode())
 
     async def handle(event: Any) -> None:
