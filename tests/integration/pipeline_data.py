@@ -67,3 +67,19 @@ def lead_event(
 
 def as_record(event: dict[str, Any]) -> Record:
     return (b"upstream-key", json.dumps(event).encode(), [])
+
+
+def transactional_lead(n: int, id_prefix: str = "evt") -> dict[str, Any]:
+    """A sales-ready lead the shipped rules send to inside-sales (event id `<id_prefix>-<n>`)."""
+    return lead_event(
+        f"{id_prefix}-{n}",
+        {
+            "email": f"buyer{n}@shop{n}.io",
+            "job_title": "Director of Operations",
+            "country": "US",
+            "employee_count": 40,
+            "industry": "Retail",
+            "company_name": f"Shop {n}",
+        },
+        "demo_request",
+    )

@@ -18,26 +18,11 @@ from tests.integration.pipeline_data import (
     as_record,
     lead_event,
     shipped_accounts,
+    transactional_lead,
 )
 
 # A window that covers any wall clock this suite will run on.
 ALWAYS_AWAY = {"start": "2000-01-01T00:00:00Z", "end": "2100-01-01T00:00:00Z"}
-
-
-def transactional_lead(n: int) -> dict[str, Any]:
-    """Sales-ready; the shipped rules send it to inside-sales."""
-    return lead_event(
-        f"evt-overflow-{n}",
-        {
-            "email": f"buyer{n}@shop{n}.io",
-            "job_title": "Director of Operations",
-            "country": "US",
-            "employee_count": 40,
-            "industry": "Retail",
-            "company_name": f"Shop {n}",
-        },
-        "demo_request",
-    )
 
 
 def pharma_lead(n: int) -> dict[str, Any]:
@@ -130,7 +115,11 @@ async def test_a_lead_no_rep_of_its_queue_can_take_is_routed_to_the_overflow_que
     reps = reps_with("inside-sales", {"active": False}, {"out_of_office": [ALWAYS_AWAY]})
     worker = start_worker(prefix=await load_reference(bootstrap, reps))
 
-    await produce(bootstrap, worker.topic("leads.events.v1"), [as_record(transactional_lead(1))])
+    await produce(
+        bootstrap,
+        worker.topic("leads.events.v1"),
+        [as_record(transactional_lead(1, "evt-overflow"))],
+    )
 
     [routed] = await read_json(bootstrap, worker.topic("sales.queue.sales-fallback.v1"), 1)
     [decision] = await read_json(bootstrap, worker.topic("leads.decisions.v1"), 1)
@@ -231,7 +220,11 @@ async def test_a_lead_past_the_overflow_hop_limit_stays_in_the_fallback_queue(
         prefix=await load_reference(bootstrap, []), LEADROUTER_RULES_FILE=str(rules)
     )
 
-    await produce(bootstrap, worker.topic("leads.events.v1"), [as_record(transactional_lead(1))])
+    await produce(
+        bootstrap,
+        worker.topic("leads.events.v1"),
+        [as_record(transactional_lead(1, "evt-overflow"))],
+    )
 
     # Past the hop limit the lead goes to the fallback queue, which must keep it rather than
     # follow its own overflow (that led straight back to the fallback, round and round).

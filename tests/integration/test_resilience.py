@@ -12,22 +12,11 @@ from typing import Any
 import pytest
 
 from tests.integration.kafka import WorkerProcess, consume, produce
-from tests.integration.pipeline_data import as_record, lead_event, reference_records
-
-
-def transactional_lead(n: int) -> dict[str, Any]:
-    return lead_event(
-        f"evt-{n}",
-        {
-            "email": f"buyer{n}@shop{n}.io",
-            "job_title": "Director of Operations",
-            "country": "US",
-            "employee_count": 40,
-            "industry": "Retail",
-            "company_name": f"Shop {n}",
-        },
-        "demo_request",
-    )
+from tests.integration.pipeline_data import (
+    as_record,
+    reference_records,
+    transactional_lead,
+)
 
 
 def metrics_text(worker: WorkerProcess) -> str:
