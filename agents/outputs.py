@@ -12,6 +12,7 @@ forgotten: the worker exits without committing, so the events behind it are proc
 
 import asyncio
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from agents.failures import exit_without_commit
@@ -19,11 +20,15 @@ from agents.failures import exit_without_commit
 Acknowledged = Callable[[Any], None]
 
 
-def _fail_if_refused(future: "asyncio.Future[Any]") -> None:
+def _settle(future: "asyncio.Future[Any]", on_acknowledged: Acknowledged | None) -> None:
+    """A send's outcome: refused or cancelled stops the worker uncommitted; acknowledged runs
+    `on_acknowledged(metadata)`."""
     if future.cancelled():
         exit_without_commit("a send was cancelled", asyncio.CancelledError())
     elif (error := future.exception()) is not None:
         exit_without_commit("Kafka refused a record", error)
+    elif on_acknowledged is not None:
+        on_acknowledged(future.result())
 
 
 class Output:
@@ -50,13 +55,5 @@ class Output:
         future: asyncio.Future[Any] = await self._app.producer.send(
             self.name, key, value, None, None, headers
         )
-        future.add_done_callback(_fail_if_refused)
-        if on_acknowledged is not None:
-            future.add_done_callback(
-                lambda done: (
-                    None
-                    if done.cancelled() or done.exception() is not None
-                    else on_acknowledged(done.result())
-                )
-            )
+        future.add_done_callback(partial(_settle, on_acknowledged=on_acknowledged))
         return future

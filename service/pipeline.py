@@ -72,8 +72,7 @@ def evaluate_event(
             decision_id=decision_id(identity, previous.generation),
         )
     # The decision reads only the merged attributes, activities and status, so the profile is
-    # built once, at the end, with the offset and the routing changes (what apply_event,
-    # model_copy and mark_routed would give one after the other).
+    # built once, at the end, with the offset and the routing changes in the same copy.
     attributes = merge.attributes
     enrichment = enrich_lead(attributes, accounts, policy.enrichment)
     score = score_lead(enrichment, merge.activities, event.occurred_at, policy.scoring)

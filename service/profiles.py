@@ -132,11 +132,6 @@ def merge_event(
     return ProfileMerge(base=profile, changes=changes)
 
 
-def mark_routed(profile: LeadProfile) -> LeadProfile:
-    """The lead is now with sales."""
-    return profile.model_copy(update={"status": "routed"})
-
-
 def mark_nurtured(profile: LeadProfile) -> LeadProfile:
     """The lead is back with marketing (e.g. sales rejected or recycled it) and may qualify
     again under a new generation; its generation is kept."""
@@ -152,11 +147,17 @@ def _merge_attributes(known: LeadAttributes, incoming: LeadAttributes) -> LeadAt
         if field in _STICKY_FLAGS:
             if value is True:
                 update[field] = True
-        # Is the value informative? Text unless blank or a placeholder (an email unless it does
-        # not normalise); any other value but an email that is not text.
-        elif _is_informative_text(field, value) if isinstance(value, str) else field != "email":
+        elif _is_informative(field, value):
             update[field] = value
     return known.model_copy(update=update) if update else known
+
+
+def _is_informative(field: str, value: object) -> bool:
+    """Text unless blank or a placeholder (an email unless it does not normalise); any other
+    value, except an email that is not text."""
+    if isinstance(value, str):
+        return _is_informative_text(field, value)
+    return field != "email"
 
 
 # A lead's values come back with each of its events; the answer is a pure function of the two.

@@ -116,11 +116,9 @@ def _engagement_lines(
 ) -> tuple[ScoreLine, ...]:
     counts: dict[ActivityType, int] = {}
     decayed: dict[ActivityType, float] = {}
-    # decay_factor, inlined: the same arithmetic in the same order, so the same floats.
-    half_life_seconds = config.engagement_half_life_days * _SECONDS_PER_DAY
+    half_life_days = config.engagement_half_life_days
     for activity in activities:
-        age_seconds = (now - activity.occurred_at).total_seconds()
-        share = 1.0 if age_seconds <= 0 else float(0.5 ** (age_seconds / half_life_seconds))
+        share = decay_factor(activity.occurred_at, now, half_life_days)
         kind = activity.type
         counts[kind] = counts.get(kind, 0) + 1
         decayed[kind] = decayed.get(kind, 0.0) + share

@@ -2,7 +2,7 @@ from schemas.events import LeadEvent
 from schemas.profiles import LeadProfile
 from service.decision_ids import decision_id
 from service.pipeline import Evaluation, evaluate_event
-from service.profiles import apply_event, mark_routed
+from service.profiles import apply_event
 from tests.unit.domain_fixtures import (
     GLOBEX,
     KEY_ACCOUNT_VP,
@@ -108,10 +108,10 @@ def test_the_profile_is_the_event_applied_with_the_offset_and_the_routing_change
     expected = _applied(None, lead_event("e1", KEY_ACCOUNT_VP), 0)
     routing = lead_event("e2", KEY_ACCOUNT_VP, "demo_request")
     routed = evaluate(nurtured.profile, routing, 1)
-    expected_routed = mark_routed(
-        _applied(nurtured.profile, routing, 1).model_copy(
-            update={"generation": 1, "routed_event_id": "e2"}
-        )
+    expected_routed = (
+        _applied(nurtured.profile, routing, 1)
+        .model_copy(update={"generation": 1, "routed_event_id": "e2"})
+        .model_copy(update={"status": "routed"})
     )
     again = lead_event("e3", KEY_ACCOUNT_VP, "pricing_page_view")
     already = evaluate(routed.profile, again, 2)

@@ -4,7 +4,7 @@ from typing import Any
 from schemas.events import LeadAttributes, LeadEvent
 from schemas.profiles import LeadProfile
 from schemas.scores import Score, ScoreLine
-from service.profiles import apply_event, mark_routed, merge_event
+from service.profiles import apply_event, merge_event
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 IDENTITY = "email:jane@acme.com"
@@ -162,13 +162,6 @@ def test_last_event_at_never_goes_back_in_time() -> None:
     assert update.profile.first_seen_at == profile.first_seen_at
 
 
-def test_mark_routed_changes_only_the_status() -> None:
-    profile = _apply(None, _event("e1"))
-    routed = mark_routed(profile)
-    assert routed.status == "routed"
-    assert routed.model_copy(update={"status": "nurture"}) == profile
-
-
 def _same(built: LeadProfile, expected: LeadProfile) -> None:
     """Equal field by field, with the same fields set (as model_copy leaves them)."""
     assert built == expected
@@ -207,10 +200,10 @@ def test_a_merged_profile_takes_further_changes_in_the_same_copy() -> None:
     assert merge is not None
     built = merge.profile(last_offset=7, generation=1, routed_event_id="e2", status="routed")
     applied = apply_event(profile, event, IDENTITY, T0).profile
-    expected = mark_routed(
-        applied.model_copy(update={"last_offset": 7}).model_copy(
-            update={"generation": 1, "routed_event_id": "e2"}
-        )
+    expected = (
+        applied.model_copy(update={"last_offset": 7})
+        .model_copy(update={"generation": 1, "routed_event_id": "e2"})
+        .model_copy(update={"status": "routed"})
     )
     _same(built, expected)
     assert merge.base == profile  # the profile before the event is left as it was
