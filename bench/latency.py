@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 import orjson
 from aiokafka import AIOKafkaProducer, ConsumerRecord
 
-from agents.demo import scrape
-from agents.synthetic import SyntheticFeed
+from agents.tools.demo import scrape
+from agents.tools.synthetic import SyntheticFeed
 from bench.processes import Process
 from bench.stats import LatencySummary, metric_total, summarize_samples
 from bench.topics import TopicProbe

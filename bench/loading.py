@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 
 from aiokafka import AIOKafkaProducer
 
-from agents.demo import demo_reps
-from agents.synthetic import Record, SyntheticFeed
-from agents.topics import ACCOUNTS, REPS, TopicNames
+from agents.plumbing.topics import ACCOUNTS, REPS, TopicNames
+from agents.tools.demo import demo_reps
+from agents.tools.synthetic import Record, SyntheticFeed
 from bench.report import LoadRun
 from schemas.accounts import Account
 from schemas.reps import Rep

@@ -23,8 +23,8 @@ from typing import Any
 
 import yaml
 
-from agents.reference import default_rules_text
-from agents.synthetic import SyntheticFeed
+from agents.plumbing.reference import default_rules_text
+from agents.tools.synthetic import SyntheticFeed
 from bench.accounts_memory import synthetic_accounts as numbered_accounts
 from bench.profiler import short_path
 from bench.report import AccountsLoad, Hotspot, MicroCase

@@ -1,9 +1,9 @@
 """Baseline: a bare Faust agent that copies raw records from one topic to another.
 
-The app comes from agents.app.create_faust_app with the worker's settings (LEADROUTER_* from the
-environment), so every Faust setting matches leadrouter's: one agent, concurrency 1, raw bytes
-in and out, and the same send path as leadrouter's stages (`agents.outputs.Output`: the worker's
-producer, without Faust's per-message wrapping).
+The app comes from agents.plumbing.app.create_faust_app with the worker's settings
+(LEADROUTER_* from the environment), so every Faust setting matches leadrouter's: one agent,
+concurrency 1, raw bytes in and out, and the same send path as leadrouter's stages
+(`agents.plumbing.outputs.Output`: the worker's producer, without Faust's per-message wrapping).
 
 Usage: python -m bench.passthrough_faust SOURCE TARGET   (SIGTERM stops it)
 """
@@ -12,9 +12,9 @@ import argparse
 import sys
 from typing import Any
 
-from agents.app import create_faust_app
-from agents.outputs import Output
-from agents.settings import Settings
+from agents.plumbing.app import create_faust_app
+from agents.plumbing.outputs import Output
+from agents.plumbing.settings import Settings
 
 
 def main() -> None:

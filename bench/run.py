@@ -42,11 +42,10 @@ from datetime import UTC, datetime, timedelta
 from types import FrameType
 from typing import NoReturn
 
-from agents.admin import ensure_topics, topic_specs
-from agents.reference import default_rules_text
-from agents.settings import KafkaSettings, Settings, TopicSettings
-from agents.synthetic import SyntheticFeed, synthetic_accounts
-from agents.topics import (
+from agents.plumbing.admin import ensure_topics, topic_specs
+from agents.plumbing.reference import default_rules_text
+from agents.plumbing.settings import KafkaSettings, Settings, TopicSettings
+from agents.plumbing.topics import (
     DEAD_LETTER,
     DECISIONS,
     LEAD_EVENTS,
@@ -55,6 +54,7 @@ from agents.topics import (
     NURTURE,
     TopicNames,
 )
+from agents.tools.synthetic import SyntheticFeed, synthetic_accounts
 from bench import latency, micro, profiler
 from bench.broker import LocalBroker
 from bench.consumers import Watch, measure_consumer
@@ -184,7 +184,7 @@ def router_command() -> list[str]:
     script = Path(sys.executable).parent / "leadrouter"
     if script.exists():
         return [str(script), "worker"]
-    return [sys.executable, "-m", "agents.cli", "worker"]
+    return [sys.executable, "-m", "agents.tools.cli", "worker"]
 
 
 def router_topics(names: TopicNames) -> dict[str, tuple[str, ...]]:

@@ -117,7 +117,7 @@ class WorkerProcess:
         self.log_path = self.tmp / f"worker-{self.web_port}.log"
         self._log = self.log_path.open("wb")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "agents.cli", "worker"],
+            [sys.executable, "-m", "agents.tools.cli", "worker"],
             cwd=ROOT,
             env=self.env,
             stdout=self._log,

@@ -11,8 +11,8 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer
 
-from agents.demo import default_rules_text, demo_accounts
-from agents.explain import index_accounts
+from agents.tools.demo import default_rules_text, demo_accounts
+from agents.tools.explain import index_accounts
 from schemas.accounts import Account
 from schemas.profiles import LeadProfile
 from schemas.reps import Rep
@@ -28,7 +28,7 @@ DEMO_REPS = 22
 
 def leadrouter(*args: str, env: Mapping[str, str], timeout: float = 120.0) -> str:
     done = subprocess.run(
-        [sys.executable, "-m", "agents.cli", *args],
+        [sys.executable, "-m", "agents.tools.cli", *args],
         cwd=ROOT,
         env=dict(env),
         capture_output=True,

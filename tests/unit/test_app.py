@@ -1,7 +1,7 @@
 """The Faust app is built from leadrouter's settings."""
 
-from agents.app import create_faust_app
-from agents.settings import KafkaSettings, Settings
+from agents.plumbing.app import create_faust_app
+from agents.plumbing.settings import KafkaSettings, Settings
 
 
 def test_the_producer_sends_at_once_unless_a_linger_is_set() -> None:

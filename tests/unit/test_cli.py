@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 from prometheus_client import CollectorRegistry, generate_latest
 
-from agents.cli import build_parser, main
-from agents.demo import (
+from agents.plumbing.metrics import Metrics
+from agents.plumbing.topics import ACCOUNTS, REPS, RULES
+from agents.tools.cli import build_parser, main
+from agents.tools.demo import (
     RULESET_KEY,
     estimate_quantile,
     format_summary,
@@ -18,8 +20,6 @@ from agents.demo import (
     summarize_metrics,
     watch_metrics,
 )
-from agents.metrics import Metrics
-from agents.topics import ACCOUNTS, REPS, RULES
 from schemas.accounts import Account
 from schemas.reps import Rep
 from service.policy import load_policy

@@ -11,8 +11,8 @@ import pytest
 import yaml
 from pydantic import BaseModel
 
-from agents.cli import build_parser
-from agents.settings import Settings
+from agents.plumbing.settings import Settings
+from agents.tools.cli import build_parser
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = {"kafka", "topics", "worker", "demo", "prometheus", "grafana"}
@@ -133,7 +133,7 @@ def test_compose_runs_only_commands_the_cli_knows(argv: list[str]) -> None:
     try:
         build_parser().parse_args(argv[1:])
     except SystemExit:
-        pytest.fail(f"`{shlex.join(argv)}` is not a leadrouter command (agents/cli.py)")
+        pytest.fail(f"`{shlex.join(argv)}` is not a leadrouter command (agents/tools/cli.py)")
 
 
 def test_one_shot_commands_create_topics_and_feed_demo_data() -> None:

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from prometheus_client import CollectorRegistry
 
-from agents.metrics import Metrics
+from agents.plumbing.metrics import Metrics
 from deploy.expressions import (
     alert_expressions,
     dashboard_expressions,

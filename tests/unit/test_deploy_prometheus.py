@@ -11,8 +11,8 @@ import pytest
 import yaml
 from prometheus_client import CollectorRegistry
 
-from agents.metrics import Metrics
-from agents.settings import Settings
+from agents.plumbing.metrics import Metrics
+from agents.plumbing.settings import Settings
 from deploy.expressions import alert_expressions, metric_names, sample_names
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from agents.demo import default_rules_text, demo_accounts, demo_reps
-from agents.explain import (
+from agents.tools.demo import default_rules_text, demo_accounts, demo_reps
+from agents.tools.explain import (
     ExplainError,
     Explanation,
     build_report,

@@ -5,8 +5,8 @@ from typing import Any
 
 import pytest
 
-from agents import outputs
-from agents.outputs import Output
+from agents.plumbing import outputs
+from agents.plumbing.outputs import Output
 
 
 class RecordingProducer:

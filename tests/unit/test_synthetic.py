@@ -6,8 +6,8 @@ from functools import cache
 
 import orjson
 
-from agents.demo import demo_accounts, demo_reps
-from agents.synthetic import (
+from agents.tools.demo import demo_accounts, demo_reps
+from agents.tools.synthetic import (
     DEFAULT_START,
     Record,
     SyntheticFeed,

@@ -3,7 +3,7 @@
 import logging
 from typing import Any
 
-from agents.runtime import Runtime
+from agents.plumbing.runtime import Runtime
 
 log = logging.getLogger(__name__)
 LAG_INTERVAL_SECONDS = 5.0

@@ -3,13 +3,13 @@
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
-from agents.settings import KafkaSettings, Settings
-from agents.topics import COMPACTED, PIPELINE_TOPICS, TABLES, TopicNames, changelog_topic
+from agents.plumbing.credentials import client_options
+from agents.plumbing.settings import KafkaSettings, Settings
+from agents.plumbing.topics import COMPACTED, PIPELINE_TOPICS, TABLES, TopicNames, changelog_topic
 
 log = logging.getLogger(__name__)
 
@@ -47,34 +47,12 @@ def topic_specs(settings: Settings, queues: Iterable[str] | None = None) -> list
 
 
 def configured_queues(settings: Settings) -> list[str]:
-    from agents.reference import default_rules_text
+    from agents.plumbing.reference import default_rules_text
     from service.policy import load_policy
 
     path = settings.rules_file
     text = path.read_text() if path else default_rules_text()
     return sorted(load_policy(text, str(path or "shipped default rules")).ruleset.queues)
-
-
-def client_options(kafka: KafkaSettings) -> dict[str, Any]:
-    """aiokafka keyword options for security; empty for a plaintext broker."""
-    from agents.app import broker_credentials
-
-    credentials = broker_credentials(kafka)
-    if credentials is None:
-        return {}
-    options: dict[str, Any] = {
-        "security_protocol": kafka.security_protocol,
-        "ssl_context": getattr(credentials, "ssl_context", None)
-        or getattr(credentials, "context", None),
-    }
-    if kafka.security_protocol.startswith("SASL"):
-        password = kafka.sasl_password.get_secret_value() if kafka.sasl_password else None
-        options.update(
-            sasl_mechanism=kafka.sasl_mechanism,
-            sasl_plain_username=kafka.sasl_username,
-            sasl_plain_password=password,
-        )
-    return options
 
 
 def admin_client(kafka: KafkaSettings) -> AIOKafkaAdminClient:

@@ -4,10 +4,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from agents.deadletters import DeadLetterWriter, guard_event
-from agents.intake import kafka_time
-from agents.runtime import Runtime
-from agents.topics import DEAD_LETTER, FEEDBACK, LEADS_KEYED
+from agents.plumbing.deadletters import DeadLetterWriter, guard_event
+from agents.plumbing.runtime import Runtime, kafka_time
+from agents.plumbing.topics import DEAD_LETTER, FEEDBACK, LEADS_KEYED
 from schemas.feedback import SalesFeedback
 from schemas.pipeline import KeyedLeadEvent, SourceRecord
 from service.intake import reject_invalid

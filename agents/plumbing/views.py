@@ -15,7 +15,8 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from agents.settings import KafkaSettings
+from agents.plumbing.credentials import client_options
+from agents.plumbing.settings import KafkaSettings
 
 log = logging.getLogger(__name__)
 
@@ -36,11 +37,6 @@ class CompactedView:
         self._poll_ms = poll_ms
         self._consumer: AIOKafkaConsumer | None = None
 
-    def _client_options(self) -> dict[str, Any]:
-        from agents.admin import client_options
-
-        return client_options(self._kafka)
-
     async def run(self) -> None:
         consumer = AIOKafkaConsumer(
             bootstrap_servers=self._kafka.hosts,
@@ -50,7 +46,7 @@ class CompactedView:
             # Large fetches: a cold start reads the whole topic (1M accounts).
             max_partition_fetch_bytes=8 * 1024 * 1024,
             fetch_max_bytes=64 * 1024 * 1024,
-            **self._client_options(),
+            **client_options(self._kafka),
         )
         self._consumer = consumer
         await consumer.start()

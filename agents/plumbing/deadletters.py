@@ -4,9 +4,9 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from agents.failures import exit_without_commit
-from agents.outputs import Output
-from agents.runtime import Runtime
+from agents.plumbing.failures import exit_without_commit
+from agents.plumbing.outputs import Output
+from agents.plumbing.runtime import Runtime
 from service.intake import Rejection, build_dead_letter
 
 log = logging.getLogger(__name__)

@@ -23,10 +23,11 @@ from aiokafka import AIOKafkaProducer
 from prometheus_client.parser import text_string_to_metric_families
 from pydantic import TypeAdapter
 
-from agents.admin import client_options, ensure_topics, topic_specs
-from agents.settings import Settings
-from agents.synthetic import SyntheticFeed
-from agents.topics import ACCOUNTS, LEAD_EVENTS, REPS, RULES, TopicNames
+from agents.plumbing.admin import ensure_topics, topic_specs
+from agents.plumbing.credentials import client_options
+from agents.plumbing.settings import Settings
+from agents.plumbing.topics import ACCOUNTS, LEAD_EVENTS, REPS, RULES, TopicNames
+from agents.tools.synthetic import SyntheticFeed
 from schemas.accounts import Account
 from schemas.reps import Rep
 

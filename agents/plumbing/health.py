@@ -4,8 +4,8 @@ from typing import Any
 
 from faust import web
 
-from agents.reference import ReferenceData
-from agents.runtime import Runtime
+from agents.plumbing.reference import ReferenceData
+from agents.plumbing.runtime import Runtime
 
 
 def health_report(reference: ReferenceData) -> dict[str, Any]:

@@ -5,8 +5,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from agents.metrics import Metrics
-from agents.views import CompactedView
+from agents.plumbing.metrics import Metrics
+from agents.plumbing.views import CompactedView
 from schemas.accounts import Account
 from schemas.reps import Rep
 from service.accounts import AccountIndex

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from agents.failures import exit_without_commit
+from agents.plumbing.failures import exit_without_commit
 
 Acknowledged = Callable[[Any], None]
 

@@ -9,12 +9,12 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from agents.admin import ensure_topics, topic_specs
-from agents.settings import Settings
+from agents.plumbing.admin import ensure_topics, topic_specs
+from agents.plumbing.settings import Settings
 
 
 def run_worker(args: argparse.Namespace) -> int:
-    from agents.app import create_runtime
+    from agents.worker import create_runtime
 
     settings = Settings()
     asyncio.run(ensure_topics(settings.kafka, topic_specs(settings)))
@@ -34,7 +34,7 @@ def create_topics(args: argparse.Namespace) -> int:
 
 
 def load_demo_data(args: argparse.Namespace) -> int:
-    from agents.demo import load_demo
+    from agents.tools.demo import load_demo
 
     sent = asyncio.run(load_demo(Settings()))
     for topic, count in sent.items():
@@ -43,7 +43,7 @@ def load_demo_data(args: argparse.Namespace) -> int:
 
 
 def feed_demo_events(args: argparse.Namespace) -> int:
-    from agents.demo import feed_demo, run_until_signalled
+    from agents.tools.demo import feed_demo, run_until_signalled
 
     settings = Settings()
     progress = run_until_signalled(
@@ -61,7 +61,7 @@ def feed_demo_events(args: argparse.Namespace) -> int:
 
 
 def watch_demo(args: argparse.Namespace) -> int:
-    from agents.demo import watch_metrics
+    from agents.tools.demo import watch_metrics
 
     url = args.metrics_url or f"http://127.0.0.1:{Settings().web.port}/metrics"
     try:
@@ -102,8 +102,8 @@ def parse_moment(text: str) -> datetime:
 
 
 def explain(args: argparse.Namespace) -> int:
-    from agents import demo
-    from agents.explain import (
+    from agents.tools import demo
+    from agents.tools.explain import (
         ExplainError,
         build_report,
         explain_lead,

@@ -4,21 +4,17 @@ Invalid records go to the dead-letter topic with their original bytes; nothing i
 """
 
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
-from agents.deadletters import DeadLetterWriter, guard_event
-from agents.runtime import Runtime
-from agents.topics import DEAD_LETTER, LEAD_EVENTS, LEADS_KEYED
+from agents.plumbing.deadletters import DeadLetterWriter, guard_event
+from agents.plumbing.runtime import Runtime, kafka_time
+from agents.plumbing.topics import DEAD_LETTER, LEAD_EVENTS, LEADS_KEYED
 from schemas.pipeline import KeyedLeadEvent, SourceRecord
 from service.identity import lead_identity
 from service.intake import Rejection, decode_lead_event
 
 log = logging.getLogger(__name__)
-
-
-def kafka_time(message: Any) -> datetime:
-    return datetime.fromtimestamp(message.timestamp, UTC)
 
 
 def register_intake(runtime: Runtime) -> None:

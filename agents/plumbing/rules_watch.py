@@ -4,8 +4,8 @@ import asyncio
 import logging
 from pathlib import Path
 
-from agents.reference import ReferenceData
-from agents.runtime import Runtime
+from agents.plumbing.reference import ReferenceData
+from agents.plumbing.runtime import Runtime
 
 log = logging.getLogger(__name__)
 WATCH_INTERVAL_SECONDS = 2.0

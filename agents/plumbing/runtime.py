@@ -8,14 +8,19 @@ from typing import Any
 import faust
 from prometheus_client import CollectorRegistry
 
-from agents.metrics import Metrics
-from agents.outputs import Output
-from agents.settings import Settings
-from agents.topics import TopicNames
+from agents.plumbing.metrics import Metrics
+from agents.plumbing.outputs import Output
+from agents.plumbing.settings import Settings
+from agents.plumbing.topics import TopicNames
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def kafka_time(message: Any) -> datetime:
+    """A consumed record's Kafka timestamp."""
+    return datetime.fromtimestamp(message.timestamp, UTC)
 
 
 @dataclass

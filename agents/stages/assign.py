@@ -13,12 +13,12 @@ from typing import Any
 import orjson
 from pydantic import BaseModel, ConfigDict
 
-from agents.admin import ensure_topics, topic_specs
-from agents.deadletters import DeadLetterWriter, guard_event
-from agents.outputs import Output
-from agents.reference import ReferenceData
-from agents.runtime import Runtime
-from agents.topics import (
+from agents.plumbing.admin import ensure_topics, topic_specs
+from agents.plumbing.deadletters import DeadLetterWriter, guard_event
+from agents.plumbing.outputs import Output
+from agents.plumbing.reference import ReferenceData
+from agents.plumbing.runtime import Runtime
+from agents.plumbing.topics import (
     DEAD_LETTER,
     DECISIONS,
     LEADS_QUALIFIED,
@@ -29,7 +29,7 @@ from agents.topics import (
 from schemas.decisions import CandidateTrace, Decision, LeadRouted, LeadTimestamps
 from schemas.pipeline import QualifiedLead
 from service.assignment import QueueState, assign_lead
-from service.rules import QueueConfig
+from service.queues import queue_config, queue_fields
 from service.sla import sla_due_at
 
 log = logging.getLogger(__name__)
@@ -47,30 +47,6 @@ class LedgerEntry(BaseModel):
     candidates: tuple[CandidateTrace, ...]
     counters: dict[str, int]
     note: str
-
-
-def queue_fields(config: QueueConfig) -> dict[str, Any]:
-    """The queue settings a QualifiedLead carries, the inverse of `queue_config`."""
-    return {
-        "queue": config.name,
-        "strategy": config.strategy,
-        "overflow": config.overflow,
-        "sla_minutes": config.sla_minutes,
-        "respect_availability": config.respect_availability,
-        "respect_capacity": config.respect_capacity,
-    }
-
-
-def queue_config(lead: QualifiedLead) -> QueueConfig:
-    """The queue settings the profile stage resolved (rule overrides included)."""
-    return QueueConfig(
-        name=lead.queue,
-        strategy=lead.strategy,  # type: ignore[arg-type]
-        sla_minutes=lead.sla_minutes,
-        overflow=lead.overflow,
-        respect_availability=lead.respect_availability,
-        respect_capacity=lead.respect_capacity,
-    )
 
 
 def routed_record(lead: QualifiedLead, entry: LedgerEntry) -> LeadRouted:

@@ -9,11 +9,10 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from agents.assigning import queue_fields
-from agents.deadletters import DeadLetterWriter, guard_event
-from agents.reference import ReferenceData
-from agents.runtime import Runtime
-from agents.topics import (
+from agents.plumbing.deadletters import DeadLetterWriter, guard_event
+from agents.plumbing.reference import ReferenceData
+from agents.plumbing.runtime import Runtime
+from agents.plumbing.topics import (
     DEAD_LETTER,
     DECISIONS,
     LEADS_KEYED,
@@ -28,6 +27,7 @@ from schemas.pipeline import KeyedLeadEvent, QualifiedLead, SourceRecord
 from schemas.profiles import LeadProfile
 from service.feedback import apply_feedback
 from service.pipeline import Evaluation, evaluate_event
+from service.queues import queue_fields
 
 log = logging.getLogger(__name__)
 

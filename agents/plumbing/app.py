@@ -1,0 +1,49 @@
+"""Builds the Faust app from settings, and the `/metrics` page it serves."""
+
+from typing import Any
+
+import faust
+from aiohttp.web import Response
+from faust import web
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+
+from agents.plumbing.credentials import broker_credentials
+from agents.plumbing.settings import Settings
+
+
+def create_faust_app(settings: Settings) -> faust.App:
+    return faust.App(
+        settings.app_id,
+        broker=[f"kafka://{host}" for host in settings.kafka.hosts],
+        broker_credentials=broker_credentials(settings.kafka),
+        # Faust would otherwise let plain WEB_PORT etc. override these settings.
+        env_prefix="LEADROUTER_FAUST_",
+        autodiscover=False,
+        store=settings.store,
+        datadir=str(settings.datadir),
+        topic_partitions=settings.topics.partitions,
+        topic_replication_factor=settings.topics.replication_factor,
+        consumer_auto_offset_reset="earliest",
+        producer_acks=-1,
+        producer_linger=settings.kafka.producer_linger_ms / 1000,
+        key_serializer="raw",
+        value_serializer="raw",
+        web_enabled=True,
+        web_host=settings.web.host,
+        web_bind=settings.web.host,
+        web_port=settings.web.port,
+        # Table contents must not be readable over HTTP (they hold personal data).
+        web_tables_enabled=False,
+        web_graph_enabled=False,
+        table_cleanup_interval=60.0,
+    )
+
+
+def register_metrics_page(app: faust.App, registry: CollectorRegistry) -> None:
+    """`/metrics`: leadrouter's own metrics (Faust's sensors stay off unless asked for)."""
+
+    @app.page("/metrics")
+    async def metrics(self: web.View, request: web.Request) -> Any:
+        return Response(
+            body=generate_latest(registry), headers={"Content-Type": CONTENT_TYPE_LATEST}
+        )

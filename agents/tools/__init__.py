@@ -1,0 +1,1 @@
+"""The tools people run: the `leadrouter` command, the demo feed, the synthetic feed, explain."""

@@ -1,0 +1,66 @@
+"""The composition root: builds one worker's app, metrics, views and every stage."""
+
+from faust.sensors.prometheus import setup_prometheus_sensors
+from prometheus_client import CollectorRegistry, disable_created_metrics
+
+from agents.plumbing.app import create_faust_app, register_metrics_page
+from agents.plumbing.health import register_health
+from agents.plumbing.metrics import Metrics
+from agents.plumbing.monitoring import register_lag_monitor
+from agents.plumbing.reference import ReferenceData
+from agents.plumbing.rules_watch import register_rules_watch
+from agents.plumbing.runtime import Runtime
+from agents.plumbing.settings import Settings
+from agents.plumbing.topics import ACCOUNTS, REPS, RULES, TopicNames
+from agents.plumbing.views import CompactedView
+from agents.stages.assign import register_assigning
+from agents.stages.feedback import register_feedback
+from agents.stages.intake import register_intake
+from agents.stages.profile import register_profiling
+
+
+def create_runtime(settings: Settings, registry: CollectorRegistry | None = None) -> Runtime:
+    """Build the app, its metrics and every agent; nothing connects until the worker starts."""
+
+    # One series per counter, not two: the *_created twins double Prometheus's storage.
+    disable_created_metrics()  # type: ignore[no-untyped-call]
+    registry = registry if registry is not None else CollectorRegistry()
+    app = create_faust_app(settings)
+    if settings.web.faust_metrics:
+        # Faust's own metrics get a `faust_` prefix so they can never clash with ours.
+        setup_prometheus_sensors(app, registry=registry, name_prefix="faust")
+    else:
+        register_metrics_page(app, registry)
+    runtime = Runtime(
+        settings=settings,
+        app=app,
+        metrics=Metrics.create(registry),
+        registry=registry,
+        names=TopicNames(settings.topics.prefix),
+    )
+    runtime.metrics.prepare_reasons()
+    reference = ReferenceData.start(runtime.metrics, settings.rules_file)
+    register_views(runtime, reference)
+    register_intake(runtime)
+    register_profiling(runtime, reference)
+    register_assigning(runtime, reference)
+    register_feedback(runtime)
+    register_lag_monitor(runtime)
+    register_health(runtime, reference)
+    if settings.rules_file is not None:
+        register_rules_watch(runtime, reference, settings.rules_file)
+    runtime.reference = reference
+    return runtime
+
+
+def register_views(runtime: Runtime, reference: ReferenceData) -> None:
+    """Follow the compacted reference topics for the worker's whole life."""
+    kafka = runtime.settings.kafka
+    for base, apply in (
+        (ACCOUNTS, reference.apply_account),
+        (REPS, reference.apply_rep),
+        (RULES, reference.apply_rules),
+    ):
+        view = CompactedView(kafka, runtime.names.name(base), apply)
+        reference.views.append(view)
+        runtime.app.task(view.run)
