@@ -3,8 +3,12 @@
 from faust.sensors.prometheus import setup_prometheus_sensors
 from prometheus_client import CollectorRegistry, disable_created_metrics
 
+from agents.plumbing import faust_fixes
 from agents.plumbing.app import create_faust_app, register_metrics_page
+from agents.plumbing.delivery import DeliveryGuard
+from agents.plumbing.failures import exit_without_commit
 from agents.plumbing.health import register_health
+from agents.plumbing.holes import BrokerHoleCheck
 from agents.plumbing.metrics import Metrics
 from agents.plumbing.monitoring import register_lag_monitor
 from agents.plumbing.reference import ReferenceData
@@ -21,7 +25,6 @@ from agents.stages.profile import register_profiling
 
 def create_runtime(settings: Settings, registry: CollectorRegistry | None = None) -> Runtime:
     """Build the app, its metrics and every agent; nothing connects until the worker starts."""
-
     # One series per counter, not two: the *_created twins double Prometheus's storage.
     disable_created_metrics()  # type: ignore[no-untyped-call]
     registry = registry if registry is not None else CollectorRegistry()
@@ -39,6 +42,8 @@ def create_runtime(settings: Settings, registry: CollectorRegistry | None = None
         names=TopicNames(settings.topics.prefix),
     )
     runtime.metrics.prepare_reasons()
+    runtime.delivery = DeliveryGuard(BrokerHoleCheck(settings.kafka), exit_without_commit)
+    faust_fixes.install(app, runtime.delivery)
     reference = ReferenceData.start(runtime.metrics, settings.rules_file)
     register_views(runtime, reference)
     register_intake(runtime)

@@ -33,6 +33,9 @@ class CandidateTrace(OutputModel):
     rep_id: str
     outcome: CandidateOutcome
     detail: str | None = None
+    queue: str | None = Field(
+        default=None, description="the queue the rep was considered in (set on overflow paths)"
+    )
 
 
 class Decision(OutputModel):

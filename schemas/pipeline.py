@@ -3,7 +3,7 @@
 from pydantic import AwareDatetime
 
 from schemas.base import OutputModel
-from schemas.decisions import RuleTrace
+from schemas.decisions import CandidateTrace, RuleTrace
 from schemas.enrichment import Enrichment
 from schemas.events import LeadAttributes, LeadEvent
 from schemas.feedback import SalesFeedback
@@ -55,3 +55,5 @@ class QualifiedLead(OutputModel):
     received_at: AwareDatetime
     sales_ready_at: AwareDatetime
     overflowed_from: tuple[str, ...] = ()
+    # Everyone considered in the queues the lead overflowed from, and why each was passed over.
+    passed_over: tuple[CandidateTrace, ...] = ()

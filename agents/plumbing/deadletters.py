@@ -1,9 +1,15 @@
-"""Writes dead letters and guards every event: a failure is dead-lettered, never acked silently."""
+"""Writes dead letters and guards every event: a failure is dead-lettered, never acked silently.
+
+`guard_event` is also where an event meets the delivery guard: it is begun at its offset (or
+skipped when it was processed already), every send it makes is counted on its track, and it
+becomes committable once the stage finished it and Kafka acknowledged those sends.
+"""
 
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from agents.plumbing.delivery import CURRENT_TRACK
 from agents.plumbing.failures import exit_without_commit
 from agents.plumbing.outputs import Output
 from agents.plumbing.runtime import Runtime
@@ -14,7 +20,7 @@ log = logging.getLogger(__name__)
 
 class DeadLetterWriter:
     def __init__(self, runtime: Runtime, topic: Output) -> None:
-        self._runtime = runtime
+        self.runtime = runtime
         self._topic = topic
         self._counter = runtime.metrics.deadletters
 
@@ -28,7 +34,7 @@ class DeadLetterWriter:
             key=message.key,
             value=message.value,
             headers=list(message.headers or ()),
-            failed_at=self._runtime.clock(),
+            failed_at=self.runtime.clock(),
         )
         future = await self._topic.send(message.key, letter.model_dump_json().encode())
         await future
@@ -47,12 +53,25 @@ async def guard_event(
     writer: DeadLetterWriter, event: Any, handle: Callable[[Any], Awaitable[None]]
 ) -> None:
     """Run one event's handler; an unexpected error dead-letters the event with the error."""
+    message = event.message
+    delivery = writer.runtime.delivery
+    track = None
+    if delivery is not None:
+        track = await delivery.begin(message.tp, message.offset)
+        if track is None:
+            return
+    token = CURRENT_TRACK.set(track)
     try:
         await handle(event)
     except Exception as error:
-        log.exception("processing failed for %s@%s", event.message.tp, event.message.offset)
+        log.exception("processing failed for %s@%s", message.tp, message.offset)
         rejection = Rejection("processing_error", f"{type(error).__name__}: {error}"[:1000])
         try:
-            await writer.reject(event.message, rejection)
+            await writer.reject(message, rejection)
         except Exception as send_error:
             exit_without_commit("could not dead-letter a failed event", send_error)
+    finally:
+        CURRENT_TRACK.reset(token)
+    # Not reached when the handler was cancelled: the offset then stays uncommitted.
+    if track is not None:
+        track.finish()

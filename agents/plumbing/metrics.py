@@ -28,6 +28,7 @@ class Metrics:
     leads_nurtured: Counter
     deadletters: Counter
     duplicates: Counter
+    replays: Counter
     already_routed: Counter
     overflows: Counter
     lead_score: Histogram
@@ -97,6 +98,12 @@ class Metrics:
             duplicates=Counter(
                 "leadrouter_duplicates_total",
                 "Events whose event_id was already applied to the lead (de-duplication window).",
+                registry=registry,
+            ),
+            replays=Counter(
+                "leadrouter_replays_total",
+                "Events read again after a restart whose recorded outputs were sent again "
+                "(same bytes, same decision ids).",
                 registry=registry,
             ),
             already_routed=Counter(

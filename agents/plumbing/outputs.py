@@ -2,9 +2,9 @@
 
 Faust's `Topic.send` wraps every record in a pending message, a future message, sensor calls and
 callbacks; in the router's profile that machinery cost more than the aiokafka send beneath it.
-An `Output` hands bytes to the same producer Faust uses, so Faust's commit still waits for them:
-before it commits offsets Faust flushes that producer, and an input offset is committed only
-after every record sent while processing it was acknowledged.
+An `Output` hands bytes to the same producer Faust uses. Every send made while a stage processes
+an event is counted on that event's track (`delivery.track_send`): its input offset becomes
+committable only once Kafka acknowledged the record.
 
 A record Kafka finally refuses (aiokafka has retried the retriable errors by then) must not be
 forgotten: the worker exits without committing, so the events behind it are processed again.
@@ -15,6 +15,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
+from agents.plumbing.delivery import track_send
 from agents.plumbing.failures import exit_without_commit
 
 Acknowledged = Callable[[Any], None]
@@ -46,6 +47,7 @@ class Output:
         value: bytes | None,
         *,
         headers: list[tuple[str, bytes]] | None = None,
+        partition: int | None = None,
         on_acknowledged: Acknowledged | None = None,
     ) -> "asyncio.Future[Any]":
         """Queue the record on the producer; the future resolves when Kafka acknowledged it.
@@ -53,7 +55,8 @@ class Output:
         `on_acknowledged(metadata)` runs when Kafka acknowledged the record.
         """
         future: asyncio.Future[Any] = await self._app.producer.send(
-            self.name, key, value, None, None, headers
+            self.name, key, value, partition, None, headers
         )
         future.add_done_callback(partial(_settle, on_acknowledged=on_acknowledged))
+        track_send(future)
         return future

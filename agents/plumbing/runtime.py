@@ -8,6 +8,7 @@ from typing import Any
 import faust
 from prometheus_client import CollectorRegistry
 
+from agents.plumbing.delivery import DeliveryGuard
 from agents.plumbing.metrics import Metrics
 from agents.plumbing.outputs import Output
 from agents.plumbing.settings import Settings
@@ -34,6 +35,7 @@ class Runtime:
     topics: dict[str, Any] = field(default_factory=dict)
     outputs: dict[str, Output] = field(default_factory=dict)
     reference: Any = None
+    delivery: DeliveryGuard | None = None
 
     def topic(self, base: str, **options: Any) -> Any:
         """A raw-bytes Faust topic for a base name, declared once per runtime."""

@@ -31,7 +31,9 @@ PIPELINE_TOPICS = (
 PROFILES_TABLE = "lead-profiles"
 QUEUE_STATES_TABLE = "queue-states"
 LEDGER_TABLE = "assignment-ledger"
-TABLES = (PROFILES_TABLE, QUEUE_STATES_TABLE, LEDGER_TABLE)
+# What the profile stage sent for each recent event of a lead, so a replay re-sends it.
+OUTBOX_TABLE = "lead-outbox"
+TABLES = (PROFILES_TABLE, QUEUE_STATES_TABLE, LEDGER_TABLE, OUTBOX_TABLE)
 
 
 def changelog_topic(app_id: str, table: str) -> str:

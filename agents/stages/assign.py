@@ -18,6 +18,7 @@ from agents.plumbing.deadletters import DeadLetterWriter, guard_event
 from agents.plumbing.outputs import Output
 from agents.plumbing.reference import ReferenceData
 from agents.plumbing.runtime import Runtime
+from agents.plumbing.tables import durable_table
 from agents.plumbing.topics import (
     DEAD_LETTER,
     DECISIONS,
@@ -47,6 +48,38 @@ class LedgerEntry(BaseModel):
     candidates: tuple[CandidateTrace, ...]
     counters: dict[str, int]
     note: str
+    # Set when the queue could not take the lead: where it went, with that queue's settings.
+    overflow_to: str | None = None
+    overflow_fields: dict[str, Any] | None = None
+
+
+def ledger_key(lead: QualifiedLead) -> bytes:
+    """One entry per decision and hop: an overflowed lead is decided again in the next queue."""
+    hop = len(lead.overflowed_from)
+    return (lead.decision_id if hop == 0 else f"{lead.decision_id}#{hop}").encode()
+
+
+def considered(lead: QualifiedLead, entry: LedgerEntry) -> tuple[CandidateTrace, ...]:
+    """Everyone considered for the lead so far, each with the queue they were considered in."""
+    here = tuple(c.model_copy(update={"queue": entry.queue}) for c in entry.candidates)
+    return (*lead.passed_over, *here)
+
+
+def overflowed(lead: QualifiedLead, entry: LedgerEntry) -> QualifiedLead:
+    """The lead as the next queue on its overflow path receives it."""
+    assert entry.overflow_to is not None
+    assert entry.overflow_fields is not None
+    why = f"{lead.queue} passed it on to {entry.overflow_to}" + (
+        f" ({entry.note})" if entry.note else ""
+    )
+    return lead.model_copy(
+        update={
+            **entry.overflow_fields,
+            "overflowed_from": (*lead.overflowed_from, lead.queue),
+            "passed_over": considered(lead, entry),
+            "reason": f"{lead.reason}; {why}",
+        }
+    )
 
 
 def routed_record(lead: QualifiedLead, entry: LedgerEntry) -> LeadRouted:
@@ -63,7 +96,7 @@ def routed_record(lead: QualifiedLead, entry: LedgerEntry) -> LeadRouted:
         ruleset_version=lead.ruleset_version,
         reason=f"{lead.reason}; {entry.note}" if entry.note else lead.reason,
         rules_evaluated=lead.rules_evaluated,
-        candidates=entry.candidates,
+        candidates=considered(lead, entry),
         counters=entry.counters,
         overflowed_from=lead.overflowed_from,
         decided_at=entry.routed_at,
@@ -95,13 +128,8 @@ def register_assigning(runtime: Runtime, reference: ReferenceData) -> None:
     qualified = runtime.output(LEADS_QUALIFIED)
     decisions = runtime.output(DECISIONS)
     writer = DeadLetterWriter(runtime, runtime.output(DEAD_LETTER))
-    table_options: dict[str, Any] = {
-        "key_type": bytes,
-        "value_type": bytes,
-        "partitions": settings.topics.partitions,
-    }
-    queue_states = runtime.app.Table(QUEUE_STATES_TABLE, **table_options)
-    ledger = runtime.app.Table(LEDGER_TABLE, **table_options)
+    queue_states = durable_table(runtime, QUEUE_STATES_TABLE)
+    ledger = durable_table(runtime, LEDGER_TABLE)
     consumed = metrics.events_consumed.labels(topic=LEADS_QUALIFIED)
     routing_latency = metrics.stage_latency.labels(stage="routing")
     known_queues: set[str] = set()
@@ -131,8 +159,9 @@ def register_assigning(runtime: Runtime, reference: ReferenceData) -> None:
 
         return on_acknowledged
 
-    async def overflow(lead: QualifiedLead, target: str) -> None:
-        metrics.overflows.labels(queue=lead.queue).inc()
+    def overflow_entry(
+        lead: QualifiedLead, target: str, assignment: Any, now: datetime
+    ) -> LedgerEntry:
         queues = reference.policy.ruleset.queues
         hops = (*lead.overflowed_from, lead.queue)
         if len(hops) > MAX_OVERFLOW_HOPS or target not in queues:
@@ -142,45 +171,58 @@ def register_assigning(runtime: Runtime, reference: ReferenceData) -> None:
             # The last stop: the lead stays in the fallback queue (unassigned if nobody there
             # can take it). Following the fallback's own overflow would only bring it back here.
             fields["overflow"] = None
-        moved = lead.model_copy(update={**fields, "overflowed_from": hops})
-        await qualified.send(key=target.encode(), value=moved.model_dump_json().encode())
+        return LedgerEntry(
+            queue=lead.queue,
+            rep_id=None,
+            routed_at=now,
+            candidates=assignment.candidates,
+            counters=assignment.counters,
+            note=assignment.note,
+            overflow_to=target,
+            overflow_fields=fields,
+        )
+
+    async def decide(lead: QualifiedLead, key: bytes, partition: int) -> LedgerEntry:
+        """Assign the lead in its queue; the ledger entry is durable before anything is sent."""
+        queue_key = lead.queue.encode()
+        raw_state = queue_states.get(queue_key)
+        state = QueueState() if raw_state is None else QueueState.from_dict(orjson.loads(raw_state))
+        now = runtime.clock()
+        assignment = assign_lead(
+            queue_config(lead), state, reference.reps, lead.enrichment.account, now
+        )
+        if assignment.overflow_to is not None:
+            entry = overflow_entry(lead, assignment.overflow_to, assignment, now)
+            metrics.overflows.labels(queue=lead.queue).inc()
+            await (await ledger.put(key, entry.model_dump_json().encode(), partition))
+            return entry
+        entry = LedgerEntry(
+            queue=lead.queue,
+            rep_id=assignment.rep_id,
+            routed_at=now,
+            candidates=assignment.candidates,
+            counters=assignment.counters,
+            note=assignment.note,
+        )
+        # Ledger first, and acknowledged before the lead is sent: a replay finds the entry and
+        # sends the same rep again. A counter may lag by one after a crash, never advance twice.
+        await (await ledger.put(key, entry.model_dump_json().encode(), partition))
+        await queue_states.put(queue_key, orjson.dumps(assignment.new_state.to_dict()), partition)
+        return entry
 
     async def handle(event: Any) -> None:
         lead = QualifiedLead.model_validate_json(event.value)
-        ledger_key = lead.decision_id.encode()
-        known = ledger.get(ledger_key)
+        key = ledger_key(lead)
+        known = ledger.get(key)
         if known is not None:
             entry = LedgerEntry.model_validate_json(known)
-            log.info("decision %s seen again: same rep, counters unchanged", lead.decision_id)
+            log.info("decision %s seen again: the same outputs again", lead.decision_id)
         else:
-            queue_key = lead.queue.encode()
-            raw_state = queue_states.get(queue_key)
-            state = (
-                QueueState() if raw_state is None else QueueState.from_dict(orjson.loads(raw_state))
-            )
-            now = runtime.clock()
-            assignment = assign_lead(
-                queue_config(lead),
-                state,
-                reference.reps,
-                lead.enrichment.account,
-                now,
-            )
-            if assignment.overflow_to is not None:
-                await overflow(lead, assignment.overflow_to)
-                return
-            entry = LedgerEntry(
-                queue=lead.queue,
-                rep_id=assignment.rep_id,
-                routed_at=now,
-                candidates=assignment.candidates,
-                counters=assignment.counters,
-                note=assignment.note,
-            )
-            # Ledger first: after a crash between the two writes the ledger wins, so a counter
-            # may lag by one but never advances twice.
-            ledger[ledger_key] = entry.model_dump_json().encode()
-            queue_states[queue_key] = orjson.dumps(assignment.new_state.to_dict())
+            entry = await decide(lead, key, event.message.partition)
+        if entry.overflow_to is not None:
+            moved = overflowed(lead, entry)
+            await qualified.send(key=moved.queue.encode(), value=moved.model_dump_json().encode())
+            return
         routed = routed_record(lead, entry)
         topic = await queue_topic_for(lead.queue)
         await topic.send(

@@ -5,19 +5,23 @@ profile in a table keyed by identity, and sends the outcome: sales-ready leads t
 stage keyed by queue, the others back to marketing nurture; every decision to the audit topic.
 """
 
+import asyncio
 import logging
 from datetime import datetime
 from typing import Any
 
 from agents.plumbing.deadletters import DeadLetterWriter, guard_event
+from agents.plumbing.outbox import Outbox, Send
 from agents.plumbing.reference import ReferenceData
 from agents.plumbing.runtime import Runtime
+from agents.plumbing.tables import durable_table
 from agents.plumbing.topics import (
     DEAD_LETTER,
     DECISIONS,
     LEADS_KEYED,
     LEADS_QUALIFIED,
     NURTURE,
+    OUTBOX_TABLE,
     PROFILES_TABLE,
 )
 from schemas.decisions import Decision, LeadNurtured, LeadTimestamps
@@ -80,17 +84,16 @@ def qualified_lead(
 def register_profiling(runtime: Runtime, reference: ReferenceData) -> None:
     settings = runtime.settings
     metrics = runtime.metrics
+    delivery = runtime.delivery
     source_topic = runtime.topic(LEADS_KEYED)
     qualified = runtime.output(LEADS_QUALIFIED)
     nurture = runtime.output(NURTURE)
     decisions = runtime.output(DECISIONS)
     writer = DeadLetterWriter(runtime, runtime.output(DEAD_LETTER))
-    profiles = runtime.app.Table(
-        PROFILES_TABLE,
-        # bytes in and out: the app's default serializers are raw.
-        key_type=bytes,
-        value_type=bytes,
-        partitions=settings.topics.partitions,
+    profiles = durable_table(runtime, PROFILES_TABLE)
+    outbox = Outbox(
+        durable_table(runtime, OUTBOX_TABLE),
+        {output.name: output for output in (qualified, nurture, decisions)},
     )
     consumed = metrics.events_consumed.labels(topic=LEADS_KEYED)
     scoring_latency = metrics.stage_latency.labels(stage="scoring")
@@ -101,36 +104,19 @@ def register_profiling(runtime: Runtime, reference: ReferenceData) -> None:
         raw = profiles.get(key)
         return None if raw is None else LeadProfile.model_validate_json(raw)
 
-    async def handle_event(
-        key: bytes, record: KeyedLeadEvent, event: LeadEvent, offset: int
-    ) -> None:
+    def outputs_of(
+        evaluation: Evaluation, key: bytes, record: KeyedLeadEvent, event: LeadEvent
+    ) -> list[Send]:
+        """What the decision sends: the qualified lead, or a nurture record and the decision."""
         identity = record.identity
-        evaluation = evaluate_event(
-            load_profile(key),
-            event,
-            identity,
-            record.source.timestamp,
-            reference.accounts,
-            reference.policy,
-            offset=offset,
-            window=settings.limits.dedupe_window,
-        )
-        if evaluation.is_duplicate:
-            metrics.duplicates.inc()
-            return
-        profiles[key] = evaluation.profile.model_dump_json().encode()
-        score = evaluation.score
-        assert score is not None
-        metrics.lead_score.observe(score.total)
-        now = runtime.clock()
-        scoring_latency.observe(max(0.0, (now - record.source.timestamp).total_seconds()))
         if evaluation.outcome == "routed":
             lead = qualified_lead(evaluation, identity, event, record.source)
-            await qualified.send(key=lead.queue.encode(), value=lead.model_dump_json().encode())
-            return
-        decision = nurture_decision(evaluation, identity, now)
+            return [Send(qualified, lead.queue.encode(), lead.model_dump_json().encode())]
+        decision = nurture_decision(evaluation, identity, runtime.clock())
+        sends = [Send(decisions, key, decision.model_dump_json().encode())]
         if evaluation.outcome == "nurtured":
-            enrichment = evaluation.enrichment
+            score, enrichment = evaluation.score, evaluation.enrichment
+            assert score is not None
             assert enrichment is not None
             nurtured = LeadNurtured(
                 lead_identity=identity,
@@ -144,28 +130,77 @@ def register_profiling(runtime: Runtime, reference: ReferenceData) -> None:
                     occurred_at=event.occurred_at, received_at=record.source.timestamp
                 ),
             )
-            await nurture.send(key=key, value=nurtured.model_dump_json().encode())
-            below = not score.sales_ready
-            (nurtured_below if below else nurtured_rule).inc()
-        else:
-            metrics.already_routed.inc()
-        await decisions.send(key=key, value=decision.model_dump_json().encode())
+            sends.insert(0, Send(nurture, key, nurtured.model_dump_json().encode()))
+        return sends
 
-    async def handle_feedback(key: bytes, feedback: SalesFeedback) -> None:
+    async def replay(key: bytes, message: Any) -> None:
+        """An event applied before a crash: send again what was recorded for it."""
+        sends = outbox.recorded(key, message.offset)
+        if sends is None:
+            # Recorded sends are pruned only below committed offsets: this one was delivered.
+            log.info("event %s@%s was applied and delivered before", message.tp, message.offset)
+            return
+        metrics.replays.inc()
+        for send in sends:
+            await send.output.send(send.key, send.value)
+
+    async def handle_event(
+        key: bytes, record: KeyedLeadEvent, event: LeadEvent, message: Any
+    ) -> None:
+        previous = load_profile(key)
+        if previous is not None and message.offset <= previous.last_offset:
+            await replay(key, message)
+            return
+        evaluation = evaluate_event(
+            previous,
+            event,
+            record.identity,
+            record.source.timestamp,
+            reference.accounts,
+            reference.policy,
+            offset=message.offset,
+            window=settings.limits.dedupe_window,
+        )
+        if evaluation.is_duplicate:
+            metrics.duplicates.inc()
+            return
+        score = evaluation.score
+        assert score is not None
+        sends = outputs_of(evaluation, key, record, event)
+        floor = delivery.replay_floor(message.tp) if delivery is not None else 0
+        # Durable before anything is sent: the profile, and the sends a replay repeats.
+        await asyncio.gather(
+            await profiles.put(
+                key, evaluation.profile.model_dump_json().encode(), message.partition
+            ),
+            await outbox.record(key, message.offset, sends, message.partition, floor),
+        )
+        for send in sends:
+            await send.output.send(send.key, send.value)
+        metrics.lead_score.observe(score.total)
+        scoring_latency.observe(
+            max(0.0, (runtime.clock() - record.source.timestamp).total_seconds())
+        )
+        if evaluation.outcome == "nurtured":
+            (nurtured_below if not score.sales_ready else nurtured_rule).inc()
+        elif evaluation.outcome == "already_routed":
+            metrics.already_routed.inc()
+
+    async def handle_feedback(key: bytes, feedback: SalesFeedback, message: Any) -> None:
         result = apply_feedback(load_profile(key), feedback)
         metrics.feedback.labels(outcome=feedback.outcome).inc()
         if result is None or result.effect == "stale":
             log.info("feedback for %s ignored (unknown lead or stale decision)", key[:12])
             return
-        profiles[key] = result.profile.model_dump_json().encode()
+        await profiles.put(key, result.profile.model_dump_json().encode(), message.partition)
 
     async def handle(event: Any) -> None:
         record = KeyedLeadEvent.model_validate_json(event.value)
         key = record.identity.encode()
         if record.event is not None:
-            await handle_event(key, record, record.event, event.message.offset)
+            await handle_event(key, record, record.event, event.message)
         elif record.feedback is not None:
-            await handle_feedback(key, record.feedback)
+            await handle_feedback(key, record.feedback, event.message)
 
     @runtime.app.agent(source_topic, name="profile", concurrency=1)
     async def profile(stream: Any) -> None:

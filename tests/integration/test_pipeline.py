@@ -220,6 +220,7 @@ async def test_routed_record_explains_the_decision_and_dead_letter_keeps_origina
         "rep_id": "rep-na-01",
         "outcome": "assigned",
         "detail": lead["decision"]["candidates"][0]["detail"],
+        "queue": "key-accounts",
     }
     assert sum(line["points"] for line in lead["score"]["breakdown"]) == lead["score"]["total"]
     assert lead["enrichment"]["account"]["account_id"] == "acct-0001"

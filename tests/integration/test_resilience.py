@@ -45,12 +45,6 @@ async def prefix(bootstrap: str) -> str:
     return name
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="known bug, about 1 run in 4 (also on 78e2157): after SIGKILL the killed worker's last "
-    "commit can cover leadrouter.leads.qualified.v1 records the assign stage never routed, so a "
-    "few leads never reach their queue; see the closing note of the 2026-12-01 session",
-)
 async def test_a_worker_killed_mid_stream_loses_no_lead_and_assigns_none_twice(
     start_worker: Callable[..., WorkerProcess], bootstrap: str, prefix: str
 ) -> None:

@@ -1,0 +1,179 @@
+"""leadrouter's own delivery guarantee: what may be committed, per input partition.
+
+An input offset is committable only when the event there finished processing and every record
+it caused (outputs, dead letters, the table writes replays depend on) was acknowledged by
+Kafka, and only contiguously from a start offset that was checked when the partition was
+assigned (the committed offset, or the earliest offset when nothing was committed yet).
+
+Faust's own bookkeeping (acks, gaps) is not consulted: `faust_fixes` makes Faust's consumer ask
+this guard which offset to commit. Events are begun in offset order per partition (the stages
+run with concurrency 1). An event at an unexpected offset is a hole: `HoleCheck` asks the broker
+whether the skipped offsets hold records. If they do not (compaction, transaction markers) the
+guard moves on; if they do, records were dropped before they reached the stage, and the worker
+exits without committing (the tripwire), so they are read again after the restart.
+"""
+
+import asyncio
+import contextvars
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+log = logging.getLogger(__name__)
+
+
+class Partition(NamedTuple):
+    """A topic partition (Faust's TP and aiokafka's TopicPartition compare equal to it)."""
+
+    topic: str
+    partition: int
+
+
+# First offset >= the asked one that holds a record, or None when there is none yet.
+HoleCheck = Callable[[Partition, int], Awaitable[int | None]]
+Exit = Callable[[str, BaseException], None]
+
+
+class DroppedRecordsError(RuntimeError):
+    """Records between the expected and the delivered offset exist but never reached a stage."""
+
+
+@dataclass(eq=False)
+class _PartitionState:
+    start: int
+    next_offset: int
+    committed: int = 0
+    # Offsets begun and not yet complete, in offset order (dicts keep insertion order).
+    in_flight: dict[int, "Track"] = field(default_factory=dict)
+
+    def committable(self) -> int:
+        return next(iter(self.in_flight)) if self.in_flight else self.next_offset
+
+
+class Track:
+    """One event's processing: complete once finished and every send it made is acknowledged."""
+
+    __slots__ = ("_finished", "_outstanding", "_state", "failed", "offset")
+
+    def __init__(self, state: _PartitionState, offset: int) -> None:
+        self._state = state
+        self.offset = offset
+        self._outstanding = 0
+        self._finished = False
+        self.failed = False
+
+    def add(self, future: "asyncio.Future[Any]") -> None:
+        """Count a send: the event is not complete before Kafka acknowledged it."""
+        self._outstanding += 1
+        future.add_done_callback(self._settled)
+
+    def finish(self) -> None:
+        """The stage is done with the event (its sends may still be in flight)."""
+        self._finished = True
+        self._maybe_complete()
+
+    def _settled(self, future: "asyncio.Future[Any]") -> None:
+        self._outstanding -= 1
+        if future.cancelled() or future.exception() is not None:
+            # Never completes: the offset stays uncommitted (outputs.py exits the worker).
+            self.failed = True
+        self._maybe_complete()
+
+    def _maybe_complete(self) -> None:
+        if self._finished and self._outstanding == 0 and not self.failed:
+            self._state.in_flight.pop(self.offset, None)
+
+
+CURRENT_TRACK: contextvars.ContextVar[Track | None] = contextvars.ContextVar(
+    "leadrouter_current_track", default=None
+)
+
+
+def track_send(future: "asyncio.Future[Any]") -> None:
+    """Make the event being processed (if any) wait for this send before it is committable."""
+    track = CURRENT_TRACK.get()
+    if track is not None:
+        track.add(future)
+
+
+class DeliveryGuard:
+    """Per input partition: the checked start, the next expected offset, events in flight."""
+
+    def __init__(self, check_hole: HoleCheck, exit_without_commit: Exit) -> None:
+        self._check_hole = check_hole
+        self._exit = exit_without_commit
+        self._partitions: dict[Partition, _PartitionState] = {}
+
+    def assigned(self, starts: Mapping[Any, int]) -> None:
+        """Partitions (re)assigned and sought: processing restarts at these offsets."""
+        for tp, offset in starts.items():
+            key = Partition(tp[0], tp[1])
+            self._partitions[key] = _PartitionState(start=offset, next_offset=offset)
+            log.info("delivery: %s[%d] starts at offset %d", key.topic, key.partition, offset)
+
+    def revoked(self, partitions: Any) -> None:
+        for tp in partitions:
+            self._partitions.pop(Partition(tp[0], tp[1]), None)
+
+    def manages(self, tp: Any) -> bool:
+        return Partition(tp[0], tp[1]) in self._partitions
+
+    def committable(self, tp: Any) -> int | None:
+        """The offset to commit for a partition: everything before it is complete."""
+        state = self._partitions.get(Partition(tp[0], tp[1]))
+        return None if state is None else state.committable()
+
+    def note_committed(self, tp: Any, offset: int | None) -> None:
+        """Kafka holds this committed offset for the partition (Faust's last commit)."""
+        state = self._partitions.get(Partition(tp[0], tp[1]))
+        if state is not None and offset is not None:
+            state.committed = max(state.committed, offset)
+
+    def replay_floor(self, tp: Any) -> int:
+        """No restart can replay an offset below this one: it was committed (or never read)."""
+        state = self._partitions.get(Partition(tp[0], tp[1]))
+        return 0 if state is None else max(state.start, state.committed)
+
+    async def begin(self, tp: Any, offset: int) -> Track | None:
+        """Start one event; None when it must not be processed (it was already)."""
+        key = Partition(tp[0], tp[1])
+        state = self._partitions.get(key)
+        if state is None:
+            self._exit(
+                f"an event of {key.topic}[{key.partition}]@{offset} arrived before its start "
+                "offset was checked",
+                DroppedRecordsError(key),
+            )
+            return None
+        if offset < state.next_offset:
+            log.debug("delivery: %s@%d delivered again; already processed", key, offset)
+            return None
+        if offset > state.next_offset:
+            await self._hole(key, state, offset)
+        if self._partitions.get(key) is not state:  # revoked while the broker was asked
+            return None
+        state.next_offset = offset + 1
+        track = Track(state, offset)
+        state.in_flight[offset] = track
+        return track
+
+    async def _hole(self, key: Partition, state: _PartitionState, offset: int) -> None:
+        expected = state.next_offset
+        first = await self._check_hole(key, expected)
+        if first is not None and first >= offset:
+            log.info(
+                "delivery: %s[%d] offsets %d..%d hold no records (compaction or transaction "
+                "markers); moving on",
+                key.topic,
+                key.partition,
+                expected,
+                offset - 1,
+            )
+            return
+        where = "first event after the assignment" if expected == state.start else "event"
+        self._exit(
+            f"{key.topic}[{key.partition}]: the {where} is at offset {offset}, but offset "
+            f"{first} (expected {expected}) holds a record that never reached the stage",
+            DroppedRecordsError(key, expected, offset),
+        )

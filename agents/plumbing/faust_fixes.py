@@ -1,0 +1,170 @@
+"""Workarounds for the ways faust-streaming 0.15.3 loses records after a restart or rebalance.
+
+Read from its source and traced (`shared/design/faust-notes.md`, "Lost after a restart"):
+
+1. `Recovery.on_recovery_completed` and `Recovery._resume_streams` resume the input partitions
+   and seek them while the fetcher runs; records delivered meanwhile are cleared from the
+   stream queues by `flow_control.resume()` and never acked (upstream faust-streaming #596).
+   Fix: stop the consumer's flow before either runs; both resume it at their end.
+2. The fetch is handed the live active-partition set; aiokafka reads an empty set as "every
+   partition" and Faust then discards those records as inactive. Fix: fetch with a frozen
+   copy, and fetch nothing when it is empty.
+3. `perform_seek` does not move a partition without a committed offset (aiokafka seeks only
+   offsets > 0), and `Consumer._new_offset` commits past a hole at the head of a partition
+   (no check when the committed offset is None or 0; one missing offset accepted otherwise:
+   upstream #606, PR #707). Gaps from `_add_gap` count as acked.
+   Fix: seek every input partition without a commit to its earliest offset, tell the
+   `DeliveryGuard` where each partition starts, and let the guard alone decide the offset to
+   commit; Faust's acked list and gaps are ignored.
+
+`install` asserts the versions these were written for: on an upgrade, read the new source
+again before changing the pin.
+"""
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from functools import wraps
+from importlib.metadata import version
+from typing import Any
+
+import faust
+from faust.tables.recovery import Recovery
+from faust.transport.consumer import Consumer, ThreadDelegateConsumer
+
+from agents.plumbing.delivery import DeliveryGuard
+
+log = logging.getLogger(__name__)
+
+WRITTEN_FOR = {"faust-streaming": "0.15.3", "aiokafka": "0.14."}
+_GUARD = "_leadrouter_delivery"
+
+
+def check_versions() -> None:
+    for package, expected in WRITTEN_FOR.items():
+        found = version(package)
+        if not found.startswith(expected):
+            raise RuntimeError(
+                f"agents/plumbing/faust_fixes.py was written for {package} {expected}*, "
+                f"found {found}: review the workarounds against the new source first"
+            )
+
+
+def install(app: faust.App, guard: DeliveryGuard) -> None:
+    """Let `guard` own what `app`'s consumer commits, and close Faust's drop paths."""
+    check_versions()
+    _patch_classes()
+    setattr(app, _GUARD, guard)
+
+
+def guard_of(app: Any) -> DeliveryGuard | None:
+    guard: DeliveryGuard | None = getattr(app, _GUARD, None)
+    return guard
+
+
+_patched = False
+
+
+def _patch_classes() -> None:
+    global _patched  # noqa: PLW0603 - patch Faust's classes once per process
+    if _patched:
+        return
+    _patched = True
+    patches: list[tuple[type, str, Callable[[Any], Any]]] = [
+        (Recovery, "on_recovery_completed", _flow_stopped_first),
+        (Recovery, "_resume_streams", _flow_stopped_first),
+        (ThreadDelegateConsumer, "_getmany", _frozen_fetch),
+        (Consumer, "perform_seek", _checked_seek),
+        (Consumer, "_new_offset", _guarded_offset),
+        (Consumer, "_add_gap", _no_gaps),
+        (Consumer, "on_partitions_revoked", _forget_revoked),
+    ]
+    for cls, name, patch in patches:
+        setattr(cls, name, patch(getattr(cls, name)))
+
+
+def _flow_stopped_first(
+    method: Callable[..., Awaitable[None]],
+) -> Callable[..., Awaitable[None]]:
+    @wraps(method)
+    async def wrapper(self: Recovery, *args: Any, **kwargs: Any) -> None:
+        if guard_of(self.app) is not None:
+            # Nothing is fetched or delivered until the original resumes the flow, after the seek.
+            self.app.consumer.stop_flow()
+        await method(self, *args, **kwargs)
+
+    return wrapper
+
+
+def _frozen_fetch(method: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+    @wraps(method)
+    async def wrapper(self: ThreadDelegateConsumer, active_partitions: Any, timeout: float) -> Any:
+        if active_partitions is None or guard_of(self.app) is None:
+            return await method(self, active_partitions, timeout)
+        frozen = set(active_partitions)
+        if not frozen:
+            await asyncio.sleep(min(timeout, 0.1))
+            return {}
+        return await method(self, frozen, timeout)
+
+    return wrapper
+
+
+def _checked_seek(method: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
+    @wraps(method)
+    async def wrapper(self: Consumer) -> None:
+        guard = guard_of(self.app)
+        if guard is None:
+            await method(self)
+            return
+        committed: Mapping[Any, int | None] = await self.seek_to_committed()
+        inputs = [tp for tp in self.assignment() if not self._is_changelog_tp(tp)]
+        uncommitted = [tp for tp in inputs if not committed.get(tp)]
+        earliest = await self.earliest_offsets(*uncommitted) if uncommitted else {}
+        starts = {tp: committed.get(tp) or earliest.get(tp) or 0 for tp in inputs}
+        if uncommitted:
+            await self.seek_wait({tp: starts[tp] for tp in uncommitted})
+        for tp, offset in committed.items():
+            self._read_offset[tp] = offset if offset is not None and offset >= 0 else None
+            if offset:
+                self._committed_offset[tp] = offset
+        for tp in inputs:
+            self._read_offset[tp] = starts[tp] or None
+        guard.assigned(starts)
+
+    return wrapper
+
+
+def _guarded_offset(method: Callable[[Consumer, Any], int | None]) -> Callable[..., int | None]:
+    @wraps(method)
+    def wrapper(self: Consumer, tp: Any) -> int | None:
+        guard = guard_of(self.app)
+        if guard is None or not guard.manages(tp):
+            return method(self, tp)
+        # Faust's own list of acked offsets (and its gaps) is not what leadrouter commits by.
+        self._acked[tp].clear()
+        self._acked_index[tp].clear()
+        guard.note_committed(tp, self._committed_offset.get(tp))
+        return guard.committable(tp)
+
+    return wrapper
+
+
+def _no_gaps(method: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
+    @wraps(method)
+    async def wrapper(self: Consumer, tp: Any, offset_from: int, offset_to: int) -> None:
+        if guard_of(self.app) is None:
+            await method(self, tp, offset_from, offset_to)
+
+    return wrapper
+
+
+def _forget_revoked(method: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
+    @wraps(method)
+    async def wrapper(self: Consumer, revoked: Any) -> None:
+        await method(self, revoked)
+        guard = guard_of(self.app)
+        if guard is not None:
+            guard.revoked(revoked)
+
+    return wrapper
