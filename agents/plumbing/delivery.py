@@ -124,6 +124,11 @@ class DeliveryGuard:
         state = self._partitions.get(Partition(tp[0], tp[1]))
         return None if state is None else state.committable()
 
+    def start_of(self, tp: Any) -> int | None:
+        """The offset this assignment of the partition started at (checked at the seek)."""
+        state = self._partitions.get(Partition(tp[0], tp[1]))
+        return None if state is None else state.start
+
     def note_committed(self, tp: Any, offset: int | None) -> None:
         """Kafka holds this committed offset for the partition (Faust's last commit)."""
         state = self._partitions.get(Partition(tp[0], tp[1]))
@@ -140,11 +145,8 @@ class DeliveryGuard:
         key = Partition(tp[0], tp[1])
         state = self._partitions.get(key)
         if state is None:
-            self._exit(
-                f"an event of {key.topic}[{key.partition}]@{offset} arrived before its start "
-                "offset was checked",
-                DroppedRecordsError(key),
-            )
+            # Not assigned here, or assigned and not yet sought: the seek reads it again.
+            log.warning("delivery: %s@%d arrived outside an assignment; skipped", key, offset)
             return None
         if offset < state.next_offset:
             log.debug("delivery: %s@%d delivered again; already processed", key, offset)

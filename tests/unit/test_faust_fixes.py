@@ -1,0 +1,125 @@
+"""The Faust workarounds: the guard alone decides commits, and every input starts where checked."""
+
+from collections import defaultdict
+from typing import Any
+
+import pytest
+from faust.tables.recovery import Recovery
+from faust.transport.consumer import Consumer, ThreadDelegateConsumer
+from faust.types import TP
+
+from agents.plumbing import faust_fixes
+from agents.plumbing.delivery import DeliveryGuard
+
+EVENTS = TP("leads.events.v1", 0)
+FRESH = TP("leads.events.v1", 1)
+CHANGELOG = TP("leadrouter-lead-profiles-changelog", 0)
+
+
+async def no_hole(tp: Any, offset: int) -> int | None:
+    return offset
+
+
+def never_exit(message: str, error: BaseException) -> None:
+    raise AssertionError(message)
+
+
+class FakeApp:
+    def __init__(self, guard: DeliveryGuard | None) -> None:
+        if guard is not None:
+            faust_fixes.install(self, guard)  # type: ignore[arg-type]
+        self.consumer: Any = None
+
+
+class FakeConsumer:
+    """Just what the patched methods touch of Faust's consumer."""
+
+    def __init__(self, app: FakeApp, committed: dict[TP, int | None]) -> None:
+        self.app = app
+        self._committed = committed
+        self._acked: defaultdict[TP, list[int]] = defaultdict(list)
+        self._acked_index: defaultdict[TP, set[int]] = defaultdict(set)
+        self._read_offset: dict[TP, int | None] = {}
+        self._committed_offset: dict[TP, int | None] = {}
+        self.sought: dict[TP, int] = {}
+
+    async def seek_to_committed(self) -> dict[TP, int | None]:
+        return dict(self._committed)
+
+    def assignment(self) -> set[TP]:
+        return {EVENTS, FRESH, CHANGELOG}
+
+    def _is_changelog_tp(self, tp: TP) -> bool:
+        return tp.topic.endswith("-changelog")
+
+    async def earliest_offsets(self, *tps: TP) -> dict[TP, int]:
+        return dict.fromkeys(tps, 12)
+
+    async def seek_wait(self, partitions: dict[TP, int]) -> None:
+        self.sought.update(partitions)
+
+
+def test_the_workarounds_refuse_a_faust_version_they_were_not_written_for(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(faust_fixes, "version", lambda package: "0.16.0")
+
+    with pytest.raises(RuntimeError, match=r"written for faust-streaming 0\.15\.3"):
+        faust_fixes.check_versions()
+
+
+def test_installing_patches_faust_once_and_ties_the_guard_to_the_app() -> None:
+    guard = DeliveryGuard(no_hole, never_exit)
+    app = FakeApp(guard)
+    patched = Consumer._new_offset
+
+    faust_fixes.install(app, guard)  # type: ignore[arg-type]
+
+    assert Consumer._new_offset is patched
+    assert faust_fixes.guard_of(app) is guard
+    for cls, name in (
+        (Recovery, "on_recovery_completed"),
+        (Recovery, "_resume_streams"),
+        (ThreadDelegateConsumer, "_getmany"),
+        (Consumer, "perform_seek"),
+        (Consumer, "_add_gap"),
+        (Consumer, "on_partitions_revoked"),
+    ):
+        assert hasattr(getattr(cls, name), "__wrapped__"), name
+
+
+async def test_a_partition_without_a_commit_is_sought_to_its_earliest_offset() -> None:
+    guard = DeliveryGuard(no_hole, never_exit)
+    consumer = FakeConsumer(FakeApp(guard), {EVENTS: 40, FRESH: None, CHANGELOG: None})
+
+    await Consumer.perform_seek(consumer)  # type: ignore[arg-type]
+
+    assert consumer.sought == {FRESH: 12}
+    assert guard.start_of(EVENTS) == 40
+    assert guard.start_of(FRESH) == 12
+    assert not guard.manages(CHANGELOG)
+    assert consumer._read_offset[FRESH] == 12
+
+
+async def test_faust_commits_what_the_guard_says_whatever_it_acked_or_counted_as_gaps() -> None:
+    guard = DeliveryGuard(no_hole, never_exit)
+    consumer = FakeConsumer(FakeApp(guard), {EVENTS: 40, FRESH: None})
+    await Consumer.perform_seek(consumer)  # type: ignore[arg-type]
+    consumer._acked[EVENTS].extend([52, 53, 54])  # Faust acked these past a hole
+    consumer._acked_index[EVENTS].update([52, 53, 54])
+
+    offset = Consumer._new_offset(consumer, EVENTS)  # type: ignore[arg-type]
+
+    assert offset == 40
+    assert consumer._acked[EVENTS] == []
+    await Consumer._add_gap(consumer, EVENTS, 41, 51)  # type: ignore[arg-type]
+    assert Consumer._new_offset(consumer, EVENTS) == 40  # type: ignore[arg-type]
+
+
+async def test_an_app_without_a_guard_keeps_faust_behaviour() -> None:
+    consumer = FakeConsumer(FakeApp(None), {})
+    consumer._acked[EVENTS].extend([0, 1, 2])
+    consumer._committed_offset[EVENTS] = None
+    consumer._gap = defaultdict(list)  # type: ignore[attr-defined]
+
+    assert Consumer._new_offset(consumer, EVENTS) == 3  # type: ignore[arg-type]
