@@ -1,0 +1,1 @@
+"""Learned conversion scores: features, online learners, calibration, evaluation."""
