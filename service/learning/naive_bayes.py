@@ -24,8 +24,8 @@ class NaiveBayesSettings:
 
 
 class NaiveBayes:
-    """Counts per class, per group and value; the same examples in any order give the same
-    counts, and so the same model."""
+    """Counts per class, per group and value. The same examples give the same counts in any
+    order, as long as no group reached `max_values`; in the same order, always."""
 
     __slots__ = ("_classes", "_counts", "_settings")
 
