@@ -1,4 +1,9 @@
-"""Lead events published by marketing systems (web forms, marketing automation, ad platforms)."""
+"""Lead events published by marketing systems (web forms, marketing automation, ad platforms).
+
+Schema 1.1 adds, all optional so that 1.0 events stay valid: a generic `page_view` activity,
+`duration_seconds` and `page_count` on activities, and the lead's attribution (lead source, UTM
+parameters, form and landing page). Readers are tolerant: any 1.x version is accepted.
+"""
 
 import re
 from typing import Literal
@@ -8,6 +13,8 @@ from pydantic import AwareDatetime, Field, field_validator, model_validator
 from schemas.base import InputModel
 
 SUPPORTED_SCHEMA_MAJOR = 1
+# The newest contract this reader knows; an event without a version is a 1.0 event.
+CURRENT_SCHEMA_VERSION = "1.1"
 # Bounds every free-text field so one oversized value cannot bloat state or outputs.
 MAX_TEXT = 512
 MAX_URL = 2048
@@ -16,6 +23,7 @@ EventType = Literal["lead.created", "lead.updated", "lead.activity"]
 ActivityType = Literal[
     "form_submit",
     "demo_request",
+    "page_view",
     "pricing_page_view",
     "webinar_attended",
     "email_click",
@@ -51,6 +59,21 @@ class LeadAttributes(InputModel):
     product_interest: Text = Field(default=None, max_length=MAX_TEXT)
     do_not_email: bool = False
     do_not_call: bool = False
+    # Attribution (1.1): where the lead came from, as the marketing system recorded it.
+    lead_source: Text = Field(
+        default=None, max_length=MAX_TEXT, description="e.g. organic search, referral, webinar"
+    )
+    utm_source: Text = Field(default=None, max_length=MAX_TEXT)
+    utm_medium: Text = Field(default=None, max_length=MAX_TEXT)
+    utm_campaign: Text = Field(default=None, max_length=MAX_TEXT)
+    utm_term: Text = Field(default=None, max_length=MAX_TEXT)
+    utm_content: Text = Field(default=None, max_length=MAX_TEXT)
+    form_name: Text = Field(
+        default=None, max_length=MAX_TEXT, description="the form the lead filled in"
+    )
+    landing_page: Text = Field(
+        default=None, max_length=MAX_URL, description="the page where the lead first arrived"
+    )
 
     @field_validator("email")
     @classmethod
@@ -69,6 +92,9 @@ class Activity(InputModel):
     campaign: Text = Field(default=None, max_length=MAX_TEXT)
     url: Text = Field(default=None, max_length=MAX_URL)
     occurred_at: AwareDatetime | None = None
+    # 1.1: how long the visit lasted and how many pages it covered (page views, mostly).
+    duration_seconds: float | None = Field(default=None, ge=0, le=30 * 86_400)
+    page_count: int | None = Field(default=None, ge=0, le=100_000)
 
 
 class LeadEvent(InputModel):

@@ -14,6 +14,8 @@ class ActivityRecord(OutputModel):
     type: ActivityType
     occurred_at: AwareDatetime
     campaign: str | None = None
+    duration_seconds: float | None = None
+    page_count: int | None = None
 
 
 class LeadProfile(OutputModel):

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import Literal
 
-from schemas.feedback import SalesFeedback
+from schemas.feedback import NEGATIVE_OUTCOMES, SalesFeedback
 from schemas.profiles import LeadProfile
 from service.decision_ids import decision_id
 from service.profiles import mark_nurtured
@@ -22,8 +22,8 @@ def apply_feedback(profile: LeadProfile | None, feedback: SalesFeedback) -> Feed
 
     - Feedback that names a decision other than the lead's current routing is stale (a late
       message about an older generation) and changes nothing.
-    - Rejected: the lead goes back to marketing nurture and may qualify again later, under a new
-      generation (a new decision).
+    - Rejected, disqualified or lost: the lead goes back to marketing nurture and may qualify
+      again later, under a new generation (a new decision).
     - Accepted and converted are recorded; the lead stays with sales.
     Returns None for a lead this worker has never seen.
     """
@@ -32,6 +32,6 @@ def apply_feedback(profile: LeadProfile | None, feedback: SalesFeedback) -> Feed
     current = decision_id(profile.identity, profile.generation)
     if profile.status != "routed" or feedback.decision_id != current:
         return FeedbackResult(profile=profile, effect="stale")
-    if feedback.outcome == "rejected":
+    if feedback.outcome in NEGATIVE_OUTCOMES:
         return FeedbackResult(profile=mark_nurtured(profile), effect="recycled")
     return FeedbackResult(profile=profile, effect="recorded")

@@ -119,6 +119,8 @@ def merge_event(
             type=event.activity.type,
             occurred_at=event.activity.occurred_at or event.occurred_at,
             campaign=event.activity.campaign,
+            duration_seconds=event.activity.duration_seconds,
+            page_count=event.activity.page_count,
         )
         activities = _keep_newest((*activities, record), max_activities)
     recent_ids = (*profile.recent_event_ids, event.event_id)

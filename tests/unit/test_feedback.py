@@ -1,5 +1,7 @@
 from datetime import UTC, datetime
 
+import pytest
+
 from schemas.feedback import SalesFeedback
 from service.decision_ids import decision_id
 from service.feedback import apply_feedback
@@ -31,8 +33,11 @@ def feedback(outcome: str, decision: str | None = None) -> SalesFeedback:
     )
 
 
-def test_a_rejected_lead_goes_back_to_nurture_and_keeps_its_generation() -> None:
-    result = apply_feedback(ROUTED, feedback("rejected"))
+@pytest.mark.parametrize("outcome", ["rejected", "disqualified", "lost"])
+def test_a_rejected_disqualified_or_lost_lead_goes_back_to_nurture_and_keeps_its_generation(
+    outcome: str,
+) -> None:
+    result = apply_feedback(ROUTED, feedback(outcome))
 
     assert result is not None
     assert result.effect == "recycled"
@@ -77,3 +82,14 @@ def test_feedback_about_an_older_decision_is_stale_and_changes_nothing() -> None
 
 def test_feedback_for_an_unknown_lead_has_no_effect() -> None:
     assert apply_feedback(None, feedback("accepted")) is None
+
+
+def test_a_repeated_lost_outcome_after_the_lead_was_recycled_is_stale() -> None:
+    recycled = apply_feedback(ROUTED, feedback("lost"))
+    assert recycled is not None
+
+    again = apply_feedback(recycled.profile, feedback("lost"))
+
+    assert again is not None
+    assert again.effect == "stale"
+    assert again.profile == recycled.profile

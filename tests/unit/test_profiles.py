@@ -227,3 +227,23 @@ def test_a_value_is_judged_the_same_way_every_time_it_comes_back() -> None:
         # "0" is a placeholder for a name, not for a phone number; "x" for a name.
         assert (profile.attributes.first_name, profile.attributes.phone) == ("Jane", "0")
         assert profile.attributes.company_name == "Acme"
+
+
+def test_a_page_views_duration_and_page_count_are_kept_on_the_activity() -> None:
+    event = LeadEvent.model_validate(
+        {
+            "event_id": "pv1",
+            "event_type": "lead.activity",
+            "occurred_at": "2025-03-01T09:00:00Z",
+            "source": "web",
+            "schema_version": "1.1",
+            "lead": {"email": "jane@acme.com", "lead_source": "Referral"},
+            "activity": {"type": "page_view", "duration_seconds": 42.0, "page_count": 3},
+        }
+    )
+
+    profile = _apply(None, event)
+
+    (record,) = profile.activities
+    assert (record.type, record.duration_seconds, record.page_count) == ("page_view", 42.0, 3)
+    assert profile.attributes.lead_source == "Referral"
