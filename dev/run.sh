@@ -64,7 +64,9 @@ say "Kafka at $LEADROUTER_KAFKA__BOOTSTRAP_SERVERS"
 "$LEADROUTER" demo load
 
 # Logs go to files so that this terminal shows the summaries.
-"$LEADROUTER" worker >"$RUN_DIR/worker.log" 2>&1 &
+# Static membership: a worker restarted by hand resumes at once, not after the session timeout.
+LEADROUTER_KAFKA__GROUP_INSTANCE_ID=${LEADROUTER_KAFKA__GROUP_INSTANCE_ID:-leadrouter-dev-{port}} \
+  "$LEADROUTER" worker >"$RUN_DIR/worker.log" 2>&1 &
 pids+=($!)
 names+=(worker)
 say "worker log: $RUN_DIR/worker.log; waiting for the worker to be ready"

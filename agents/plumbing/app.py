@@ -24,7 +24,7 @@ def create_faust_app(settings: Settings) -> faust.App:
         topic_partitions=settings.topics.partitions,
         topic_replication_factor=settings.topics.replication_factor,
         consumer_auto_offset_reset="earliest",
-        consumer_group_instance_id=settings.kafka.group_instance_id,
+        consumer_group_instance_id=settings.kafka.instance_id(settings.web.port),
         broker_session_timeout=settings.kafka.session_timeout_s,
         broker_heartbeat_interval=settings.kafka.heartbeat_interval_s,
         producer_acks=-1,

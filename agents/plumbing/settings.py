@@ -1,5 +1,6 @@
 """Worker settings from the environment: `LEADROUTER_` prefix, `__` for nesting."""
 
+import socket
 from pathlib import Path
 from typing import Literal
 
@@ -28,7 +29,9 @@ class KafkaSettings(BaseModel):
         default=None,
         description="static group membership (KIP-345): give each worker a stable, unique id "
         "(e.g. the pod name) and a restarted worker gets its partitions back at once instead "
-        "of after the session timeout",
+        "of after the session timeout. `{hostname}` and `{port}` (the web port) are replaced, "
+        "so one setting serves every replica of a deployment. Keep `{port}` in it when ports "
+        "vary: Faust refuses a remembered assignment made for another web address",
     )
     session_timeout_s: float = Field(
         default=10.0,
@@ -42,6 +45,11 @@ class KafkaSettings(BaseModel):
     def _strip_scheme(cls, value: str) -> str:
         # Accept "kafka://host:port" as Faust users write it; store plain host:port lists.
         return ",".join(part.strip().removeprefix("kafka://") for part in value.split(","))
+
+    def instance_id(self, web_port: int) -> str | None:
+        if self.group_instance_id is None:
+            return None
+        return self.group_instance_id.format(hostname=socket.gethostname(), port=web_port)
 
     @property
     def hosts(self) -> list[str]:

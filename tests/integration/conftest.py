@@ -36,10 +36,12 @@ def start_worker(bootstrap: str, tmp_path: Path) -> Iterator[Callable[..., Worke
     """Start real worker processes; each gets its own topic prefix unless one is given."""
     workers: list[WorkerProcess] = []
 
-    def start(prefix: str | None = None, **env: str) -> WorkerProcess:
+    def start(prefix: str | None = None, web_port: int | None = None, **env: str) -> WorkerProcess:
         worker = WorkerProcess(bootstrap=bootstrap, tmp=tmp_path, extra_env=env)
         if prefix is not None:
             worker.prefix = prefix
+        if web_port is not None:
+            worker.web_port = web_port
         workers.append(worker)
         worker.start()
         return worker

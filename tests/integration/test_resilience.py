@@ -49,7 +49,10 @@ async def test_a_worker_killed_mid_stream_loses_no_lead_and_assigns_none_twice(
     start_worker: Callable[..., WorkerProcess], bootstrap: str, prefix: str
 ) -> None:
     leads = 200
-    first = start_worker(prefix=prefix)
+    # Static membership: the restarted worker (same id, same address) takes the killed one's
+    # place at once.
+    member = {"LEADROUTER_KAFKA__GROUP_INSTANCE_ID": "resilience-{port}"}
+    first = start_worker(prefix=prefix, **member)
     queue = first.topic("sales.queue.inside-sales.v1")
     await produce(
         bootstrap,
@@ -60,7 +63,7 @@ async def test_a_worker_killed_mid_stream_loses_no_lead_and_assigns_none_twice(
         if len(await consume(bootstrap, queue, 20, timeout=2)) >= 20:
             break
     first.kill()
-    start_worker(prefix=prefix)
+    start_worker(prefix=prefix, web_port=first.web_port, **member)
 
     routed: list[dict[str, Any]] = []
     for _ in range(60):
