@@ -448,6 +448,9 @@ def _join_initials(tokens: list[str]) -> list[str]:
 
 
 def _drop_legal_suffixes(tokens: list[str]) -> list[str]:
+    """Drop a trailing chain of legal forms ("& Co Ltd", "and Company, Inc.", "GmbH & Co. KG"):
+    an "and" left dangling between two legal forms goes with them, so "Gekko & Co Ltd" and
+    "Gekko & Co" both become "gekko". The first word always stays."""
     changed = True
     while changed and tokens and tokens[-1] in _SUFFIX_ENDINGS:
         changed = False
@@ -456,4 +459,6 @@ def _drop_legal_suffixes(tokens: list[str]) -> list[str]:
                 tokens = tokens[:-size]
                 changed = True
                 break
+        if changed and len(tokens) > 1 and tokens[-1] == "and":
+            tokens = tokens[:-1]
     return tokens
