@@ -34,6 +34,8 @@ def enrich_lead(
     - location comes from the lead when it gave a recognisable country (the person may work
       in another country than the account's headquarters), else from the account.
     The company domain is the website's domain, else the email domain unless that is free mail.
+    A lead that matches no account says why (`account_unmatched_reason`); one that matches an
+    ownerless subsidiary carries the parent account's owner, team and tier for routing.
     """
     email = normalize_email(attributes.email)
     mail_domain = email_domain(email)
@@ -42,8 +44,9 @@ def enrich_lead(
     company_domain = website_domain
     if company_domain is None and not is_free_email:
         company_domain = mail_domain
-    found = accounts.match_account(mail_domain, website_domain, attributes.company_name)
-    match, account = found if found is not None else (None, None)
+    match, account, unmatched_reason = accounts.lookup(
+        mail_domain, website_domain, attributes.company_name
+    )
 
     industry = attributes.industry
     employee_count = attributes.employee_count
@@ -64,6 +67,7 @@ def enrich_lead(
         company_domain=company_domain,
         is_free_email=is_free_email,
         account=match,
+        account_unmatched_reason=unmatched_reason,
         seniority=seniority_from_title(attributes.job_title),
         department=department_from_title(attributes.job_title),
         vertical=vertical_from_industry(industry),
