@@ -9,7 +9,7 @@ from service.company_names import fuzzy_block_key
 # A block holding more names than this is "crowded": a fuzzy lookup there would be slow, and
 # keeping only some of its names could hide the runner-up that makes a match ambiguous, so
 # crowded blocks answer no candidates at all (and stop storing names, which saves memory).
-BLOCK_SIZE = 1024
+BLOCK_SIZE = 512
 # Names in a block are stored as one UTF-8 buffer (compact names hold no whitespace): about a
 # quarter of the memory of a list of str objects.
 _SEPARATOR = b"\n"
