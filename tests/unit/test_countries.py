@@ -19,6 +19,115 @@ from service.countries import (
 from service.enrichment import enrich_lead
 
 
+@pytest.mark.parametrize(
+    ("country", "code"),
+    [
+        ("United States", "US"),
+        ("USA", "US"),
+        ("U.S.", "US"),
+        ("U.S.A.", "US"),
+        ("us", "US"),
+        ("United States of America", "US"),
+        ("  united   states ", "US"),
+        ("UK", "GB"),
+        ("U.K.", "GB"),
+        ("United Kingdom", "GB"),
+        ("England", "GB"),
+        ("GBR", "GB"),
+        ("Deutschland", "DE"),
+        ("Germany", "DE"),
+        ("DEU", "DE"),
+        ("de", "DE"),
+        ("The Netherlands", "NL"),
+        ("Holland", "NL"),
+        ("Korea, Republic of", "KR"),
+        ("South Korea", "KR"),
+        ("Côte d'Ivoire", "CI"),
+        ("Ivory Coast", "CI"),
+        ("St. Lucia", "LC"),
+        ("Bosnia & Herzegovina", "BA"),
+        ("México", "MX"),
+        ("Brasil", "BR"),
+        ("España", "ES"),
+        ("Österreich", "AT"),
+        ("Türkiye", "TR"),
+        ("UAE", "AE"),
+        ("Hong Kong SAR", "HK"),
+        ("People's Republic of China", "CN"),
+        ("中国", "CN"),
+        ("Viet Nam", "VN"),
+        ("Czechia", "CZ"),
+        ("Russian Federation", "RU"),
+        ("New Zealand", "NZ"),
+        ("Namibia", "NA"),
+    ],
+)
+def test_countries_are_read_from_names_codes_and_variants(country: str, code: str) -> None:
+    assert country_code_from_country(country) == code
+
+
+@pytest.mark.parametrize(
+    "country", [None, "", "Select", "N/A", "NA", "Unknown", "Narnia", "Europe", "XX", "123"]
+)
+def test_unknown_countries_and_placeholders_have_no_code(country: str | None) -> None:
+    assert country_code_from_country(country) is None
+
+
+# ISO alpha-2 codes of UN member and observer states except Namibia ("NA" reads as N/A).
+_SOVEREIGN_STATES = (
+    "AF AL DZ AD AO AR AM AU AT AZ BS BH BD BB BY BE BZ BJ BT BO BA BW BR BN BG BF BI "
+    "KH CM CA CV CF TD CL CN CO KM CG CD CR CI HR CU CY CZ DK DJ DM DO EC EG SV GQ ER "
+    "EE SZ ET FJ FI FR GA GM GE DE GH GR GD GT GN GW GY HT HN HU IS IN ID IR IQ IE IL "
+    "IT JM JP JO KZ KE KI KP KR KW KG LA LV LB LS LR LY LI LT LU MG MW MY MV ML MT MH "
+    "MR MU MX FM MD MC MN ME MA MZ MM NR NP NL NZ NI NE NG MK NO OM PK PW PA PG PY PE "
+    "PH PL PT QA RO RU RW KN LC VC WS SM ST SA SN RS SC SL SG SK SI SB SO ZA SS ES LK "
+    "SD SR SE CH SY TW TJ TZ TH TL TG TO TT TN TR TM TV UG UA AE GB US UY UZ VU VA VE "
+    "VN YE ZM ZW"
+)
+
+
+def test_the_country_table_covers_the_world() -> None:
+    codes = {country_code_from_country(code) for code in _SOVEREIGN_STATES.split()}
+    assert None not in codes
+    assert len(codes) >= 190
+
+
+@pytest.mark.parametrize(
+    ("code", "territory"),
+    [
+        ("US", "NA"),
+        ("CA", "NA"),
+        ("us", "NA"),
+        ("MX", "LATAM"),
+        ("BR", "LATAM"),
+        ("AR", "LATAM"),
+        ("PA", "LATAM"),
+        ("JM", "LATAM"),
+        ("DO", "LATAM"),
+        ("GB", "EMEA"),
+        ("DE", "EMEA"),
+        ("RU", "EMEA"),
+        ("TR", "EMEA"),
+        ("AE", "EMEA"),
+        ("IL", "EMEA"),
+        ("ZA", "EMEA"),
+        ("NG", "EMEA"),
+        ("EG", "EMEA"),
+        ("JP", "APAC"),
+        ("CN", "APAC"),
+        ("IN", "APAC"),
+        ("SG", "APAC"),
+        ("AU", "APAC"),
+        ("NZ", "APAC"),
+        ("FJ", "APAC"),
+        ("XX", "UNKNOWN"),
+        (None, "UNKNOWN"),
+    ],
+)
+def test_territory_follows_the_country(code: str | None, territory: Territory) -> None:
+    assert territory_from_country(code) == territory
+
+
 def _data(name: str) -> dict[str, list[str]]:
     result: dict[str, list[str]] = json.loads(
         (files("service") / "data" / name).read_text(encoding="utf-8")
