@@ -63,7 +63,9 @@ class AccountIndex:
     Size: the view must hold a million accounts in one worker, so each account is stored as one
     marshalled bytes record (about a third of the memory of a tuple of Python objects), the
     domain and name indexes are keyed by hashes, and they point at the same account-id string
-    as the record's key.
+    as the record's key. The fuzzy blocks add a pointer per account and, in blocks of at most
+    512 names, the compact name as UTF-8 bytes; a crowded block keeps no names and makes no
+    fuzzy guess ("ambiguous_name"), so a fuzzy lookup compares at most 512 names.
     """
 
     __slots__ = ("_blocks", "_by_domain", "_by_name", "_found", "_records")
