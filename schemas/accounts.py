@@ -26,3 +26,9 @@ class Account(InputModel):
     cover_rep_id: str | None = Field(default=None, description="takes over while the owner is away")
     account_team: tuple[str, ...] = ()
     customer_status: CustomerStatus = "prospect"
+    parent_account_id: str | None = Field(
+        default=None,
+        max_length=128,
+        description="the group account this one belongs to; its owner routes this one's leads "
+        "while this one has no owner",
+    )

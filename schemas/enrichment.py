@@ -2,6 +2,8 @@
 
 from typing import Literal
 
+from pydantic import Field
+
 from schemas.accounts import AccountTier, CustomerStatus
 from schemas.base import OutputModel
 
@@ -36,7 +38,12 @@ Vertical = Literal[
 Territory = Literal["NA", "EMEA", "APAC", "LATAM", "UNKNOWN"]
 SizeBand = Literal["1-49", "50-199", "200-999", "1000-4999", "5000+", "unknown"]
 Motion = Literal["transactional", "enterprise"]
-MatchMethod = Literal["email_domain", "website_domain", "company_name", "none"]
+MatchMethod = Literal["email_domain", "website_domain", "company_name", "fuzzy_name", "none"]
+# Why a lead matched no account: it named no usable domain or company; nothing in the view is
+# close; two or more accounts fit its company name equally well; or the closest name is too far.
+AccountUnmatchedReason = Literal[
+    "no_company_data", "no_such_account", "ambiguous_name", "weak_name_match"
+]
 
 
 class AccountMatch(OutputModel):
@@ -50,6 +57,11 @@ class AccountMatch(OutputModel):
     owner_rep_id: str | None = None
     cover_rep_id: str | None = None
     account_team: tuple[str, ...] = ()
+    via_parent_account_id: str | None = Field(
+        default=None,
+        description="set when the matched account has no owner and tier, owner, cover rep and "
+        "team are its parent account's",
+    )
 
 
 class Enrichment(OutputModel):
@@ -58,6 +70,7 @@ class Enrichment(OutputModel):
     company_domain: str | None = None
     is_free_email: bool = False
     account: AccountMatch | None = None
+    account_unmatched_reason: AccountUnmatchedReason | None = None
     seniority: Seniority = "unknown"
     department: Department = "unknown"
     vertical: Vertical = "Other"

@@ -1,45 +1,39 @@
 """The accounts view: every CRM account, findable by domain and by company name, kept compact."""
 
-import marshal
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from schemas.accounts import Account, AccountTier, CustomerStatus
-from schemas.enrichment import AccountMatch, MatchMethod
-from service.normalize import (
-    is_free_email_domain,
-    normalize_company_name,
-    normalize_domain,
-    parent_domains,
+from schemas.accounts import Account
+from schemas.enrichment import AccountMatch, AccountUnmatchedReason, MatchMethod
+from service.account_records import (
+    AccountRecord,
+    compact_name,
+    dump_record,
+    index_keys,
+    load_record,
+    to_record,
 )
+from service.claims import Claims, Key, claimants, move_claims
+from service.company_names import company_name_keys, glued_legal_form_stems, pick_fuzzy_name
+from service.name_blocks import NameBlocks
+from service.normalize import is_free_email_domain, normalize_domain, parent_domains
 
-# Who claims an index key, in the order they claimed it. Almost every key has one claimant, so
-# it is stored as the bare account id; a tuple appears only for the rare shared key.
-_Claims = str | tuple[str, ...]
-# Index keys are the hash of the domain or normalised name, not the string: an int costs half
-# the memory of the string it stands for. Two different keys can share a hash, so a claimant
-# only matches after its own record is checked to hold the key that was looked up.
-_Key = int
-# What match_account answered, by its arguments, until the next upsert or remove.
-_Found = tuple[AccountMatch, Account] | None
 _FOUND_SIZE = 4096
+# How far up a chain of parent accounts a lead of an ownerless subsidiary is routed (a cycle in
+# the CRM's data stops there too).
+_PARENT_HOPS = 4
 
 
-class _Record(NamedTuple):
-    """An account as stored: everything but its id (the key), with normalised domains."""
+class AccountLookup(NamedTuple):
+    """What the index says about a lead: the match and the matched account, or why none."""
 
-    name: str
-    domains: tuple[str, ...]
-    industry: str | None
-    employee_count: int | None
-    annual_revenue: float | None
-    country: str | None
-    region: str | None
-    tier: AccountTier
-    owner_rep_id: str | None
-    cover_rep_id: str | None
-    account_team: tuple[str, ...]
-    customer_status: CustomerStatus
+    match: AccountMatch | None
+    account: Account | None
+    unmatched_reason: AccountUnmatchedReason | None
+
+
+_Found = tuple[str, AccountRecord, MatchMethod] | AccountUnmatchedReason
+_METHODS: tuple[MatchMethod, MatchMethod] = ("email_domain", "website_domain")
 
 
 class AccountIndex:
@@ -50,26 +44,38 @@ class AccountIndex:
       1. the lead's email domain, then each parent domain up to the registrable one
          (jane@eu.acme.com finds the account that owns acme.com);
       2. the lead's company website domain, the same way;
-      3. the lead's company name, normalised (so "ACME, Inc." finds "Acme Inc").
+      3. the lead's company name, normalised and compared without spaces, hyphens, punctuation
+         or legal forms (so "ACME, Inc.", "Kan-code" and "KanCode Ltd" find "Acme Inc" and
+         "Kancode"); a name written exactly as an account's wins, and a name two differently
+         written accounts share ("Kan Code", "Kancode") is ambiguous and matches neither;
+      4. only when no account has the name: a fuzzy match ("Kancdoe"), accepted only when one
+         account's name is clearly closer than any other's (see `pick_fuzzy_name`), among the
+         accounts whose names start with the same three letters.
     Free and personal mail domains (gmail.com, yahoo.co.uk...) never match, neither on the lead's
     side nor when an account lists one. When several accounts claim the same domain or name, the
     account that claimed it first (in the order upserts arrived) wins, and keeps winning when it
     is updated; if it drops the claim or is removed, the next claimant in arrival order takes
     over. Replaying the same compacted topic therefore gives the same answers.
 
+    A matched account without an owner of its own routes by its parent account's: the match
+    then carries the parent's tier, owner, cover rep and team, and names the parent.
+
     Size: the view must hold a million accounts in one worker, so each account is stored as one
     marshalled bytes record (about a third of the memory of a tuple of Python objects), the
     domain and name indexes are keyed by hashes, and they point at the same account-id string
-    as the record's key.
+    as the record's key. The fuzzy blocks add a pointer per account and, in blocks of at most
+    512 names, the compact name as UTF-8 bytes; a crowded block keeps no names and makes no
+    fuzzy guess ("ambiguous_name"), so a fuzzy lookup compares at most 512 names.
     """
 
-    __slots__ = ("_by_domain", "_by_name", "_found", "_records")
+    __slots__ = ("_blocks", "_by_domain", "_by_name", "_found", "_records")
 
     def __init__(self) -> None:
         self._records: dict[str, bytes] = {}
-        self._by_domain: dict[_Key, _Claims] = {}
-        self._by_name: dict[_Key, _Claims] = {}
-        self._found: dict[tuple[str | None, str | None, str | None], _Found] = {}
+        self._by_domain: dict[Key, Claims] = {}
+        self._by_name: dict[Key, Claims] = {}
+        self._blocks = NameBlocks()
+        self._found: dict[tuple[str | None, str | None, str | None], AccountLookup] = {}
 
     def __len__(self) -> int:
         return len(self._records)
@@ -81,26 +87,20 @@ class AccountIndex:
         """Add an account or replace what is known about it; domains and names it no longer has
         stop matching it."""
         account_id = account.account_id
-        record = _Record(
-            name=account.name,
-            domains=_normalized_domains(account.domains),
-            industry=account.industry,
-            employee_count=account.employee_count,
-            annual_revenue=account.annual_revenue,
-            country=account.country,
-            region=account.region,
-            tier=account.tier,
-            owner_rep_id=account.owner_rep_id,
-            cover_rep_id=account.cover_rep_id,
-            account_team=tuple(account.account_team),
-            customer_status=account.customer_status,
-        )
+        record = to_record(account)
         previous = self._load(account_id)
-        old_domains, old_names = _index_keys(previous) if previous else ((), ())
-        new_domains, new_names = _index_keys(record)
-        _move_claims(self._by_domain, account_id, old_domains, new_domains)
-        _move_claims(self._by_name, account_id, old_names, new_names)
-        self._records[account_id] = marshal.dumps(tuple(record))
+        old_domains, old_names = index_keys(previous) if previous else ((), ())
+        new_domains, new_names = index_keys(record)
+        move_claims(self._by_domain, account_id, old_domains, new_domains)
+        move_claims(self._by_name, account_id, old_names, new_names)
+        old_compact = compact_name(previous)
+        new_compact = compact_name(record)
+        if old_compact != new_compact:
+            if old_compact is not None:
+                self._blocks.discard(account_id, old_compact, self._compact_name_of)
+            if new_compact is not None:
+                self._blocks.add(account_id, new_compact)
+        self._records[account_id] = dump_record(record)
         if self._found:
             self._found.clear()
 
@@ -109,9 +109,12 @@ class AccountIndex:
         previous = self._load(account_id)
         if previous is None:
             return False
-        domains, names = _index_keys(previous)
-        _move_claims(self._by_domain, account_id, domains, ())
-        _move_claims(self._by_name, account_id, names, ())
+        domains, names = index_keys(previous)
+        move_claims(self._by_domain, account_id, domains, ())
+        move_claims(self._by_name, account_id, names, ())
+        compact = compact_name(previous)
+        if compact is not None:
+            self._blocks.discard(account_id, compact, self._compact_name_of)
         del self._records[account_id]
         if self._found:
             self._found.clear()
@@ -129,34 +132,16 @@ class AccountIndex:
     ) -> AccountMatch | None:
         """The account a lead belongs to, by email domain, then website domain, then company
         name (see the class description for the rules); None when nothing matches."""
-        candidates: tuple[tuple[MatchMethod, str | None], ...] = (
-            ("email_domain", email_domain),
-            ("website_domain", company_domain),
-        )
-        for method, value in candidates:
-            domain = normalize_domain(value)
-            if domain is None or is_free_email_domain(domain):
-                continue
-            for candidate in parent_domains(domain):
-                claims = self._by_domain.get(hash(candidate))
-                if claims is None:
-                    continue
-                for account_id, record in self._claimants(claims):
-                    if candidate in record.domains:
-                        return _account_match(account_id, record, method)
-        name = normalize_company_name(company_name)
-        claims = self._by_name.get(hash(name)) if name is not None else None
-        if claims is not None:
-            for account_id, record in self._claimants(claims):
-                if normalize_company_name(record.name) == name:
-                    return _account_match(account_id, record, "company_name")
-        return None
+        found = self._find(email_domain, company_domain, company_name)
+        return None if isinstance(found, str) else self._account_match(*found)
 
-    def match_account(
+    def lookup(
         self, email_domain: str | None, company_domain: str | None, company_name: str | None
-    ) -> tuple[AccountMatch, Account] | None:
-        """What `match` finds, with the matched account as `get` gives it; None when nothing
-        matches.
+    ) -> AccountLookup:
+        """What `match` finds, with the matched account as `get` gives it, or why nothing
+        matched: "no_company_data" (no usable domain or company name), "no_such_account",
+        "ambiguous_name" (several accounts fit the name equally well, or too many accounts
+        have names like it to tell) or "weak_name_match" (the closest name is not close enough).
 
         Remembered by the arguments until the index next changes (a lead's events ask the same
         question again and again), so repeated questions cost a dictionary lookup; the answer
@@ -164,86 +149,130 @@ class AccountIndex:
         is forgotten first.
         """
         key = (email_domain, company_domain, company_name)
-        found = self._found
-        if key in found:
-            return found[key]
-        match = self.match(email_domain, company_domain, company_name)
-        account = self.get(match.account_id) if match is not None else None
-        answer = (match, account) if match is not None and account is not None else None
-        if len(found) >= _FOUND_SIZE:
-            del found[next(iter(found))]
-        found[key] = answer
+        remembered = self._found
+        if key in remembered:
+            return remembered[key]
+        found = self._find(email_domain, company_domain, company_name)
+        if isinstance(found, str):
+            answer = AccountLookup(None, None, found)
+        else:
+            account_id, record, _ = found
+            account = Account(account_id=account_id, **record._asdict())
+            answer = AccountLookup(self._account_match(*found), account, None)
+        if len(remembered) >= _FOUND_SIZE:
+            del remembered[next(iter(remembered))]
+        remembered[key] = answer
         return answer
 
-    def _load(self, account_id: str) -> _Record | None:
-        data = self._records.get(account_id)
-        return None if data is None else _Record._make(marshal.loads(data))
+    def match_account(
+        self, email_domain: str | None, company_domain: str | None, company_name: str | None
+    ) -> tuple[AccountMatch, Account] | None:
+        """What `lookup` finds, as (match, account); None when nothing matches."""
+        found = self.lookup(email_domain, company_domain, company_name)
+        if found.match is None or found.account is None:
+            return None
+        return found.match, found.account
 
-    def _claimants(self, claims: _Claims) -> Iterator[tuple[str, _Record]]:
-        for account_id in (claims,) if isinstance(claims, str) else claims:
+    def _find(
+        self, email_domain: str | None, company_domain: str | None, company_name: str | None
+    ) -> _Found:
+        had_domain = False
+        for method, value in zip(_METHODS, (email_domain, company_domain), strict=True):
+            domain = normalize_domain(value)
+            if domain is None or is_free_email_domain(domain):
+                continue
+            had_domain = True
+            for candidate in parent_domains(domain):
+                claims = self._by_domain.get(hash(candidate))
+                if claims is None:
+                    continue
+                for account_id, record in self._claimants(claims):
+                    if candidate in record.domains:
+                        return account_id, record, method
+        keys = company_name_keys(company_name)
+        if keys is None:
+            return "no_such_account" if had_domain else "no_company_data"
+        found = self._find_by_name(keys.spaced, keys.compact, glued=None)
+        for stem in glued_legal_form_stems(keys.compact) if found is None else ():
+            found = self._find_by_name(keys.spaced, stem, glued=keys.compact)
+            if found is not None:
+                break
+        return self._find_fuzzy(keys.compact) if found is None else found
+
+    def _find_by_name(self, spaced: str, compact: str, glued: str | None) -> _Found | None:
+        """The account holding the compact name (and, when `glued` is given, whose own name
+        spells it with a legal form kept); an account written exactly as `spaced` first, then
+        the first claimant, unless the holders write the name differently ("ambiguous_name")."""
+        claims = self._by_name.get(hash(compact))
+        holders = [
+            (account_id, record, keys.spaced)
+            for account_id, record in (self._claimants(claims) if claims is not None else ())
+            if (keys := company_name_keys(record.name)) is not None
+            and keys.compact == compact  # hashes can collide
+            and (glued is None or glued in keys.glued)
+        ]
+        for account_id, record, holder_spaced in holders:
+            if holder_spaced == spaced:
+                return account_id, record, "company_name"
+        if not holders:
+            return None
+        if len({holder_spaced for _, _, holder_spaced in holders}) > 1:
+            return "ambiguous_name"
+        return holders[0][0], holders[0][1], "company_name"
+
+    def _find_fuzzy(self, compact: str) -> _Found:
+        candidates = self._blocks.candidates(compact)
+        if candidates.crowded:
+            return "ambiguous_name"
+        pick = pick_fuzzy_name(compact, candidates.names)
+        if pick.reason is not None:
+            return pick.reason
+        picked = [
+            (account_id, record)
+            for account_id, record in self._claimants(
+                tuple(candidates.account_ids[position] for position in pick.positions)
+            )
+        ]
+        if len({company_name_keys(record.name) for _, record in picked}) > 1:
+            return "ambiguous_name"
+        account_id, record = picked[0]
+        return account_id, record, "fuzzy_name"
+
+    def _account_match(
+        self, account_id: str, record: AccountRecord, method: MatchMethod
+    ) -> AccountMatch:
+        routing, via = record, None
+        parent_id, seen = record.parent_account_id, {account_id}
+        while record.owner_rep_id is None and parent_id is not None and parent_id not in seen:
+            parent = self._load(parent_id)
+            if parent is None or len(seen) > _PARENT_HOPS:
+                break
+            if parent.owner_rep_id is not None:
+                routing, via = parent, parent_id
+                break
+            seen.add(parent_id)
+            parent_id = parent.parent_account_id
+        return AccountMatch(
+            account_id=account_id,
+            name=record.name,
+            method=method,
+            tier=routing.tier,
+            customer_status=record.customer_status,
+            owner_rep_id=routing.owner_rep_id,
+            cover_rep_id=routing.cover_rep_id,
+            account_team=routing.account_team,
+            via_parent_account_id=via,
+        )
+
+    def _load(self, account_id: str) -> AccountRecord | None:
+        data = self._records.get(account_id)
+        return None if data is None else load_record(data)
+
+    def _claimants(self, claims: Claims) -> Iterator[tuple[str, AccountRecord]]:
+        for account_id in claimants(claims):
             record = self._load(account_id)
             if record is not None:  # always: the indexes only name stored accounts
                 yield account_id, record
 
-
-def _account_match(account_id: str, record: _Record, method: MatchMethod) -> AccountMatch:
-    return AccountMatch(
-        account_id=account_id,
-        name=record.name,
-        method=method,
-        tier=record.tier,
-        customer_status=record.customer_status,
-        owner_rep_id=record.owner_rep_id,
-        cover_rep_id=record.cover_rep_id,
-        account_team=record.account_team,
-    )
-
-
-def _normalized_domains(domains: tuple[str, ...]) -> tuple[str, ...]:
-    normalized = (normalize_domain(domain) for domain in domains)
-    return tuple(dict.fromkeys(domain for domain in normalized if domain is not None))
-
-
-def _index_keys(record: _Record) -> tuple[tuple[_Key, ...], tuple[_Key, ...]]:
-    """The domain and name keys an account claims; free mail domains are never claimed."""
-    domains = tuple(
-        dict.fromkeys(hash(domain) for domain in record.domains if not is_free_email_domain(domain))
-    )
-    name = normalize_company_name(record.name)
-    return domains, (() if name is None else (hash(name),))
-
-
-def _move_claims(
-    index: dict[_Key, _Claims], account_id: str, old: tuple[_Key, ...], new: tuple[_Key, ...]
-) -> None:
-    """Drop the claims an account no longer makes and add its new ones; claims it keeps keep
-    their place in line."""
-    for key in old:
-        if key not in new:
-            _drop_claim(index, key, account_id)
-    for key in new:
-        if key not in old:
-            _add_claim(index, key, account_id)
-
-
-def _add_claim(index: dict[_Key, _Claims], key: _Key, account_id: str) -> None:
-    claims = index.get(key)
-    if claims is None:
-        index[key] = account_id
-    elif isinstance(claims, str):
-        if claims != account_id:
-            index[key] = (claims, account_id)
-    elif account_id not in claims:
-        index[key] = (*claims, account_id)
-
-
-def _drop_claim(index: dict[_Key, _Claims], key: _Key, account_id: str) -> None:
-    claims = index.get(key)
-    if claims is None:
-        return
-    if isinstance(claims, str):
-        if claims == account_id:
-            del index[key]
-        return
-    remaining = tuple(claim for claim in claims if claim != account_id)
-    index[key] = remaining[0] if len(remaining) == 1 else remaining
+    def _compact_name_of(self, account_id: str) -> str:
+        return compact_name(self._load(account_id)) or ""

@@ -4,15 +4,13 @@ from schemas.enrichment import Enrichment
 from schemas.events import LeadAttributes
 from service.accounts import AccountIndex
 from service.config import EnrichmentConfig
-from service.firmographics import (
+from service.countries import (
     country_code_from_country,
-    department_from_title,
-    sales_motion,
-    seniority_from_title,
-    size_band,
     territory_from_country,
-    vertical_from_industry,
+    territory_from_region,
 )
+from service.departments import department_from_title
+from service.firmographics import sales_motion, size_band
 from service.normalize import (
     clean_text,
     email_domain,
@@ -20,6 +18,8 @@ from service.normalize import (
     normalize_domain,
     normalize_email,
 )
+from service.seniority import seniority_from_title
+from service.verticals import vertical_from_industry
 
 
 def enrich_lead(
@@ -32,8 +32,11 @@ def enrich_lead(
       CRM has them: sales maintains them, while form answers are guesses from a drop-down; the
       lead's own answers fill the gaps;
     - location comes from the lead when it gave a recognisable country (the person may work
-      in another country than the account's headquarters), else from the account.
+      in another country than the account's headquarters), else from the account; a region
+      instead of a country ("Asia/Pacific Region") still gives the territory.
     The company domain is the website's domain, else the email domain unless that is free mail.
+    A lead that matches no account says why (`account_unmatched_reason`); one that matches an
+    ownerless subsidiary carries the parent account's owner, team and tier for routing.
     """
     email = normalize_email(attributes.email)
     mail_domain = email_domain(email)
@@ -42,8 +45,9 @@ def enrich_lead(
     company_domain = website_domain
     if company_domain is None and not is_free_email:
         company_domain = mail_domain
-    found = accounts.match_account(mail_domain, website_domain, attributes.company_name)
-    match, account = found if found is not None else (None, None)
+    match, account, unmatched_reason = accounts.lookup(
+        mail_domain, website_domain, attributes.company_name
+    )
 
     industry = attributes.industry
     employee_count = attributes.employee_count
@@ -57,6 +61,12 @@ def enrich_lead(
         if account.annual_revenue is not None:
             annual_revenue = account.annual_revenue
         country_code = country_code or country_code_from_country(account.country)
+    territory = territory_from_country(country_code)
+    if territory == "UNKNOWN":
+        # No country, but perhaps a region ("Asia/Pacific Region", "EMEA") in the country field.
+        territory = territory_from_region(attributes.country)
+        if territory == "UNKNOWN" and account is not None:
+            territory = territory_from_region(account.country)
 
     return Enrichment(
         email=email,
@@ -64,11 +74,12 @@ def enrich_lead(
         company_domain=company_domain,
         is_free_email=is_free_email,
         account=match,
+        account_unmatched_reason=unmatched_reason,
         seniority=seniority_from_title(attributes.job_title),
         department=department_from_title(attributes.job_title),
         vertical=vertical_from_industry(industry),
         country_code=country_code,
-        territory=territory_from_country(country_code),
+        territory=territory,
         employee_count=employee_count,
         annual_revenue=annual_revenue,
         size_band=size_band(employee_count),

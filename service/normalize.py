@@ -263,6 +263,8 @@ _LEGAL_SUFFIXES: frozenset[tuple[str, ...]] = frozenset(
 )
 _LONGEST_SUFFIX = max(len(phrase) for phrase in _LEGAL_SUFFIXES)
 _SUFFIX_ENDINGS = frozenset(phrase[-1] for phrase in _LEGAL_SUFFIXES)
+# The legal forms written without spaces ("coltd", "gmbhandcokg"), for names that glue one on.
+GLUED_LEGAL_FORMS = frozenset("".join(phrase) for phrase in _LEGAL_SUFFIXES)
 # Dots and apostrophes join ("S.A." -> "sa", "McDonald's" -> "mcdonalds"); other punctuation splits.
 _JOINING = str.maketrans("", "", ".'\u2019`")
 _NON_WORD = re.compile(r"[^\w]+|_")
@@ -410,9 +412,18 @@ def normalize_company_name(value: str | None) -> str | None:
     LLC, GmbH, S.A., Pvt Ltd, Private Limited, PLC, Corp, Co, KK, Oy, AB, ...), repeatedly, so
     "Acme Holdings Co., Ltd." and "ACME Holdings" agree. A name that is only a legal form is kept.
     """
+    forms = company_name_forms(value)
+    return forms[-1] if forms else None
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def company_name_forms(value: str | None) -> tuple[str, ...]:
+    """The normalised company name with its trailing legal forms dropped one at a time, longest
+    first: "Bluth Company, Inc." -> ("bluth company inc", "bluth company", "bluth"). The last
+    form is `normalize_company_name`'s; empty when nothing identifying is left."""
     text = clean_text(value, is_name=True)
     if text is None:
-        return None
+        return ()
     text = strip_accents(text.casefold())
     text = text.replace("&", " and ").replace("+", " and ").translate(_JOINING)
     tokens = [token for token in _NON_WORD.split(text) if token]
@@ -420,8 +431,9 @@ def normalize_company_name(value: str | None) -> str | None:
         tokens = _join_initials(tokens)
     if len(tokens) > 1 and tokens[0] == "the":
         tokens = tokens[1:]
-    tokens = _drop_legal_suffixes(tokens)
-    return " ".join(tokens) or None
+    if not tokens:
+        return ()
+    return tuple(" ".join(stage) for stage in _legal_suffix_stages(tokens))
 
 
 def strip_accents(text: str) -> str:
@@ -447,13 +459,20 @@ def _join_initials(tokens: list[str]) -> list[str]:
     return joined
 
 
-def _drop_legal_suffixes(tokens: list[str]) -> list[str]:
-    changed = True
-    while changed and tokens and tokens[-1] in _SUFFIX_ENDINGS:
-        changed = False
+def _legal_suffix_stages(tokens: list[str]) -> list[list[str]]:
+    """The tokens, then the tokens after each trailing legal form is dropped ("& Co Ltd",
+    "and Company, Inc.", "GmbH & Co. KG" are chains of them): an "and" left dangling between
+    two legal forms goes with them, so "Gekko & Co Ltd" and "Gekko & Co" both end as "gekko".
+    The first word always stays."""
+    stages = [tokens]
+    while tokens[-1] in _SUFFIX_ENDINGS:
         for size in range(min(_LONGEST_SUFFIX, len(tokens) - 1), 0, -1):
             if tuple(tokens[-size:]) in _LEGAL_SUFFIXES:
                 tokens = tokens[:-size]
-                changed = True
                 break
-    return tokens
+        else:
+            break
+        if len(tokens) > 1 and tokens[-1] == "and":
+            tokens = tokens[:-1]
+        stages.append(tokens)
+    return stages

@@ -2,6 +2,7 @@ from typing import Any
 
 from schemas.accounts import Account
 from service.accounts import _FOUND_SIZE, AccountIndex
+from service.name_blocks import BLOCK_SIZE
 
 
 def _account(account_id: str, name: str, *domains: str, **fields: Any) -> Account:
@@ -314,3 +315,176 @@ def test_match_account_remembers_a_bounded_number_of_answers_and_stays_right() -
         match = index.match(*question)
         assert (found[0] if found is not None else None) == match
         assert len(index._found) <= _FOUND_SIZE
+
+
+def test_gekko_and_co_ltd_finds_gekko_and_co_and_back() -> None:
+    index = _index(_account("g1", "Gekko & Co"), _account("g2", "Gekko Holdings & Co., Ltd."))
+    found = index.match(None, None, "Gekko & Co Ltd")
+    holdings = index.match(None, None, "Gekko Holdings")
+    assert found is not None
+    assert holdings is not None
+    assert (found.account_id, found.method, holdings.account_id) == ("g1", "company_name", "g2")
+    reverse = _index(_account("g1", "Gekko & Co Ltd"))
+    match = reverse.match(None, None, "Gekko & Co")
+    assert match is not None
+    assert match.account_id == "g1"
+
+
+def test_a_name_written_exactly_as_an_account_wins_over_one_written_differently() -> None:
+    index = _index(_account("spaced", "Kan Code"), _account("joined", "Kancode"))
+    spaced = index.match(None, None, "kan-code")
+    joined = index.match(None, None, "KANCODE Ltd")
+    assert spaced is not None
+    assert joined is not None
+    assert (spaced.account_id, joined.account_id) == ("spaced", "joined")
+
+
+def test_a_compact_name_two_accounts_write_differently_matches_neither() -> None:
+    index = _index(_account("spaced", "Kan Code Systems"), _account("joined", "Kancode Systems"))
+    assert index.match(None, None, "KanCodeSystems") is None
+    assert index.lookup(None, None, "KanCodeSystems").unmatched_reason == "ambiguous_name"
+
+
+def test_duplicate_accounts_of_one_name_keep_the_first_claimant_rule_for_every_spelling() -> None:
+    index = _index(_account("first", "Kan-code"), _account("second", "Kan code"))
+    for spelling in ("Kan code", "Kancode", "Kancodee"):
+        match = index.match(None, None, spelling)
+        assert match is not None
+        assert match.account_id == "first", spelling
+
+
+def test_a_glued_legal_form_finds_an_account_whose_name_has_that_form_only() -> None:
+    index = _index(_account("b1", "Bluth Company"), _account("g1", "Gekko"))
+    match = index.match(None, None, "BluthCompany")
+    assert match is not None
+    assert match.account_id == "b1"
+    assert index.match(None, None, "GekkoCompany") is None
+
+
+def test_a_misspelt_name_matches_fuzzily_when_one_account_is_clearly_closest() -> None:
+    index = _index(_account("k1", "Kangaroo Logistics Pty Ltd"), _account("w1", "Wonka"))
+    found = index.lookup(None, None, "Kangaro Logistics")
+    assert found.match is not None
+    assert (found.match.account_id, found.match.method) == ("k1", "fuzzy_name")
+    assert found.account == index.get("k1")
+    assert found.unmatched_reason is None
+
+
+def test_a_misspelt_name_two_accounts_are_equally_close_to_stays_unmatched() -> None:
+    index = _index(_account("a", "Kandela One"), _account("b", "Kandela Ono"))
+    found = index.lookup(None, None, "Kandela On")
+    assert (found.match, found.account, found.unmatched_reason) == (None, None, "ambiguous_name")
+
+
+def test_a_name_only_somewhat_like_an_account_is_a_weak_match_and_stays_unmatched() -> None:
+    index = _index(_account("k", "Kancode"))
+    assert index.lookup(None, None, "Kancdoe").unmatched_reason == "weak_name_match"
+    assert index.lookup(None, None, "Kanbanware").unmatched_reason == "no_such_account"
+
+
+def test_too_many_accounts_with_names_like_the_leads_means_no_fuzzy_guess() -> None:
+    index = _index(*(_account(f"a{n}", f"Kan {n:06d} Systems") for n in range(BLOCK_SIZE + 1)))
+    assert index.lookup(None, None, "Kan 000001 System").unmatched_reason == "ambiguous_name"
+    index.remove("a0")
+    match = index.match(None, None, "Kan 000001 System")
+    assert match is not None
+    assert (match.account_id, match.method) == ("a1", "fuzzy_name")
+
+
+def test_a_renamed_account_is_fuzzy_matched_by_its_new_name_only() -> None:
+    index = _index(_account("a1", "Initech Global"))
+    index.upsert(_account("a1", "Initrode Global"))
+    assert index.match(None, None, "Initech Globl") is None
+    match = index.match(None, None, "Initrode Globl")
+    assert match is not None
+    assert match.account_id == "a1"
+    index.remove("a1")
+    assert index.match(None, None, "Initrode Globl") is None
+
+
+def test_an_unmatched_lead_says_why() -> None:
+    index = _index(_account("a1", "Acme", "acme.com"))
+    assert index.lookup(None, None, None).unmatched_reason == "no_company_data"
+    assert index.lookup("gmail.com", None, "N/A").unmatched_reason == "no_company_data"
+    assert index.lookup("initech.com", None, None).unmatched_reason == "no_such_account"
+    assert index.lookup(None, None, "Initech").unmatched_reason == "no_such_account"
+    assert index.lookup("acme.com", None, None).unmatched_reason is None
+
+
+def test_a_lead_of_an_ownerless_subsidiary_routes_by_its_parent() -> None:
+    parent = _account(
+        "p1",
+        "Globex Corporation",
+        tier="key",
+        owner_rep_id="rep-1",
+        cover_rep_id="rep-2",
+        account_team=("rep-3",),
+    )
+    child = _account("c1", "Globex Pharma GmbH", "globexpharma.de", parent_account_id="p1")
+    index = _index(child, parent)  # the parent may arrive after its subsidiary
+    match = index.match("globexpharma.de", None, None)
+    assert match is not None
+    assert (match.account_id, match.name, match.via_parent_account_id) == (
+        "c1",
+        "Globex Pharma GmbH",
+        "p1",
+    )
+    assert (match.tier, match.owner_rep_id, match.cover_rep_id, match.account_team) == (
+        "key",
+        "rep-1",
+        "rep-2",
+        ("rep-3",),
+    )
+    account = index.get("c1")
+    assert account is not None
+    assert (account.parent_account_id, account.owner_rep_id) == ("p1", None)
+
+
+def test_a_subsidiary_with_its_own_owner_routes_by_itself() -> None:
+    index = _index(
+        _account("p1", "Globex", tier="key", owner_rep_id="rep-1"),
+        _account("c1", "Globex Pharma", owner_rep_id="rep-9", parent_account_id="p1"),
+    )
+    match = index.match(None, None, "Globex Pharma")
+    assert match is not None
+    assert (match.owner_rep_id, match.tier, match.via_parent_account_id) == (
+        "rep-9",
+        "standard",
+        None,
+    )
+
+
+def test_the_nearest_owning_ancestor_routes_and_a_missing_or_circular_parent_does_not() -> None:
+    index = _index(
+        _account("top", "Globex Group", tier="strategic", owner_rep_id="rep-1"),
+        _account("mid", "Globex Europe", parent_account_id="top"),
+        _account("leaf", "Globex Pharma", parent_account_id="mid"),
+        _account("orphan", "Initech Labs", parent_account_id="gone"),
+        _account("loop-a", "Loop Alpha", parent_account_id="loop-b"),
+        _account("loop-b", "Loop Beta", parent_account_id="loop-a"),
+    )
+    leaf = index.match(None, None, "Globex Pharma")
+    orphan = index.match(None, None, "Initech Labs")
+    loop = index.match(None, None, "Loop Alpha")
+    assert leaf is not None
+    assert orphan is not None
+    assert loop is not None
+    assert (leaf.via_parent_account_id, leaf.owner_rep_id, leaf.tier) == (
+        "top",
+        "rep-1",
+        "strategic",
+    )
+    assert (orphan.via_parent_account_id, orphan.owner_rep_id) == (None, None)
+    assert (loop.via_parent_account_id, loop.owner_rep_id) == (None, None)
+
+
+def test_a_parents_change_reaches_its_subsidiaries_leads() -> None:
+    index = _index(
+        _account("p1", "Globex", owner_rep_id="rep-1"),
+        _account("c1", "Globex Pharma", parent_account_id="p1"),
+    )
+    assert index.match_account(None, None, "Globex Pharma") is not None
+    index.upsert(_account("p1", "Globex", owner_rep_id="rep-2"))
+    found = index.match_account(None, None, "Globex Pharma")
+    assert found is not None
+    assert found[0].owner_rep_id == "rep-2"

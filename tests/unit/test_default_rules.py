@@ -10,6 +10,7 @@ from schemas.enrichment import AccountMatch, Enrichment
 from schemas.events import LeadAttributes
 from schemas.reps import Rep
 from schemas.scores import Score, ScoreLine
+from service.accounts import AccountIndex
 from service.assignment import QueueState, assign_lead, pool_of
 from service.routing import decide_route
 from service.rules import CompiledRuleset, load_ruleset
@@ -211,3 +212,21 @@ def test_inside_sales_never_assigns_the_inactive_rep() -> None:
         winners.add(result.rep_id)
     assert winners
     assert not winners & inactive
+
+
+def test_a_lead_of_an_ownerless_subsidiary_goes_to_the_parents_account_owner() -> None:
+    index = AccountIndex()
+    index.upsert(ACCOUNTS["Globex Corporation"])
+    index.upsert(
+        Account(account_id="acct-9001", name="Globex Pharma Inc", parent_account_id="acct-0001")
+    )
+    match = index.match(None, None, "Globex-Pharma")
+    assert match is not None
+    assert match.via_parent_account_id == "acct-0001"
+    enrichment = Enrichment(account=match, territory="NA")
+    route = decide_route(RULESET, LEAD, enrichment, _score())
+    assert route.queue_config is not None
+    assert route.queue_config.name == "key-accounts"
+    monday = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
+    result = assign_lead(route.queue_config, QueueState(), REPS, match, monday)
+    assert result.rep_id == ACCOUNTS["Globex Corporation"].owner_rep_id

@@ -162,3 +162,36 @@ def test_the_email_domain_is_that_of_the_normalised_email_normalised_again() -> 
     assert enrichment.email_domain == "acme.com"
     assert enrichment.account is not None
     assert enrichment.account.method == "email_domain"
+
+
+def test_a_lead_that_matches_no_account_says_why() -> None:
+    accounts = _accounts(_acme(), Account(account_id="a2", name="Acme Industries"))
+    nothing = enrich_lead(LeadAttributes(email="jane@gmail.com"), accounts, CONFIG)
+    unknown = enrich_lead(LeadAttributes(email="jane@initech.com"), accounts, CONFIG)
+    typo = enrich_lead(LeadAttributes(company_name="Acme Indstrs"), accounts, CONFIG)
+    assert (nothing.account, nothing.account_unmatched_reason) == (None, "no_company_data")
+    assert (unknown.account, unknown.account_unmatched_reason) == (None, "no_such_account")
+    assert (typo.account, typo.account_unmatched_reason) == (None, "weak_name_match")
+    matched = enrich_lead(LeadAttributes(company_name="Acme Industriess"), accounts, CONFIG)
+    assert matched.account is not None
+    assert (matched.account.method, matched.account_unmatched_reason) == ("fuzzy_name", None)
+
+
+def test_a_subsidiary_lead_is_enriched_with_its_parents_owner_but_its_own_facts() -> None:
+    parent = _acme(tier="key", owner_rep_id="rep-1", employee_count=50_000)
+    child = Account(
+        account_id="c1",
+        name="Acme Labs Ltd",
+        domains=("acmelabs.co.uk",),
+        employee_count=40,
+        country="GB",
+        parent_account_id="a1",
+    )
+    enrichment = enrich_lead(
+        LeadAttributes(email="jo@acmelabs.co.uk"), _accounts(parent, child), CONFIG
+    )
+    assert enrichment.account is not None
+    assert (enrichment.account.account_id, enrichment.account.via_parent_account_id) == ("c1", "a1")
+    assert (enrichment.account.owner_rep_id, enrichment.account.tier) == ("rep-1", "key")
+    assert (enrichment.employee_count, enrichment.country_code) == (40, "GB")
+    assert enrichment.motion == "enterprise"  # routed as the key account it belongs to

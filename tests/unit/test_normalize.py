@@ -212,6 +212,28 @@ def test_company_names_lose_case_punctuation_and_legal_forms(raw: str, expected:
     assert normalize_company_name(raw) == expected
 
 
+@pytest.mark.parametrize(
+    ("raw", "bare"),
+    [
+        ("Gekko & Co Ltd", "Gekko & Co"),
+        ("Gekko & Co. Ltd.", "Gekko"),
+        ("Gekko and Company, Inc.", "Gekko"),
+        ("Gekko & Company Limited", "Gekko Ltd"),
+        ("Gekko GmbH & Co. KG", "Gekko GmbH"),
+        ("Gekko Holdings & Co., Ltd.", "Gekko Holdings"),
+    ],
+)
+def test_a_chain_of_legal_forms_is_dropped_whole_on_both_sides(raw: str, bare: str) -> None:
+    normalized = normalize_company_name(raw)
+    assert normalized == normalize_company_name(bare)
+    assert normalized in ("gekko", "gekko holdings")
+
+
+def test_an_and_inside_the_name_stays() -> None:
+    assert normalize_company_name("Procter & Gamble Co") == "procter and gamble"
+    assert normalize_company_name("Smith & Sons Ltd") == "smith and sons"
+
+
 def test_a_name_that_is_only_a_legal_form_is_kept() -> None:
     assert normalize_company_name("Limited") == "limited"
     assert normalize_company_name("The Company Ltd") == "company"
