@@ -15,10 +15,24 @@ from agents.plumbing.settings import Settings
 from schemas.deadletters import DeadLetterReason
 
 
+def reach_broker(settings: Settings) -> bool:
+    """Check the broker answers and accepts our credentials; on failure print why, in one line."""
+    from agents.plumbing.preflight import BrokerConnectionError, check_broker
+
+    try:
+        asyncio.run(check_broker(settings.kafka))
+    except BrokerConnectionError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return False
+    return True
+
+
 def run_worker(args: argparse.Namespace) -> int:
     from agents.worker import create_runtime
 
     settings = Settings()
+    if not reach_broker(settings):
+        return 2
     asyncio.run(ensure_topics(settings.kafka, topic_specs(settings)))
     runtime = create_runtime(settings)
     port = args.web_port if args.web_port is not None else settings.web.port
@@ -30,6 +44,8 @@ def run_worker(args: argparse.Namespace) -> int:
 
 def create_topics(args: argparse.Namespace) -> int:
     settings = Settings()
+    if not reach_broker(settings):
+        return 2
     created = asyncio.run(ensure_topics(settings.kafka, topic_specs(settings)))
     print(f"created {len(created)} topic(s)" + (": " + ", ".join(created) if created else ""))
     return 0
