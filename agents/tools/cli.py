@@ -119,8 +119,11 @@ def replay_dead_letters(args: argparse.Namespace) -> int:
 
     logging.getLogger("aiokafka").setLevel(logging.WARNING)  # the summary says what matters
     selection = ReplayFilter(reasons=frozenset(args.reason or ()), since=args.since)
+    settings = Settings()
+    if not reach_broker(settings):
+        return 2
     try:
-        tally = asyncio.run(replay(Settings(), selection, dry_run=args.dry_run))
+        tally = asyncio.run(replay(settings, selection, dry_run=args.dry_run))
     except (ReplayError, KafkaError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
