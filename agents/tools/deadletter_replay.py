@@ -9,6 +9,7 @@ Replaying is safe to repeat: intake de-duplicates lead events by event id per le
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
@@ -62,21 +63,13 @@ async def replay_dead_letters(
             bootstrap_servers=settings.kafka.hosts, acks="all", enable_idempotence=True, **options
         )
     tally = ReplayTally()
+    planner = _Planner(tally, selection, input_topics, dead_letter_topic)
     async with _started(consumer, producer):
         ends = await _end_offsets(consumer, dead_letter_topic)
         total = sum(end - start for start, end in ends.values())
         with _progress(progress_console, total) as advance:
             async for records in _read_until(consumer, ends):
-                replays = [
-                    replay
-                    for record in records
-                    if (
-                        replay := _plan(
-                            record.value, tally, selection, input_topics, dead_letter_topic
-                        )
-                    )
-                    is not None
-                ]
+                replays = [replay for record in records if (replay := planner.plan(record.value))]
                 if producer is None:
                     for replay in replays:
                         out.print(_describe(replay))
@@ -89,29 +82,35 @@ async def replay_dead_letters(
     return tally
 
 
-def _plan(
-    raw: bytes | None,
-    tally: ReplayTally,
-    selection: ReplayFilter,
-    input_topics: frozenset[str],
-    dead_letter_topic: str,
-) -> Replay | None:
-    tally.read += 1
-    letter = read_dead_letter(raw)
-    if letter is None:
-        tally.skipped["unreadable"] += 1
-        return None
-    if not selection.matches(letter):
-        tally.not_selected += 1
-        return None
-    planned = plan_replay(letter, input_topics=input_topics, dead_letter_topic=dead_letter_topic)
-    if isinstance(planned, Skipped):
-        tally.skipped[planned.reason] += 1
-        return None
-    if tally.is_repeat(planned):
-        tally.skipped["already_sent"] += 1
-        return None
-    return planned
+@dataclass(frozen=True, slots=True)
+class _Planner:
+    """Decides each record of the dead-letter topic, counting every outcome in the tally."""
+
+    tally: ReplayTally
+    selection: ReplayFilter
+    input_topics: frozenset[str]
+    dead_letter_topic: str
+
+    def plan(self, raw: bytes | None) -> Replay | None:
+        tally = self.tally
+        tally.read += 1
+        letter = read_dead_letter(raw)
+        if letter is None:
+            tally.skipped["unreadable"] += 1
+            return None
+        if not self.selection.matches(letter):
+            tally.not_selected += 1
+            return None
+        planned = plan_replay(
+            letter, input_topics=self.input_topics, dead_letter_topic=self.dead_letter_topic
+        )
+        if isinstance(planned, Skipped):
+            tally.skipped[planned.reason] += 1
+            return None
+        if tally.is_repeat(planned):
+            tally.skipped["already_sent"] += 1
+            return None
+        return planned
 
 
 async def _send(producer: AIOKafkaProducer, replays: list[Replay]) -> None:

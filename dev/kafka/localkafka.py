@@ -167,29 +167,16 @@ def write_config(state_dir: Path, port: int, controller_port: int, partitions: i
 def format_storage(
     lib: Path, config: Path, state_dir: Path, scram: sasl_ssl.SaslSslFiles | None
 ) -> None:
-    scram_marker = state_dir / "scram-user"
     if (state_dir / "data" / "meta.properties").exists():
-        if scram is not None and not scram_marker.exists():
-            raise SystemExit(
-                f"{state_dir} was formatted without SCRAM credentials (KRaft adds them only at "
-                "format time): use a fresh --state-dir with --sasl-ssl-dir"
-            )
+        if scram is not None:
+            sasl_ssl.require_scram_user(state_dir)
         return
     extra = sasl_ssl.scram_format_args(scram) if scram is not None else []
     # Kafka's Uuid.randomUuid(): 16 random bytes, URL-safe base64, no padding (saves a JVM start).
     cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+    arguments = ["format", "-t", cluster_id, "-c", str(config), *extra]
     result = subprocess.run(
-        java_command(
-            lib,
-            TEST_JVM,
-            "kafka.tools.StorageTool",
-            "format",
-            "-t",
-            cluster_id,
-            "-c",
-            str(config),
-            *extra,
-        ),
+        java_command(lib, TEST_JVM, "kafka.tools.StorageTool", *arguments),
         check=False,
         capture_output=True,
         text=True,
@@ -197,7 +184,7 @@ def format_storage(
     if result.returncode != 0:
         raise SystemExit(f"formatting Kafka storage failed:\n{result.stdout}\n{result.stderr}")
     if scram is not None:
-        scram_marker.write_text(str(scram.directory))
+        sasl_ssl.remember_scram_user(state_dir, scram)
 
 
 async def check_ready(bootstrap: str, deadline: float) -> None:

@@ -118,6 +118,19 @@ def scram_format_args(files: SaslSslFiles) -> list[str]:
     return ["--add-scram", f"{MECHANISM}=[name={USERNAME},password={password}]"]
 
 
+def require_scram_user(state_dir: Path) -> None:
+    """A broker formatted without the SCRAM user cannot get it later (not with this script)."""
+    if not (state_dir / "scram-user").exists():
+        raise SystemExit(
+            f"{state_dir} was formatted without SCRAM credentials (KRaft adds them only at "
+            "format time): use a fresh --state-dir with --sasl-ssl-dir"
+        )
+
+
+def remember_scram_user(state_dir: Path, files: SaslSslFiles) -> None:
+    (state_dir / "scram-user").write_text(f"{USERNAME} {files.directory}\n")
+
+
 def configure_listener(config: Path, files: SaslSslFiles, port: int) -> None:
     """Add the SASL_SSL listener on `port` to a broker's server.properties."""
     text = config.read_text()
