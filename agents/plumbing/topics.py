@@ -14,6 +14,8 @@ REPS = "crm.reps.v1"
 RULES = "leadrouter.rules.v1"
 
 COMPACTED = (ACCOUNTS, REPS, RULES)
+# The topics the stages consume: the only ones a dead letter can be replayed to.
+INPUT_TOPICS = (LEAD_EVENTS, FEEDBACK, LEADS_KEYED, LEADS_QUALIFIED)
 # Every fixed topic; queue topics come from the ruleset.
 PIPELINE_TOPICS = (
     LEAD_EVENTS,

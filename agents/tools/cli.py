@@ -1,4 +1,4 @@
-"""The `leadrouter` command: worker, topics, demo, rules and explain."""
+"""The `leadrouter` command: worker, topics, demo, rules, explain and dead-letter replay."""
 
 import argparse
 import asyncio
@@ -6,17 +6,33 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import get_args
 
 from agents.plumbing.admin import ensure_topics, topic_specs
 from agents.plumbing.settings import Settings
+from schemas.deadletters import DeadLetterReason
+
+
+def reach_broker(settings: Settings) -> bool:
+    """Check the broker answers and accepts our credentials; on failure print why, in one line."""
+    from agents.plumbing.preflight import BrokerConnectionError, check_broker
+
+    try:
+        asyncio.run(check_broker(settings.kafka))
+    except BrokerConnectionError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return False
+    return True
 
 
 def run_worker(args: argparse.Namespace) -> int:
     from agents.worker import create_runtime
 
     settings = Settings()
+    if not reach_broker(settings):
+        return 2
     asyncio.run(ensure_topics(settings.kafka, topic_specs(settings)))
     runtime = create_runtime(settings)
     port = args.web_port if args.web_port is not None else settings.web.port
@@ -28,6 +44,8 @@ def run_worker(args: argparse.Namespace) -> int:
 
 def create_topics(args: argparse.Namespace) -> int:
     settings = Settings()
+    if not reach_broker(settings):
+        return 2
     created = asyncio.run(ensure_topics(settings.kafka, topic_specs(settings)))
     print(f"created {len(created)} topic(s)" + (": " + ", ".join(created) if created else ""))
     return 0
@@ -90,6 +108,37 @@ def check_rules(args: argparse.Namespace) -> int:
     rules, queues = policy.ruleset.rules, policy.ruleset.queues
     print(f"ok: version {policy.version}, {len(rules)} rules, {len(queues)} queues")
     return 0
+
+
+def replay_dead_letters(args: argparse.Namespace) -> int:
+    from aiokafka.errors import KafkaError
+
+    from agents.tools.deadletter_replay import ReplayError
+    from agents.tools.deadletter_replay import replay_dead_letters as replay
+    from service.deadletter_replay import ReplayFilter
+
+    logging.getLogger("aiokafka").setLevel(logging.WARNING)  # the summary says what matters
+    selection = ReplayFilter(reasons=frozenset(args.reason or ()), since=args.since)
+    settings = Settings()
+    if not reach_broker(settings):
+        return 2
+    try:
+        tally = asyncio.run(replay(settings, selection, dry_run=args.dry_run))
+    except (ReplayError, KafkaError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    for line in tally.summary_lines(dry_run=args.dry_run):
+        print(line)
+    return 0
+
+
+def parse_since(text: str) -> datetime:
+    """--since: an ISO 8601 moment, or a duration ago (`90s`, `30m`, `12h`, `7d`)."""
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    number, unit = text[:-1], text[-1:]
+    if unit in units and number.isdigit():
+        return datetime.now(UTC) - timedelta(seconds=int(number) * units[unit])
+    return parse_moment(text)
 
 
 def parse_moment(text: str) -> datetime:
@@ -184,6 +233,31 @@ def build_parser() -> argparse.ArgumentParser:
     check = rules_commands.add_parser("check", help="validate a ruleset file")
     check.add_argument("file", type=Path, metavar="FILE")
     check.set_defaults(func=check_rules)
+
+    letters = commands.add_parser("deadletters", help="the dead-letter topic")
+    letters_commands = letters.add_subparsers(dest="deadletters_command", required=True)
+    replay = letters_commands.add_parser(
+        "replay",
+        help="re-publish dead-lettered records (original key, value, headers) to their topic",
+    )
+    replay.add_argument(
+        "--reason",
+        action="append",
+        choices=get_args(DeadLetterReason),
+        metavar="R",
+        help="only letters with this reason (repeatable; default: every reason)",
+    )
+    replay.add_argument(
+        "--since",
+        type=parse_since,
+        default=None,
+        metavar="T",
+        help="only letters that failed at or after T (ISO 8601, or 30m, 12h, 7d ago)",
+    )
+    replay.add_argument(
+        "--dry-run", action="store_true", help="print what would be sent, send nothing"
+    )
+    replay.set_defaults(func=replay_dead_letters)
 
     why = commands.add_parser(
         "explain", help="replay a lead's events and explain its score and routing (no Kafka)"

@@ -8,6 +8,10 @@ directory (default .run/kafka) holding its config, data, log and a broker.json w
 
 Readiness is real readiness: the client port is open, a topic was created, a record produced,
 consumed by a consumer group and its offset committed.
+
+`up --sasl-ssl-dir DIR` adds a SASL_SSL listener (SCRAM-SHA-512 over TLS) beside the plaintext one,
+with certificates and credentials made in DIR (see sasl_ssl.py); stdout still prints the plaintext
+bootstrap, DIR/client.json holds the SASL_SSL address and credentials.
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ import sys
 import time
 import uuid
 from pathlib import Path
+
+import sasl_ssl  # beside this file: python puts a script's own folder on sys.path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -158,21 +164,27 @@ def write_config(state_dir: Path, port: int, controller_port: int, partitions: i
     return config
 
 
-def format_storage(lib: Path, config: Path, state_dir: Path) -> None:
+def format_storage(
+    lib: Path, config: Path, state_dir: Path, scram: sasl_ssl.SaslSslFiles | None
+) -> None:
     if (state_dir / "data" / "meta.properties").exists():
+        if scram is not None:
+            sasl_ssl.require_scram_user(state_dir)
         return
+    extra = sasl_ssl.scram_format_args(scram) if scram is not None else []
     # Kafka's Uuid.randomUuid(): 16 random bytes, URL-safe base64, no padding (saves a JVM start).
     cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+    arguments = ["format", "-t", cluster_id, "-c", str(config), *extra]
     result = subprocess.run(
-        java_command(
-            lib, TEST_JVM, "kafka.tools.StorageTool", "format", "-t", cluster_id, "-c", str(config)
-        ),
+        java_command(lib, TEST_JVM, "kafka.tools.StorageTool", *arguments),
         check=False,
         capture_output=True,
         text=True,
     )
     if result.returncode != 0:
         raise SystemExit(f"formatting Kafka storage failed:\n{result.stdout}\n{result.stderr}")
+    if scram is not None:
+        sasl_ssl.remember_scram_user(state_dir, scram)
 
 
 async def check_ready(bootstrap: str, deadline: float) -> None:
@@ -222,7 +234,14 @@ def tail(path: Path, lines: int = 80) -> str:
     return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
 
 
-def up(state_dir: Path, port: int | None, partitions: int, timeout: float, jvm_opts: str) -> int:
+def up(
+    state_dir: Path,
+    port: int | None,
+    partitions: int,
+    timeout: float,
+    jvm_opts: str,
+    sasl_ssl_dir: Path | None = None,
+) -> int:
     state_dir.mkdir(parents=True, exist_ok=True)
     state = read_state(state_dir)
     if state is not None:
@@ -239,7 +258,14 @@ def up(state_dir: Path, port: int | None, partitions: int, timeout: float, jvm_o
     if is_port_open(port) or is_port_open(controller_port):
         port, controller_port = free_port(), free_port()
     config = write_config(state_dir, port, controller_port, partitions)
-    format_storage(lib, config, state_dir)
+    scram, secure_port = None, None
+    if sasl_ssl_dir is not None:
+        secure_port = int(str(state.get("sasl_ssl_port") or 0)) if state else 0
+        if not secure_port or is_port_open(secure_port):
+            secure_port = free_port()
+        scram = sasl_ssl.ensure_files(sasl_ssl_dir, secure_port)
+        sasl_ssl.configure_listener(config, scram, secure_port)
+    format_storage(lib, config, state_dir, scram)
     broker_log = state_dir / "broker.log"
     with broker_log.open("ab") as out:
         process = subprocess.Popen(
@@ -255,6 +281,7 @@ def up(state_dir: Path, port: int | None, partitions: int, timeout: float, jvm_o
                 "pid": process.pid,
                 "port": port,
                 "controller_port": controller_port,
+                "sasl_ssl_port": secure_port,
                 "version": kafka_version(),
             }
         )
@@ -269,12 +296,18 @@ def up(state_dir: Path, port: int | None, partitions: int, timeout: float, jvm_o
                 raise TimeoutError(f"the broker did not open port {port} in {timeout:.0f}s")
             time.sleep(0.2)
         asyncio.run(asyncio.wait_for(check_ready(bootstrap, deadline), deadline - time.monotonic()))
+        while secure_port is not None and not is_port_open(secure_port):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the SASL_SSL listener did not open port {secure_port}")
+            time.sleep(0.2)
     except (RuntimeError, TimeoutError, OSError) as error:
         log(f"broker start-up failed: {error}")
         log(f"--- broker log ({broker_log}) ---\n{tail(broker_log)}")
         stop(state_dir)
         return 1
     log(f"Kafka {kafka_version()} ready at {bootstrap} in {time.monotonic() - started:.1f}s")
+    if scram is not None:
+        log(f"SASL_SSL (SCRAM-SHA-512) at 127.0.0.1:{secure_port}; client settings: {scram.client}")
     print(bootstrap)
     return 0
 
@@ -322,11 +355,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--throughput", action="store_true", help="JVM settings for benchmarks instead of tests"
     )
+    parser.add_argument(
+        "--sasl-ssl-dir",
+        type=Path,
+        default=None,
+        help="also listen with SASL_SSL (SCRAM-SHA-512): certificates and credentials made here",
+    )
     args = parser.parse_args(argv)
     state_dir = args.state_dir.resolve()
     if args.command == "up":
         jvm = THROUGHPUT_JVM if args.throughput else TEST_JVM
-        return up(state_dir, args.port, args.partitions, args.timeout, jvm)
+        secure = args.sasl_ssl_dir.resolve() if args.sasl_ssl_dir else None
+        return up(state_dir, args.port, args.partitions, args.timeout, jvm, secure)
     if args.command == "down":
         return stop(state_dir)
     if args.command == "logs":
