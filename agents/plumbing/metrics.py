@@ -29,6 +29,7 @@ class Metrics:
     deadletters: Counter
     duplicates: Counter
     replays: Counter
+    expired: Counter
     already_routed: Counter
     overflows: Counter
     lead_score: Histogram
@@ -104,6 +105,13 @@ class Metrics:
                 "leadrouter_replays_total",
                 "Events read again after a restart whose recorded outputs were sent again "
                 "(same bytes, same decision ids).",
+                registry=registry,
+            ),
+            expired=Counter(
+                "leadrouter_expired_entries_total",
+                "State entries deleted by expiry (profiles of leads long gone, old ledger "
+                "entries), per table.",
+                ["table"],
                 registry=registry,
             ),
             already_routed=Counter(

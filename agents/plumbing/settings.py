@@ -83,6 +83,21 @@ class LimitSettings(BaseModel):
     max_event_bytes: int = Field(default=65_536, ge=1024)
     max_future_seconds: float = Field(default=3600.0, ge=0)
     dedupe_window: int = Field(default=64, ge=1, description="event ids remembered per lead")
+    profile_ttl_days: float = Field(
+        default=365.0,
+        ge=0,
+        description="a lead with no event for this long is forgotten (profile and outbox); 0 keeps "
+        "every lead for ever",
+    )
+    ledger_ttl_days: float = Field(
+        default=30.0,
+        ge=0,
+        description="assignment-ledger entries older than this are deleted (a replay only ever "
+        "needs the entries of the last commit window); 0 keeps them",
+    )
+    expiry_sweep_s: float = Field(
+        default=3600.0, gt=0, description="how often each worker sweeps its partitions"
+    )
 
 
 class Settings(BaseSettings):

@@ -7,7 +7,7 @@ counter advances twice.
 """
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import orjson
@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict
 
 from agents.plumbing.admin import ensure_topics, topic_specs
 from agents.plumbing.deadletters import DeadLetterWriter, guard_event
+from agents.plumbing.expiry import Expiring, json_text, json_time, register_expiry
 from agents.plumbing.outputs import Output
 from agents.plumbing.reference import ReferenceData
 from agents.plumbing.runtime import Runtime
@@ -130,6 +131,21 @@ def register_assigning(runtime: Runtime, reference: ReferenceData) -> None:
     writer = DeadLetterWriter(runtime, runtime.output(DEAD_LETTER))
     queue_states = durable_table(runtime, QUEUE_STATES_TABLE)
     ledger = durable_table(runtime, LEDGER_TABLE)
+    register_expiry(
+        runtime,
+        [
+            Expiring(
+                name=LEDGER_TABLE,
+                table=ledger,
+                source_topic=source_topic.get_topic_name(),
+                ttl=timedelta(days=settings.limits.ledger_ttl_days),
+                stamp=json_time("routed_at"),
+                # The ledger lives on the partition of the lead's queue.
+                routing_key=json_text("queue"),
+            )
+        ],
+        settings.limits.expiry_sweep_s,
+    )
     consumed = metrics.events_consumed.labels(topic=LEADS_QUALIFIED)
     routing_latency = metrics.stage_latency.labels(stage="routing")
     known_queues: set[str] = set()

@@ -7,10 +7,11 @@ stage keyed by queue, the others back to marketing nurture; every decision to th
 
 import asyncio
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from agents.plumbing.deadletters import DeadLetterWriter, guard_event
+from agents.plumbing.expiry import Expiring, json_time, register_expiry
 from agents.plumbing.outbox import Outbox, Send
 from agents.plumbing.reference import ReferenceData
 from agents.plumbing.runtime import Runtime
@@ -91,9 +92,21 @@ def register_profiling(runtime: Runtime, reference: ReferenceData) -> None:
     decisions = runtime.output(DECISIONS)
     writer = DeadLetterWriter(runtime, runtime.output(DEAD_LETTER))
     profiles = durable_table(runtime, PROFILES_TABLE)
-    outbox = Outbox(
-        durable_table(runtime, OUTBOX_TABLE),
-        {output.name: output for output in (qualified, nurture, decisions)},
+    outbox_table = durable_table(runtime, OUTBOX_TABLE)
+    outbox = Outbox(outbox_table, {o.name: o for o in (qualified, nurture, decisions)})
+    register_expiry(
+        runtime,
+        [
+            Expiring(
+                name=PROFILES_TABLE,
+                table=profiles,
+                source_topic=source_topic.get_topic_name(),
+                ttl=timedelta(days=settings.limits.profile_ttl_days),
+                stamp=json_time("last_event_at"),
+                companions=(outbox_table,),
+            )
+        ],
+        settings.limits.expiry_sweep_s,
     )
     consumed = metrics.events_consumed.labels(topic=LEADS_KEYED)
     scoring_latency = metrics.stage_latency.labels(stage="scoring")

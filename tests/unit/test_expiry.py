@@ -1,0 +1,113 @@
+"""Expiry: state of leads long gone is deleted by the worker that owns its partition."""
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
+from typing import Any
+
+from agents.plumbing.delivery import DeliveryGuard
+from agents.plumbing.expiry import Expiring, json_text, json_time, partition_of, sweep
+from agents.plumbing.outputs import Output
+from agents.plumbing.tables import DurableTable
+
+NOW = datetime(2026, 12, 2, tzinfo=UTC)
+TOPIC = "leadrouter.leads.keyed.v1"
+
+
+class FakeProducer:
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, bytes | None, bytes | None, int | None]] = []
+
+    async def send(
+        self, topic: str, key: bytes | None, value: bytes | None, partition: int | None, *_: Any
+    ) -> "asyncio.Future[Any]":
+        self.sent.append((topic, key, value, partition))
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        future.set_result(None)
+        return future
+
+
+async def no_hole(tp: Any, offset: int) -> int | None:
+    return offset
+
+
+def table_with(app: Any, name: str, data: dict[bytes, bytes]) -> DurableTable:
+    return DurableTable(SimpleNamespace(data=dict(data)), Output(app, f"{name}-changelog"))
+
+
+def runtime_owning(*partitions: int) -> Any:
+    guard = DeliveryGuard(no_hole, lambda message, error: None)
+    guard.assigned({(TOPIC, partition): 0 for partition in partitions})
+    return SimpleNamespace(
+        delivery=guard, settings=SimpleNamespace(topics=SimpleNamespace(partitions=4))
+    )
+
+
+def profile(last_event_at: datetime) -> bytes:
+    return f'{{"identity":"x","last_event_at":"{last_event_at.isoformat()}","n":1}}'.encode()
+
+
+async def test_a_lead_silent_for_longer_than_the_ttl_is_forgotten_with_its_outbox() -> None:
+    app = SimpleNamespace(producer=FakeProducer())
+    old, fresh = b"email:old@x.com", b"email:new@x.com"
+    profiles = table_with(
+        app, "profiles", {old: profile(NOW - timedelta(days=400)), fresh: profile(NOW)}
+    )
+    outbox = table_with(app, "outbox", {old: b"[]", fresh: b"[]"})
+    runtime = runtime_owning(0, 1, 2, 3)
+    expiring = Expiring(
+        "lead-profiles",
+        profiles,
+        TOPIC,
+        timedelta(days=365),
+        json_time("last_event_at"),
+        companions=(outbox,),
+    )
+
+    removed = await sweep(runtime, expiring, NOW)
+
+    assert removed == 1
+    assert old not in profiles.table.data
+    assert old not in outbox.table.data
+    assert fresh in profiles.table.data
+    tombstones = [(topic, key, value) for topic, key, value, _ in app.producer.sent]
+    assert tombstones == [("profiles-changelog", old, None), ("outbox-changelog", old, None)]
+    assert {partition for *_, partition in app.producer.sent} == {partition_of(old, 4)}
+
+
+async def test_a_worker_leaves_entries_of_partitions_it_does_not_own_to_their_owner() -> None:
+    app = SimpleNamespace(producer=FakeProducer())
+    old = b"email:old@x.com"
+    profiles = table_with(app, "profiles", {old: profile(NOW - timedelta(days=400))})
+    others = [p for p in range(4) if p != partition_of(old, 4)]
+    expiring = Expiring(
+        "lead-profiles", profiles, TOPIC, timedelta(days=365), json_time("last_event_at")
+    )
+
+    assert await sweep(runtime_owning(*others), expiring, NOW) == 0
+    assert old in profiles.table.data
+
+
+async def test_a_ledger_entry_is_found_on_the_partition_of_its_queue() -> None:
+    app = SimpleNamespace(producer=FakeProducer())
+    entry = b'{"queue":"inside-sales","routed_at":"2026-10-01T00:00:00+00:00"}'
+    ledger = table_with(app, "ledger", {b"decision-1": entry})
+    expiring = Expiring(
+        "assignment-ledger",
+        ledger,
+        TOPIC,
+        timedelta(days=30),
+        json_time("routed_at"),
+        routing_key=json_text("queue"),
+    )
+
+    assert await sweep(runtime_owning(partition_of(b"inside-sales", 4)), expiring, NOW) == 1
+    assert app.producer.sent[0][3] == partition_of(b"inside-sales", 4)
+
+
+def test_a_value_without_a_readable_time_never_expires() -> None:
+    stamp = json_time("last_event_at")
+
+    assert stamp(b'{"identity":"x"}') is None
+    assert stamp(b'{"last_event_at":"yesterday"}') is None
+    assert stamp(profile(NOW)) == NOW
