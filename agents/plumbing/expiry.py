@@ -104,6 +104,8 @@ def register_expiry(runtime: Runtime, tables: Iterable[Expiring], interval_s: fl
     if not chosen:
         return
     counter = runtime.metrics.expired
+    for expiring in chosen:
+        counter.labels(table=expiring.name)  # the series exists at 0 from the start
 
     @runtime.app.timer(interval=interval_s)
     async def expire_state() -> None:
