@@ -2,7 +2,7 @@
 
 from typing import Literal
 
-from pydantic import AwareDatetime
+from pydantic import AwareDatetime, Field
 
 from schemas.base import OutputModel
 
@@ -10,6 +10,8 @@ DeadLetterReason = Literal[
     "not_json",
     "not_utf8",
     "too_large",
+    "duplicate_key",
+    "invalid_header",
     "invalid_cloudevent",
     "unsupported_content_type",
     "unknown_event_type",
@@ -24,11 +26,21 @@ DeadLetterReason = Literal[
 
 
 class DeadLetterHeader(OutputModel):
-    key: str
+    key: str = Field(
+        description="the header name; a name that is not valid UTF-8 is decoded with "
+        "replacement characters here and kept byte for byte in key_b64"
+    )
     value_b64: str
+    key_b64: str | None = Field(
+        default=None, description="the raw name bytes (base64) when the name is not valid UTF-8"
+    )
 
 
 class DeadLetter(OutputModel):
+    """A rejected record. Its original bytes are kept whole unless the letter would outgrow its
+    budget (a publishable size): then a part keeps a prefix, its original size and SHA-256 digest,
+    and `*_truncated` says so. A truncated record cannot be replayed byte for byte."""
+
     reason: DeadLetterReason
     message: str
     source_topic: str
@@ -38,3 +50,15 @@ class DeadLetter(OutputModel):
     value_b64: str
     headers: tuple[DeadLetterHeader, ...] = ()
     failed_at: AwareDatetime
+    value_truncated: bool = False
+    value_size: int | None = Field(default=None, description="original bytes, when truncated")
+    value_sha256: str | None = Field(default=None, description="hex digest, when truncated")
+    key_truncated: bool = False
+    key_size: int | None = Field(default=None, description="original bytes, when truncated")
+    key_sha256: str | None = Field(default=None, description="hex digest, when truncated")
+    headers_truncated: bool = Field(
+        default=False, description="headers past the budget were left out"
+    )
+    headers_count: int | None = Field(
+        default=None, description="the original number of headers, when truncated"
+    )

@@ -1,5 +1,6 @@
 """Writes dead letters and guards every event: a failure is dead-lettered, never acked silently."""
 
+import base64
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -29,8 +30,11 @@ class DeadLetterWriter:
             value=message.value,
             headers=list(message.headers or ()),
             failed_at=self._runtime.clock(),
+            budget=self._runtime.settings.limits.dead_letter_budget_bytes,
         )
-        future = await self._topic.send(message.key, letter.model_dump_json().encode())
+        # An oversized key travels as the prefix the letter keeps, so the record stays publishable.
+        key = base64.b64decode(letter.key_b64 or "") if letter.key_truncated else message.key
+        future = await self._topic.send(key, letter.model_dump_json().encode())
         await future
         self._counter.labels(reason=rejection.reason).inc()
         log.info(

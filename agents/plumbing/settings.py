@@ -62,6 +62,20 @@ class LimitSettings(BaseModel):
     max_event_bytes: int = Field(default=65_536, ge=1024)
     max_future_seconds: float = Field(default=3600.0, ge=0)
     dedupe_window: int = Field(default=64, ge=1, description="event ids remembered per lead")
+    dead_letter_budget_bytes: int = Field(
+        default=524_288,
+        ge=4096,
+        le=700_000,
+        description="original bytes a dead letter may carry; past it a part keeps a prefix, its "
+        "size and SHA-256. Base64 adds a third: 700,000 stays under the producer's 1,000,000-byte "
+        "request limit",
+    )
+    log_repeat_burst: int = Field(
+        default=10, ge=1, description="log lines of one kind let through per interval"
+    )
+    log_repeat_interval_seconds: float = Field(
+        default=60.0, gt=0, description="the interval; past the burst one summary is logged"
+    )
 
 
 class Settings(BaseSettings):
