@@ -146,7 +146,8 @@ def _wrong_content_type(rng: random.Random, n: int) -> Record:
 
 
 def _tombstone(rng: random.Random, n: int) -> Record:
-    return _key(rng, n), None, []
+    # A record needs a key or a value (aiokafka refuses neither); a tombstone has its key.
+    return _key(rng, n) or f"tombstone-{n}".encode(), None, []
 
 
 def _invalid_utf8_header_value(rng: random.Random, n: int) -> Record:
