@@ -3,7 +3,7 @@
 from faust.sensors.prometheus import setup_prometheus_sensors
 from prometheus_client import CollectorRegistry, disable_created_metrics
 
-from agents.plumbing import faust_fixes
+from agents.plumbing import aiokafka_fixes, faust_fixes
 from agents.plumbing.app import create_faust_app, register_metrics_page
 from agents.plumbing.delivery import DeliveryGuard
 from agents.plumbing.failures import exit_without_commit
@@ -25,6 +25,8 @@ from agents.stages.profile import register_profiling
 
 def create_runtime(settings: Settings, registry: CollectorRegistry | None = None) -> Runtime:
     """Build the app, its metrics and every agent; nothing connects until the worker starts."""
+
+    aiokafka_fixes.install()  # header names that are not UTF-8 must not crash the fetcher
     # One series per counter, not two: the *_created twins double Prometheus's storage.
     disable_created_metrics()  # type: ignore[no-untyped-call]
     registry = registry if registry is not None else CollectorRegistry()

@@ -10,6 +10,8 @@ DeadLetterReason = Literal[
     "not_json",
     "not_utf8",
     "too_large",
+    "duplicate_key",
+    "invalid_header",
     "invalid_cloudevent",
     "unsupported_content_type",
     "unknown_event_type",
@@ -24,7 +26,10 @@ DeadLetterReason = Literal[
 
 
 class DeadLetterHeader(OutputModel):
-    key: str
+    key: str = Field(
+        description="the header name; a name that is not valid UTF-8 is decoded with "
+        "replacement characters here and kept byte for byte in key_b64"
+    )
     value_b64: str
     key_b64: str | None = Field(
         default=None,
@@ -34,6 +39,10 @@ class DeadLetterHeader(OutputModel):
 
 
 class DeadLetter(OutputModel):
+    """A rejected record. Its original bytes are kept whole unless the letter would outgrow its
+    budget (a publishable size): then a part keeps a prefix, its original size and SHA-256 digest,
+    and `*_truncated` says so. A truncated record cannot be replayed byte for byte."""
+
     reason: DeadLetterReason
     message: str
     source_topic: str
@@ -50,3 +59,12 @@ class DeadLetter(OutputModel):
     )
     value_size: int | None = Field(default=None, ge=0, description="the original value's bytes")
     value_sha256: str | None = Field(default=None, description="hex SHA-256 of the original value")
+    key_truncated: bool = False
+    key_size: int | None = Field(default=None, description="original bytes, when truncated")
+    key_sha256: str | None = Field(default=None, description="hex digest, when truncated")
+    headers_truncated: bool = Field(
+        default=False, description="headers past the budget were left out"
+    )
+    headers_count: int | None = Field(
+        default=None, description="the original number of headers, when truncated"
+    )

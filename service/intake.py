@@ -1,16 +1,12 @@
 """Intake: one raw Kafka record in, a validated lead event or a reasoned rejection out."""
 
-import base64
-from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final
 
-import orjson
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from schemas.deadletters import DeadLetter, DeadLetterHeader, DeadLetterReason
+from schemas.deadletters import DeadLetterReason
 from schemas.events import LeadEvent
 from service.cloudevents import (
     CONTENT_TYPE_HEADER,
@@ -21,11 +17,19 @@ from service.cloudevents import (
     envelope_from_structured,
     is_json_content_type,
     is_structured_content_type,
-    json_kind,
     media_type,
 )
+from service.dead_letters import (
+    Headers,
+    Rejection,
+    build_dead_letter,
+    header_name_bytes,
+    preview_header_name,
+)
+from service.json_input import parse_json_object
 
-Headers = Sequence[tuple[str, bytes | None]]
+# Where rejections and dead letters were first defined; importers keep working.
+__all__ = ["Headers", "Rejection", "build_dead_letter", "decode_lead_event", "reject_invalid"]
 
 DEFAULT_MAX_BYTES: Final = 65_536
 DEFAULT_MAX_FUTURE: Final = timedelta(hours=1)
@@ -36,14 +40,6 @@ _WRONG_TYPE_PARSING: Final = frozenset(
 )
 # Enough errors to fix a record in one go, few enough to keep a dead letter readable.
 _MAX_ERRORS_LISTED: Final = 10
-
-
-@dataclass(frozen=True, slots=True)
-class Rejection:
-    """Why a record cannot become a lead event; it goes to the dead-letter topic with it."""
-
-    reason: DeadLetterReason
-    message: str
 
 
 def decode_lead_event(
@@ -62,9 +58,11 @@ def decode_lead_event(
     `type`, `time` and `source` become the envelope; the data holds `lead`, `activity` and an
     optional `schema_version`; `type` may carry a reverse-DNS prefix (`com.example.lead.created`).
 
-    A record is rejected when it is a tombstone, larger than `max_bytes`, not UTF-8, not a JSON
-    object, a broken CloudEvent, data in another format than JSON, fails the contract, or happened
-    more than `max_future` after `now` (its clock is wrong, and it would distort engagement decay).
+    A record is rejected when it is a tombstone, larger than `max_bytes`, has a header name that
+    is not UTF-8, is not UTF-8 or not a JSON object (nesting over 64 levels or a name twice in one
+    object included; see `service.json_input`), a broken CloudEvent, data in another format than
+    JSON, fails the contract, or happened more than `max_future` after `now` (its clock is wrong,
+    and it would distort engagement decay).
     Header names compare case-insensitively; the first occurrence of a header wins.
     """
     if value is None:
@@ -94,41 +92,14 @@ def reject_invalid(error: ValidationError) -> Rejection:
     return Rejection(_reason_for(details[0]), "; ".join(listed))
 
 
-def build_dead_letter(
-    rejection: Rejection,
-    *,
-    topic: str,
-    partition: int,
-    offset: int,
-    key: bytes | None,
-    value: bytes | None,
-    headers: Headers,
-    failed_at: datetime,
-) -> DeadLetter:
-    """The dead letter for a rejected record: the reason, and the original key, value and headers
-    as base64 so the record can be inspected and replayed byte for byte.
-
-    A tombstone's value and a null header value are written as empty (the message says tombstone).
-    """
-    return DeadLetter(
-        reason=rejection.reason,
-        message=rejection.message,
-        source_topic=topic,
-        source_partition=partition,
-        source_offset=offset,
-        key_b64=None if key is None else _b64(key),
-        value_b64=_b64(value or b""),
-        headers=tuple(
-            DeadLetterHeader(key=name, value_b64=_b64(raw or b"")) for name, raw in headers
-        ),
-        failed_at=failed_at,
-    )
-
-
 def _read_headers(headers: Headers) -> dict[str, str] | Rejection:
     """The headers intake reads (content-type and `ce_*`), lower-cased names, UTF-8 values."""
     found: dict[str, str] = {}
     for name, raw in headers:
+        if header_name_bytes(name) is not None:
+            return Rejection(
+                "invalid_header", f"header name {preview_header_name(name)} is not valid UTF-8"
+            )
         lowered = name.lower()
         if lowered in found or raw is None:
             continue
@@ -158,11 +129,11 @@ def _read_envelope(value: bytes, headers: dict[str, str]) -> dict[str, Any] | Re
             )
         if attributes:
             # CloudEvents allows an event without data; validation then reports the missing lead.
-            data = _parse_object(value, "the CloudEvent data") if value else {}
+            data = parse_json_object(value, "the CloudEvent data") if value else {}
             if isinstance(data, Rejection):
                 return data
             return envelope_from_binary(attributes, data)
-        document = _parse_object(value, "the value")
+        document = parse_json_object(value, "the value")
         if isinstance(document, Rejection) or "specversion" not in document:
             return document
         # A structured CloudEvent whose producer forgot the content-type header.
@@ -178,31 +149,10 @@ def _read_structured(value: bytes, content_type: str) -> dict[str, Any] | Reject
             f"content-type {media_type(content_type)!r} is not supported; "
             f"send one event per record as {STRUCTURED_MEDIA_TYPE}",
         )
-    document = _parse_object(value, "the structured CloudEvent")
+    document = parse_json_object(value, "the structured CloudEvent")
     if isinstance(document, Rejection):
         return document
     return envelope_from_structured(document)
-
-
-def _parse_object(value: bytes, what: str) -> dict[str, Any] | Rejection:
-    try:
-        parsed = orjson.loads(value)
-    except orjson.JSONDecodeError as error:
-        if not _is_utf8(value):
-            return Rejection("not_utf8", f"{what} is not valid UTF-8")
-        # orjson's message names the problem and position, never the document.
-        return Rejection("not_json", f"{what} is not valid JSON: {error}")
-    if not isinstance(parsed, dict):
-        return Rejection("not_json", f"{what} is a JSON {json_kind(parsed)}, not an object")
-    return parsed
-
-
-def _is_utf8(value: bytes) -> bool:
-    try:
-        value.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def _reject_future(event: LeadEvent, latest: datetime, max_future: timedelta) -> Rejection | None:
@@ -243,7 +193,3 @@ def _location(detail: ErrorDetails) -> str:
 def _explanation(detail: ErrorDetails) -> str:
     # Our own validators raise ValueError; pydantic prefixes their text with "Value error, ".
     return detail["msg"].removeprefix("Value error, ")
-
-
-def _b64(raw: bytes) -> str:
-    return base64.b64encode(raw).decode("ascii")

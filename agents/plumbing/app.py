@@ -8,10 +8,13 @@ from faust import web
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
 from agents.plumbing.credentials import broker_credentials
+from agents.plumbing.log_limits import RepeatLimit, limited_worker
 from agents.plumbing.settings import Settings
 
 
 def create_faust_app(settings: Settings) -> faust.App:
+    limits = settings.limits
+    repeat_limit = RepeatLimit(limits.log_repeat_burst, limits.log_repeat_interval_seconds)
     return faust.App(
         settings.app_id,
         broker=[f"kafka://{host}" for host in settings.kafka.hosts],
@@ -39,6 +42,8 @@ def create_faust_app(settings: Settings) -> faust.App:
         web_tables_enabled=False,
         web_graph_enabled=False,
         table_cleanup_interval=60.0,
+        # Repeated log lines (a broker away) at a bounded rate: agents/plumbing/log_limits.py.
+        Worker=limited_worker(repeat_limit),
     )
 
 

@@ -5,6 +5,7 @@ skipped when it was processed already), every send it makes is counted on its tr
 becomes committable once the stage finished it and Kafka acknowledged those sends.
 """
 
+import base64
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -35,8 +36,11 @@ class DeadLetterWriter:
             value=message.value,
             headers=list(message.headers or ()),
             failed_at=self.runtime.clock(),
+            budget=self.runtime.settings.limits.dead_letter_budget_bytes,
         )
-        future = await self._topic.send(message.key, letter.model_dump_json().encode())
+        # An oversized key travels as the prefix the letter keeps, so the record stays publishable.
+        key = base64.b64decode(letter.key_b64 or "") if letter.key_truncated else message.key
+        future = await self._topic.send(key, letter.model_dump_json().encode())
         await future
         self._counter.labels(reason=rejection.reason).inc()
         log.info(

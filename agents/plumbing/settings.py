@@ -98,6 +98,20 @@ class LimitSettings(BaseModel):
     expiry_sweep_s: float = Field(
         default=3600.0, gt=0, description="how often each worker sweeps its partitions"
     )
+    dead_letter_budget_bytes: int = Field(
+        default=524_288,
+        ge=4096,
+        le=700_000,
+        description="original bytes a dead letter may carry; past it a part keeps a prefix, its "
+        "size and SHA-256. Base64 adds a third: 700,000 stays under the producer's 1,000,000-byte "
+        "request limit",
+    )
+    log_repeat_burst: int = Field(
+        default=10, ge=1, description="log lines of one kind let through per interval"
+    )
+    log_repeat_interval_seconds: float = Field(
+        default=60.0, gt=0, description="the interval; past the burst one summary is logged"
+    )
 
 
 class Settings(BaseSettings):

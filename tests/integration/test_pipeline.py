@@ -229,4 +229,4 @@ async def test_routed_record_explains_the_decision_and_dead_letter_keeps_origina
     body = json.loads(letter.value)
     assert body["key_b64"] == "anVuay1rZXk="
     assert body["value_b64"] == "AAFnYXJiYWdl"
-    assert body["headers"] == [{"key": "trace", "value_b64": "dC0x"}]
+    assert body["headers"] == [{"key": "trace", "value_b64": "dC0x", "key_b64": None}]

@@ -1,0 +1,1 @@
+"""Developer tools behind the make targets."""

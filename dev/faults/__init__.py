@@ -1,0 +1,1 @@
+"""Fault-injection helpers: malformed records, raw producers."""

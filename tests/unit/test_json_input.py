@@ -1,0 +1,71 @@
+"""Intake reads JSON strictly: an object, UTF-8, unique names, shallow nesting, no NaN."""
+
+import time
+
+import pytest
+
+from service.dead_letters import Rejection
+from service.json_input import MAX_DEPTH, parse_json_object
+
+
+def rejection(value: bytes) -> Rejection:
+    result = parse_json_object(value, "the value")
+    assert isinstance(result, Rejection), result
+    return result
+
+
+def test_an_object_is_read() -> None:
+    assert parse_json_object(b'{"a": {"b": [1, 2]}}', "the value") == {"a": {"b": [1, 2]}}
+
+
+@pytest.mark.parametrize(
+    "document",
+    [b'{"lead": {"email": "a@x.io", "email": "b@y.io"}}', b'{"a": 1, "b": 2, "a": 3}'],
+)
+def test_a_name_twice_in_one_object_is_rejected_with_the_name(document: bytes) -> None:
+    found = rejection(document)
+
+    assert found.reason == "duplicate_key"
+    assert "twice" in found.message
+
+
+def test_the_same_name_in_different_objects_is_fine() -> None:
+    assert parse_json_object(b'{"a": {"id": 1}, "b": {"id": 2}}', "v") == {
+        "a": {"id": 1},
+        "b": {"id": 2},
+    }
+
+
+@pytest.mark.parametrize("literal", [b"NaN", b"Infinity", b"-Infinity", b"1e400"])
+def test_numbers_json_cannot_carry_are_not_json(literal: bytes) -> None:
+    assert rejection(b'{"employee_count": ' + literal + b"}").reason == "not_json"
+
+
+@pytest.mark.parametrize("depth", [MAX_DEPTH, 1_024, 1_025, 10_000, 100_000])
+def test_deep_nesting_is_rejected_fast_without_recursion_errors(depth: int) -> None:
+    document = b'{"x":' + b"[" * depth + b"]" * depth + b"}"
+    started = time.perf_counter()
+
+    found = rejection(document)
+
+    assert found.reason == "not_json"
+    assert time.perf_counter() - started < 0.1
+
+
+def test_nesting_up_to_the_limit_is_accepted() -> None:
+    depth = MAX_DEPTH - 1
+    document = b'{"x":' + b"[" * depth + b"]" * depth + b"}"
+
+    assert isinstance(parse_json_object(document, "the value"), dict)
+
+
+def test_many_brackets_in_strings_do_not_count_as_nesting() -> None:
+    document = b'{"note": "' + b"[{" * 500 + b'"}'
+
+    assert isinstance(parse_json_object(document, "the value"), dict)
+
+
+def test_invalid_utf8_is_told_apart_from_broken_json() -> None:
+    assert rejection(b'{"a": "\xff"}').reason == "not_utf8"
+    assert rejection(b'{"a": "\xed\xa0\x80"}').reason == "not_utf8"  # an encoded surrogate
+    assert rejection(b'{"a": ').reason == "not_json"
