@@ -146,14 +146,31 @@ def register_profiling(runtime: Runtime, reference: ReferenceData) -> None:
             sends.insert(0, Send(nurture, key, nurtured.model_dump_json().encode()))
         return sends
 
-    async def replay(key: bytes, message: Any) -> None:
+    async def replay(
+        key: bytes, record: KeyedLeadEvent, event: LeadEvent, message: Any, applied: LeadProfile
+    ) -> None:
         """An event applied before a crash: send again what was recorded for it."""
+        floor = delivery.replay_floor(message.tp) if delivery is not None else 0
         sends = outbox.recorded(key, message.offset)
-        if sends is None:
-            # Recorded sends are pruned only below committed offsets: this one was delivered.
+        if sends is None and message.offset < floor:
+            # Entries are pruned only below committed offsets: this one was delivered.
             log.info("event %s@%s was applied and delivered before", message.tp, message.offset)
             return
         metrics.replays.inc()
+        if sends is None:
+            # The profile reached Kafka and the recorded sends did not, so nothing was sent
+            # (sends wait for both): decide again from the stored profile, record, then send.
+            evaluation = evaluate_event(
+                applied,
+                event,
+                record.identity,
+                record.source.timestamp,
+                reference.accounts,
+                reference.policy,
+                offset=message.offset,
+            )
+            sends = outputs_of(evaluation, key, record, event)
+            await (await outbox.record(key, message.offset, sends, message.partition, floor))
         for send in sends:
             await send.output.send(send.key, send.value)
 
@@ -162,7 +179,7 @@ def register_profiling(runtime: Runtime, reference: ReferenceData) -> None:
     ) -> None:
         previous = load_profile(key)
         if previous is not None and message.offset <= previous.last_offset:
-            await replay(key, message)
+            await replay(key, record, event, message, previous)
             return
         evaluation = evaluate_event(
             previous,

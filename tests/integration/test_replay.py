@@ -1,0 +1,69 @@
+"""A replayed event re-sends what was decided the first time, even when a new decision differs."""
+
+import json
+import uuid
+from collections.abc import Callable
+from importlib import resources
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.structs import OffsetAndMetadata
+
+from tests.integration.kafka import WorkerProcess, consume, produce
+from tests.integration.pipeline_data import as_record, reference_records, transactional_lead
+
+SHIPPED = resources.files("service").joinpath("data/default_rules.yaml").read_text()
+# Under these rules a lead below the sales-ready threshold is routed instead of nurtured.
+ROUTE_EVERYONE = SHIPPED.replace(
+    "when: {field: score.sales_ready, equals: false}",
+    "when: {field: score.sales_ready, equals: true}",
+)
+
+
+def not_yet_sales_ready(n: int) -> dict[str, Any]:
+    event = transactional_lead(n, id_prefix="replay")
+    event.pop("activity")
+    event["event_type"] = "lead.created"
+    return event
+
+
+async def rewind(bootstrap: str, group: str, topic: str, partitions: int = 4) -> None:
+    """Commit offset 0 for every partition of `topic`, as if nothing had been committed."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group)
+    await consumer.start()
+    try:
+        tps = [TopicPartition(topic, p) for p in range(partitions)]
+        consumer.assign(tps)
+        await consumer.commit({tp: OffsetAndMetadata(0, "") for tp in tps})
+    finally:
+        await consumer.stop()
+
+
+async def test_a_replay_sends_the_recorded_decision_not_a_new_one(
+    start_worker: Callable[..., WorkerProcess], bootstrap: str
+) -> None:
+    prefix = f"t{uuid.uuid4().hex[:8]}."
+    accounts, reps = reference_records()
+    await produce(bootstrap, f"{prefix}crm.accounts.v1", accounts)
+    await produce(bootstrap, f"{prefix}crm.reps.v1", reps)
+    first = start_worker(prefix=prefix)
+    await produce(bootstrap, first.topic("leads.events.v1"), [as_record(not_yet_sales_ready(1))])
+    [nurtured] = await consume(bootstrap, first.topic("leads.nurture.v1"), 1)
+    [decided] = await consume(bootstrap, first.topic("leads.decisions.v1"), 1)
+    first.stop()
+
+    # The rules change, and the worker reads the keyed topic again from its start.
+    rules: tuple[bytes, bytes, list[tuple[str, bytes]]] = (b"ruleset", ROUTE_EVERYONE.encode(), [])
+    await produce(bootstrap, first.topic("leadrouter.rules.v1"), [rules])
+    await rewind(
+        bootstrap, first.env["LEADROUTER_APP_ID"], first.topic("leadrouter.leads.keyed.v1")
+    )
+    start_worker(prefix=prefix)
+
+    again = await consume(bootstrap, first.topic("leads.nurture.v1"), 2)
+    decisions = await consume(bootstrap, first.topic("leads.decisions.v1"), 2)
+    queued = await consume(bootstrap, first.topic("sales.queue.inside-sales.v1"), 1, timeout=5)
+    assert [record.value for record in again] == [nurtured.value, nurtured.value]
+    assert [record.value for record in decisions] == [decided.value, decided.value]
+    assert json.loads(decided.value)["outcome"] == "nurtured"
+    assert queued == [], "the replay must not route a lead it nurtured the first time"
