@@ -61,7 +61,7 @@ def test_rules_check_accepts_the_shipped_rules_and_says_what_they_hold(
     status = main(["rules", "check", str(DATA / "default_rules.yaml")])
 
     assert status == 0
-    assert capsys.readouterr().out.strip() == "ok: version 2026.11.1, 14 rules, 10 queues"
+    assert capsys.readouterr().out.strip() == "ok: version 2026.11.1, 15 rules, 10 queues"
 
 
 def test_rules_check_rejects_a_broken_file_with_one_line_per_problem_naming_rule_and_field(
