@@ -131,3 +131,41 @@ async def test_the_model_survives_a_restart_and_two_workers_apply_the_same_versi
     assert after[0] != before
     assert await wait_for_model(two, OUTCOMES) == after
     assert after[1], "ready after six outcomes"
+
+
+def outcomes_learned(worker: WorkerProcess) -> float:
+    url = f"http://127.0.0.1:{worker.web_port}/metrics"
+    text = urllib.request.urlopen(url, timeout=10).read().decode()
+    return sum(
+        float(line.rsplit(" ", 1)[1])
+        for line in text.splitlines()
+        if line.startswith("leadrouter_outcomes_learned_total{")
+    )
+
+
+async def test_examples_learned_but_never_published_are_learned_again_after_a_restart(
+    start_worker: Callable[..., WorkerProcess], bootstrap: str, prefix: str
+) -> None:
+    never_publishes = {
+        **LEARNING,
+        "LEADROUTER_LEARNING__PUBLISH_EVERY": "1000",
+        "LEADROUTER_LEARNING__PUBLISH_INTERVAL_S": "3600",
+    }
+    first = start_worker(prefix=prefix, **never_publishes)
+    await route_and_label(bootstrap, first, range(4), lambda n: n % 2 == 1)
+    for _ in range(240):
+        if outcomes_learned(first) >= 4:
+            break
+        await asyncio.sleep(0.25)
+    assert outcomes_learned(first) == 4
+    assert model_version(first) is None, "nothing published"
+    first.stop()  # the group commits the four examples; the model never left the worker
+
+    second = start_worker(prefix=prefix, **LEARNING)
+    await route_and_label(bootstrap, second, range(4, 6), lambda n: n == 5)
+    version, ready = await wait_for_model(second, OUTCOMES)
+
+    assert version.startswith(f"{OUTCOMES}-")
+    assert ready
+    assert outcomes_learned(second) == OUTCOMES, "the four committed examples were read again"
+    assert "trainer read examples 0..3 again" in second.logs()
