@@ -15,12 +15,13 @@ from agents.plumbing.reference import ReferenceData
 from agents.plumbing.rules_watch import register_rules_watch
 from agents.plumbing.runtime import Runtime
 from agents.plumbing.settings import Settings
-from agents.plumbing.topics import ACCOUNTS, REPS, RULES, TopicNames
+from agents.plumbing.topics import ACCOUNTS, MODEL, REPS, RULES, TopicNames
 from agents.plumbing.views import CompactedView
 from agents.stages.assign import register_assigning
 from agents.stages.feedback import register_feedback
 from agents.stages.intake import register_intake
 from agents.stages.profile import register_profiling
+from agents.stages.trainer import register_training
 
 
 def create_runtime(settings: Settings, registry: CollectorRegistry | None = None) -> Runtime:
@@ -47,11 +48,13 @@ def create_runtime(settings: Settings, registry: CollectorRegistry | None = None
     runtime.delivery = DeliveryGuard(BrokerHoleCheck(settings.kafka), exit_without_commit)
     faust_fixes.install(app, runtime.delivery)
     reference = ReferenceData.start(runtime.metrics, settings.rules_file)
+    reference.learned_top = settings.learning.top_contributions
     register_views(runtime, reference)
     register_intake(runtime)
     register_profiling(runtime, reference)
     register_assigning(runtime, reference)
     register_feedback(runtime)
+    register_training(runtime, reference)
     register_lag_monitor(runtime)
     register_health(runtime, reference)
     if settings.rules_file is not None:
@@ -67,6 +70,7 @@ def register_views(runtime: Runtime, reference: ReferenceData) -> None:
         (ACCOUNTS, reference.apply_account),
         (REPS, reference.apply_rep),
         (RULES, reference.apply_rules),
+        (MODEL, reference.apply_model),
     ):
         view = CompactedView(kafka, runtime.names.name(base), apply)
         reference.views.append(view)

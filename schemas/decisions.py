@@ -1,13 +1,13 @@
 """Routing decisions and what leadrouter publishes to sales, marketing and the audit trail."""
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import AwareDatetime, Field
 
 from schemas.base import OutputModel
 from schemas.enrichment import Enrichment
 from schemas.events import LeadAttributes
-from schemas.scores import Score
+from schemas.scores import Grade, LearnedLine, Score, ScoreSource
 
 Outcome = Literal["routed", "nurtured", "already_routed"]
 CandidateOutcome = Literal[
@@ -56,6 +56,27 @@ class Decision(OutputModel):
     counters: dict[str, int] = Field(default_factory=dict)
     overflowed_from: tuple[str, ...] = ()
     decided_at: AwareDatetime
+    decided_by: ScoreSource = Field(
+        default="rules", description="which score made the sales-ready call (see Score)"
+    )
+    model_version: str | None = None
+    conversion_probability: float | None = Field(default=None, ge=0, le=1)
+    learned_grade: Grade | None = None
+    learned: tuple[LearnedLine, ...] = ()
+
+
+def scored_fields(score: Score | None) -> dict[str, Any]:
+    """What a decision repeats of the score that led to it: which score decided, and the
+    learned probability, grade, model version and contributions."""
+    if score is None:
+        return {}
+    return {
+        "decided_by": score.decided_by,
+        "model_version": score.model_version,
+        "conversion_probability": score.conversion_probability,
+        "learned_grade": score.learned_grade,
+        "learned": score.learned,
+    }
 
 
 class LeadTimestamps(OutputModel):

@@ -20,6 +20,7 @@ from schemas.deadletters import DeadLetter
 from schemas.decisions import Decision, LeadNurtured, LeadRouted
 from schemas.events import LeadEvent
 from schemas.feedback import SalesFeedback
+from schemas.learning import PublishedModel, TrainingExample
 from schemas.profiles import LeadProfile
 from schemas.reps import Rep
 
@@ -41,6 +42,8 @@ CONTRACTS: Final[dict[str, tuple[type[BaseModel], Mode]]] = {
     "decision": (Decision, "serialization"),
     "dead_letter": (DeadLetter, "serialization"),
     "lead_profile": (LeadProfile, "serialization"),
+    "training_example": (TrainingExample, "serialization"),
+    "published_model": (PublishedModel, "serialization"),
 }
 
 

@@ -18,6 +18,18 @@ class ActivityRecord(OutputModel):
     page_count: int | None = None
 
 
+class RoutedSnapshot(OutputModel):
+    """What the conversion model saw when the lead was routed, to learn from its outcome: the
+    features at decision time, and what the model in force then predicted (None during its
+    cold start or when no model existed)."""
+
+    decision_id: str
+    categories: dict[str, str]
+    numbers: dict[str, float]
+    predicted: float | None = None
+    model_version: str | None = None
+
+
 class LeadProfile(OutputModel):
     """Attributes merged across events plus the recent activities that drive engagement.
 
@@ -27,7 +39,9 @@ class LeadProfile(OutputModel):
     `last_offset` is the position of the last record applied (in the lead's partition of the
     keyed topic): a record at or before it is a replay after a crash, not a new event, and its
     outputs are sent again. `routed_event_id` names the event that made the current generation
-    sales-ready.
+    sales-ready. `routed_snapshot` holds the model features of the current routing decision;
+    `labelled_decisions` the decisions whose outcome was already sent to the model (the newest
+    few), so a late or repeated outcome is learned once.
     """
 
     identity: str
@@ -42,3 +56,5 @@ class LeadProfile(OutputModel):
     recent_event_ids: tuple[str, ...] = ()
     last_offset: int = -1
     routed_event_id: str | None = None
+    routed_snapshot: RoutedSnapshot | None = None
+    labelled_decisions: tuple[str, ...] = ()

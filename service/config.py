@@ -97,6 +97,10 @@ def _default_grade_bands() -> dict[Grade, int]:
     return {"A": 80, "B": 60, "C": 40}
 
 
+def _default_learned_grade_bands() -> dict[Grade, float]:
+    return {"A": 0.6, "B": 0.4, "C": 0.2}
+
+
 class FitWeights(_Settings):
     """Points for who the lead is: one value of each factor applies to every lead."""
 
@@ -129,12 +133,26 @@ class ScoringConfig(_Settings):
         default_factory=_default_grade_bands,
         description="lowest total for each grade; below the C band is D",
     )
+    sales_ready_probability: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="once the conversion model is ready, a lead is sales-ready when its "
+        "learned conversion probability reaches this; unset, the rule score always decides",
+    )
+    learned_grade_bands: dict[Grade, float] = Field(
+        default_factory=_default_learned_grade_bands,
+        description="lowest conversion probability for each learned grade; below C is D",
+    )
 
     @model_validator(mode="after")
     def _bands_descend(self) -> "ScoringConfig":
-        bands = self.grade_bands
-        if set(bands) != {"A", "B", "C"}:
-            raise ValueError("grade_bands needs exactly A, B and C (D is everything below C)")
-        if not bands["A"] >= bands["B"] >= bands["C"]:
-            raise ValueError("grade_bands must not increase from A to C")
+        for name, bands in (
+            ("grade_bands", self.grade_bands),
+            ("learned_grade_bands", self.learned_grade_bands),
+        ):
+            if set(bands) != {"A", "B", "C"}:
+                raise ValueError(f"{name} needs exactly A, B and C (D is everything below C)")
+            if not bands["A"] >= bands["B"] >= bands["C"]:
+                raise ValueError(f"{name} must not increase from A to C")
         return self

@@ -10,11 +10,13 @@ from datetime import datetime
 from schemas.decisions import Outcome
 from schemas.enrichment import Enrichment
 from schemas.events import LeadEvent
-from schemas.profiles import LeadProfile
+from schemas.profiles import LeadProfile, RoutedSnapshot
 from schemas.scores import Score
 from service.accounts import AccountIndex
 from service.decision_ids import decision_id
 from service.enrichment import enrich_lead
+from service.learning.features import DEFAULT_HALF_LIFE_DAYS, LeadFeatures, lead_features
+from service.learning.scoring import LearnedModel, score_with_model
 from service.policy import Policy
 from service.profiles import merge_event
 from service.routing import RouteChoice, decide_route
@@ -52,6 +54,8 @@ def evaluate_event(
     *,
     offset: int,
     window: int = 64,
+    learned: LearnedModel | None = None,
+    half_life_days: float = DEFAULT_HALF_LIFE_DAYS,
 ) -> Evaluation:
     """Apply an event to the lead and decide, by the rules, whether sales gets it now.
 
@@ -59,9 +63,14 @@ def evaluate_event(
     decides nurture or a queue (the shipped rules nurture below the sales-ready threshold). A
     lead sales already has is never routed again; a nurtured lead that later qualifies is routed
     under the next generation, which names a new decision.
+
+    With a `learned` conversion model that is ready, the score carries its probability, grade
+    and contributions (and the probability may decide sales-readiness, see `score_with_model`).
+    A routed lead's profile keeps the model features it had at that moment (taken with the
+    model's engagement half-life, else `half_life_days`), so its outcome can be learned later.
     """
     if previous is not None and offset <= previous.last_offset:
-        return _replay(previous, event, identity, accounts, policy)
+        return _replay(previous, event, identity, accounts, policy, learned)
     merge = merge_event(previous, event, identity, received_at, window=window)
     if merge is None:  # a duplicate: the profile is unchanged
         assert previous is not None  # only a known lead has seen an event before
@@ -76,6 +85,19 @@ def evaluate_event(
     attributes = merge.attributes
     enrichment = enrich_lead(attributes, accounts, policy.enrichment)
     score = score_lead(enrichment, merge.activities, event.occurred_at, policy.scoring)
+    features: LeadFeatures | None = None
+    if learned is not None:
+        half_life_days = learned.half_life_days
+        if learned.is_ready:
+            features = lead_features(
+                attributes,
+                merge.activities,
+                enrichment,
+                event.occurred_at,
+                source=merge.base.source,
+                half_life_days=half_life_days,
+            )
+        score = score_with_model(score, learned, features, policy.scoring)
     route = decide_route(policy.ruleset, attributes, enrichment, score)
     outcome: Outcome
     if merge.status == "routed":
@@ -86,23 +108,56 @@ def evaluate_event(
         profile = merge.profile(last_offset=offset)
     else:
         outcome = "routed"
+        generation = merge.base.generation + 1
+        if features is None:
+            features = lead_features(
+                attributes,
+                merge.activities,
+                enrichment,
+                event.occurred_at,
+                source=merge.base.source,
+                half_life_days=half_life_days,
+            )
+        snapshot = RoutedSnapshot(
+            decision_id=decision_id(identity, generation),
+            categories=dict(features.categories),
+            numbers=dict(features.numbers),
+            predicted=score.conversion_probability,
+            model_version=score.model_version,
+        )
         profile = merge.profile(
             last_offset=offset,
-            generation=merge.base.generation + 1,
+            generation=generation,
             routed_event_id=event.event_id,
             status="routed",
+            routed_snapshot=snapshot,
         )
     return _evaluation(profile, outcome, event, identity, enrichment, score, route)
 
 
 def _replay(
-    profile: LeadProfile, event: LeadEvent, identity: str, accounts: AccountIndex, policy: Policy
+    profile: LeadProfile,
+    event: LeadEvent,
+    identity: str,
+    accounts: AccountIndex,
+    policy: Policy,
+    learned: LearnedModel | None,
 ) -> Evaluation:
     """A record already applied before a crash: the profile holds its effect, the outputs may
     not have reached Kafka. Decide again from the profile so the same outputs (with the same
     decision ids, which consumers and the assign stage de-duplicate) are sent again."""
     enrichment = enrich_lead(profile.attributes, accounts, policy.enrichment)
     score = score_lead(enrichment, profile.activities, event.occurred_at, policy.scoring)
+    if learned is not None:
+        features = lead_features(
+            profile.attributes,
+            profile.activities,
+            enrichment,
+            event.occurred_at,
+            source=profile.source,
+            half_life_days=learned.half_life_days,
+        )
+        score = score_with_model(score, learned, features, policy.scoring)
     route = decide_route(policy.ruleset, profile.attributes, enrichment, score)
     outcome: Outcome
     if profile.status == "routed" and profile.routed_event_id == event.event_id:

@@ -9,7 +9,14 @@ from aiokafka.errors import TopicAlreadyExistsError
 
 from agents.plumbing.credentials import client_options
 from agents.plumbing.settings import KafkaSettings, Settings
-from agents.plumbing.topics import COMPACTED, PIPELINE_TOPICS, TABLES, TopicNames, changelog_topic
+from agents.plumbing.topics import (
+    COMPACTED,
+    PIPELINE_TOPICS,
+    SINGLE_PARTITION,
+    TABLES,
+    TopicNames,
+    changelog_topic,
+)
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +40,12 @@ def topic_specs(settings: Settings, queues: Iterable[str] | None = None) -> list
     names = TopicNames(settings.topics.prefix)
     partitions, replicas = settings.topics.partitions, settings.topics.replication_factor
     specs = [
-        TopicSpec(names.name(base), partitions, replicas, compacted=base in COMPACTED)
+        TopicSpec(
+            names.name(base),
+            1 if base in SINGLE_PARTITION else partitions,
+            replicas,
+            compacted=base in COMPACTED,
+        )
         for base in PIPELINE_TOPICS
     ]
     specs += [TopicSpec(names.queue(queue), partitions, replicas) for queue in sorted(set(queues))]

@@ -4,6 +4,7 @@ Labels are bounded: queue names come from the ruleset, reasons from closed vocab
 partitions from the deployment. Never a lead id, an email or a rep id.
 """
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import get_args
@@ -11,6 +12,7 @@ from typing import get_args
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 from schemas.deadletters import DeadLetterReason
+from schemas.feedback import FeedbackOutcome, label_of
 
 # From a few milliseconds (an idle worker on a local broker) to minutes (a worker that was down):
 # the objective is usually set around one second, so the buckets are densest there.
@@ -39,11 +41,22 @@ class Metrics:
     reps_view_size: Gauge
     consumer_lag: Gauge
     feedback: Counter
+    outcomes_learned: Counter
+    model_info: Gauge
+    model_outcomes: Gauge
+    model_calibration_error: Gauge
+    model_auc: Gauge
 
     def prepare_reasons(self) -> None:
-        """Create every dead-letter series at 0, so rate() sees the first dead letter."""
+        """Create every dead-letter and learned-outcome series at 0, so rate() sees the first
+        one; the model quality gauges start as NaN (nothing measured yet)."""
         for reason in get_args(DeadLetterReason):
             self.deadletters.labels(reason=reason)
+        for outcome in get_args(FeedbackOutcome):
+            if label_of(outcome) is not None:
+                self.outcomes_learned.labels(outcome=outcome)
+        self.model_calibration_error.set(math.nan)
+        self.model_auc.set(math.nan)
 
     def prepare_queues(self, queues: Iterable[str]) -> None:
         """Create each queue's series at 0 (at start and when a ruleset adds queues), so the
@@ -163,6 +176,37 @@ class Metrics:
                 "leadrouter_feedback_total",
                 "Feedback records from sales tools, per outcome.",
                 ["outcome"],
+                registry=registry,
+            ),
+            outcomes_learned=Counter(
+                "leadrouter_outcomes_learned_total",
+                "Labelled outcomes the conversion model learned (counted by the worker that "
+                "trains), per outcome.",
+                ["outcome"],
+                registry=registry,
+            ),
+            model_info=Gauge(
+                "leadrouter_model_info",
+                "1 for the conversion model version in force; `ready` is whether it learned "
+                "enough outcomes for the learned score to decide.",
+                ["version", "ready"],
+                registry=registry,
+            ),
+            model_outcomes=Gauge(
+                "leadrouter_model_outcomes",
+                "Outcomes the conversion model in force has learned.",
+                registry=registry,
+            ),
+            # NaN until the trainer measured enough served outcomes of both kinds.
+            model_calibration_error=Gauge(
+                "leadrouter_model_calibration_error",
+                "Expected calibration error (0..1) of the probabilities served at decision "
+                "time, over the trainer's rolling window of outcomes.",
+                registry=registry,
+            ),
+            model_auc=Gauge(
+                "leadrouter_model_auc",
+                "ROC AUC of the probabilities served at decision time over the same window.",
                 registry=registry,
             ),
         )

@@ -1,15 +1,21 @@
-"""The reference data a worker holds whole: accounts, reps and the routing policy in force."""
+"""The reference data a worker holds whole: accounts, reps, the routing policy and the
+conversion model in force."""
 
 import logging
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from agents.plumbing.metrics import Metrics
 from agents.plumbing.views import CompactedView
 from schemas.accounts import Account
+from schemas.learning import PublishedModel
 from schemas.reps import Rep
 from service.accounts import AccountIndex
+from service.learning.scoring import DEFAULT_TOP, LearnedModel
+from service.learning.training import model_of
 from service.policy import Policy, load_policy
 from service.rules import RulesetError
 
@@ -29,6 +35,11 @@ class ReferenceData:
     accounts: AccountIndex = field(default_factory=AccountIndex)
     reps: dict[str, Rep] = field(default_factory=dict)
     views: list[CompactedView] = field(default_factory=list)
+    # The latest model the trainer published (None before the first), and how many learned
+    # facts a score names.
+    published: PublishedModel | None = None
+    model: LearnedModel | None = None
+    learned_top: int = DEFAULT_TOP
 
     async def wait_ready(self) -> None:
         """Block until every view has caught up, so no lead is routed on partial data."""
@@ -66,6 +77,41 @@ class ReferenceData:
         if value is None:
             return  # a deleted ruleset leaves the one in force: routing never stops
         self.reload_rules(value.decode(), "rules topic")
+
+    def apply_model(self, key: bytes | None, value: bytes | None) -> None:
+        """A model the trainer published. Only one further along the examples replaces the one
+        in force: a trainer that lost its partition may publish an older state late."""
+        if value is None:
+            return  # a deleted model leaves the one in force
+        try:
+            published = PublishedModel.model_validate_json(value)
+            current = self.published
+            if current is not None and published.next_offset <= current.next_offset:
+                return
+            model = model_of(published)
+        except (ValidationError, ValueError) as error:
+            log.error("model record rejected, the model in force keeps serving: %s", error)
+            return
+        self.published = published
+        previous = self.model
+        self.model = LearnedModel(model=model, version=published.version, top=self.learned_top)
+        if previous is not None:
+            self.metrics.model_info.remove(previous.version, str(previous.is_ready).lower())
+        self.metrics.model_info.labels(
+            version=published.version, ready=str(published.is_ready).lower()
+        ).set(1)
+        self.metrics.model_outcomes.set(published.outcomes)
+        nan = float("nan")
+        calibration = published.calibration_error
+        self.metrics.model_calibration_error.set(nan if calibration is None else calibration)
+        self.metrics.model_auc.set(nan if published.auc is None else published.auc)
+        if previous is None or previous.version != published.version:
+            log.info(
+                "conversion model %s in force (%d outcomes, %s)",
+                published.version,
+                published.outcomes,
+                "ready" if published.is_ready else "cold start",
+            )
 
     def reload_rules(self, text: str, source: str) -> bool:
         """Swap in a new ruleset; an invalid one is rejected and the previous keeps serving."""

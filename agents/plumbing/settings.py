@@ -114,6 +114,30 @@ class LimitSettings(BaseModel):
     )
 
 
+class LearningSettings(BaseModel):
+    """The learned conversion score: which learner, its cold start, how the trainer publishes."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: Literal["logistic", "naive_bayes"] = "logistic"
+    min_outcomes: int = Field(
+        default=200, ge=0, description="outcomes learned before the learned score may decide"
+    )
+    half_life_days: float = Field(default=14.0, gt=0, description="engagement features' decay")
+    publish_every: int = Field(
+        default=50, ge=1, description="the trainer publishes the model after this many examples"
+    )
+    publish_interval_s: float = Field(
+        default=10.0, gt=0, description="... or this long after an unpublished example"
+    )
+    quality_window: int = Field(
+        default=500, ge=1, description="served outcomes the calibration error and AUC cover"
+    )
+    top_contributions: int = Field(
+        default=5, ge=0, description="learned facts a score names (the rest in one line)"
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="LEADROUTER_", env_nested_delimiter="__", frozen=True, extra="ignore"
@@ -124,6 +148,7 @@ class Settings(BaseSettings):
     web: WebSettings = WebSettings()
     topics: TopicSettings = TopicSettings()
     limits: LimitSettings = LimitSettings()
+    learning: LearningSettings = LearningSettings()
     datadir: Path = Path(".run/worker")
     store: str = "memory://"
     rules_file: Path | None = Field(

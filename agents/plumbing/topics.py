@@ -12,8 +12,15 @@ FEEDBACK = "sales.feedback.v1"
 ACCOUNTS = "crm.accounts.v1"
 REPS = "crm.reps.v1"
 RULES = "leadrouter.rules.v1"
+# Labelled outcomes with the features their lead had when routed: one partition, so one
+# trainer learns them in order, and an offset orders them for good.
+MODEL_EXAMPLES = "leadrouter.model.examples.v1"
+# The trainer's latest state (key `model`), followed by every worker.
+MODEL = "leadrouter.model.v1"
+MODEL_KEY = b"model"
 
-COMPACTED = (ACCOUNTS, REPS, RULES)
+COMPACTED = (ACCOUNTS, REPS, RULES, MODEL)
+SINGLE_PARTITION = (MODEL_EXAMPLES,)
 # The topics the stages consume: the only ones a dead letter can be replayed to.
 INPUT_TOPICS = (LEAD_EVENTS, FEEDBACK, LEADS_KEYED, LEADS_QUALIFIED)
 # Every fixed topic; queue topics come from the ruleset.
@@ -25,6 +32,7 @@ PIPELINE_TOPICS = (
     NURTURE,
     DECISIONS,
     FEEDBACK,
+    MODEL_EXAMPLES,
     *COMPACTED,
 )
 

@@ -28,7 +28,7 @@ from agents.plumbing.topics import (
     QUEUE_STATES_TABLE,
     queue_topic,
 )
-from schemas.decisions import CandidateTrace, Decision, LeadRouted, LeadTimestamps
+from schemas.decisions import CandidateTrace, Decision, LeadRouted, LeadTimestamps, scored_fields
 from schemas.pipeline import QualifiedLead
 from service.assignment import QueueState, assign_lead
 from service.queues import queue_config, queue_fields
@@ -101,6 +101,7 @@ def routed_record(lead: QualifiedLead, entry: LedgerEntry) -> LeadRouted:
         counters=entry.counters,
         overflowed_from=lead.overflowed_from,
         decided_at=entry.routed_at,
+        **scored_fields(lead.score),
     )
     return LeadRouted(
         decision_id=lead.decision_id,

@@ -21,11 +21,12 @@ from agents.plumbing.topics import (
     DECISIONS,
     LEADS_KEYED,
     LEADS_QUALIFIED,
+    MODEL_EXAMPLES,
     NURTURE,
     OUTBOX_TABLE,
     PROFILES_TABLE,
 )
-from schemas.decisions import Decision, LeadNurtured, LeadTimestamps
+from schemas.decisions import Decision, LeadNurtured, LeadTimestamps, scored_fields
 from schemas.events import LeadEvent
 from schemas.feedback import SalesFeedback
 from schemas.pipeline import KeyedLeadEvent, QualifiedLead, SourceRecord
@@ -53,6 +54,7 @@ def nurture_decision(evaluation: Evaluation, identity: str, decided_at: datetime
         else "sales already has this lead; not routed again",
         rules_evaluated=route.rules_evaluated,
         decided_at=decided_at,
+        **scored_fields(evaluation.score),
     )
 
 
@@ -90,6 +92,7 @@ def register_profiling(runtime: Runtime, reference: ReferenceData) -> None:
     qualified = runtime.output(LEADS_QUALIFIED)
     nurture = runtime.output(NURTURE)
     decisions = runtime.output(DECISIONS)
+    examples = runtime.output(MODEL_EXAMPLES)
     writer = DeadLetterWriter(runtime, runtime.output(DEAD_LETTER))
     profiles = durable_table(runtime, PROFILES_TABLE)
     outbox_table = durable_table(runtime, OUTBOX_TABLE)
@@ -168,6 +171,8 @@ def register_profiling(runtime: Runtime, reference: ReferenceData) -> None:
                 reference.accounts,
                 reference.policy,
                 offset=message.offset,
+                learned=reference.model,
+                half_life_days=settings.learning.half_life_days,
             )
             sends = outputs_of(evaluation, key, record, event)
             await (await outbox.record(key, message.offset, sends, message.partition, floor))
@@ -190,6 +195,8 @@ def register_profiling(runtime: Runtime, reference: ReferenceData) -> None:
             reference.policy,
             offset=message.offset,
             window=settings.limits.dedupe_window,
+            learned=reference.model,
+            half_life_days=settings.learning.half_life_days,
         )
         if evaluation.is_duplicate:
             metrics.duplicates.inc()
@@ -222,6 +229,15 @@ def register_profiling(runtime: Runtime, reference: ReferenceData) -> None:
         if result is None or result.effect == "stale":
             log.info("feedback for %s ignored (unknown lead or stale decision)", key[:12])
             return
+        if result.example is not None:
+            # Acknowledged before the profile records the decision as learned: a crash in
+            # between sends the example again, and the trainer learns a decision once.
+            example = result.example
+            await (
+                await examples.send(
+                    example.decision_id.encode(), example.model_dump_json().encode()
+                )
+            )
         await profiles.put(key, result.profile.model_dump_json().encode(), message.partition)
 
     async def handle(event: Any) -> None:

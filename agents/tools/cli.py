@@ -1,4 +1,4 @@
-"""The `leadrouter` command: worker, topics, demo, rules, explain and dead-letter replay."""
+"""The `leadrouter` command: worker, topics, demo, rules, explain, dead-letter replay, model."""
 
 import argparse
 import asyncio
@@ -153,7 +153,6 @@ def parse_moment(text: str) -> datetime:
 def explain(args: argparse.Namespace) -> int:
     from agents.tools import demo
     from agents.tools.explain import (
-        ExplainError,
         build_report,
         explain_lead,
         format_report,
@@ -162,11 +161,13 @@ def explain(args: argparse.Namespace) -> int:
         read_lead_events,
         read_reps,
     )
+    from agents.tools.model_cli import read_model
     from service.policy import load_policy
     from service.rules import RulesetError
 
     try:
         events = read_lead_events(args.lead.read_bytes())
+        learned = read_model(args.model.read_bytes()) if args.model else None
         rules_text = args.rules.read_text() if args.rules else demo.default_rules_text()
         policy = load_policy(rules_text, str(args.rules or "shipped default rules"))
         accounts = read_accounts(args.accounts.read_bytes()) if args.accounts else None
@@ -177,13 +178,20 @@ def explain(args: argparse.Namespace) -> int:
             {rep.rep_id: rep for rep in reps},
             policy,
             args.now or datetime.now(UTC),
+            learned,
         )
-    except (OSError, ExplainError, RulesetError) as error:
+    except (OSError, ValueError, RulesetError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     report = build_report(explanation)
     print(json.dumps(report, indent=2) if args.json else format_report(report))
     return 0
+
+
+def evaluate_model(args: argparse.Namespace) -> int:
+    from agents.tools.model_cli import evaluate_command
+
+    return evaluate_command(args.events, args.outcomes, args.split)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -271,8 +279,27 @@ def build_parser() -> argparse.ArgumentParser:
     why.add_argument(
         "--now", type=parse_moment, default=None, help="assign as of this ISO time (default: now)"
     )
+    why.add_argument(
+        "--model",
+        type=Path,
+        default=None,
+        help="a conversion model: a leadrouter.model.v1 record or a model state (default: none)",
+    )
     why.add_argument("--json", action="store_true", help="print the report as JSON")
     why.set_defaults(func=explain)
+
+    model = commands.add_parser("model", help="the learned conversion score")
+    model_commands = model.add_subparsers(dest="model_command", required=True)
+    evaluate = model_commands.add_parser(
+        "evaluate",
+        help="replay labelled events and outcomes: learn from the first part, score the rest",
+    )
+    evaluate.add_argument("events", type=Path, metavar="EVENTS", help="lead events, JSONL")
+    evaluate.add_argument("outcomes", type=Path, metavar="OUTCOMES", help="sales outcomes, JSONL")
+    evaluate.add_argument(
+        "--split", type=float, default=0.7, help="share of the outcomes learned from (0.7)"
+    )
+    evaluate.set_defaults(func=evaluate_model)
     return parser
 
 

@@ -22,6 +22,7 @@ from service.accounts import AccountIndex
 from service.assignment import Assignment, QueueState, assign_lead
 from service.identity import lead_identity
 from service.intake import reject_invalid
+from service.learning.scoring import LearnedModel
 from service.pipeline import Evaluation, evaluate_event
 from service.policy import Policy
 from service.rules import CompiledRuleset, QueueConfig
@@ -127,10 +128,13 @@ def explain_lead(
     reps: Mapping[str, Rep],
     policy: Policy,
     now: datetime,
+    learned: LearnedModel | None = None,
 ) -> Explanation:
     """Apply the events of one lead in order and, if it is routed, assign it at `now`.
 
-    Each event counts as received when it occurred (there is no Kafka timestamp here).
+    Each event counts as received when it occurred (there is no Kafka timestamp here). With a
+    `learned` conversion model the score carries its probability and contributions, as the
+    worker's would with that model in force.
     """
     if not events:
         raise ExplainError("no events")
@@ -148,7 +152,14 @@ def explain_lead(
     last: Evaluation | None = None
     for offset, event in enumerate(events):
         evaluation = evaluate_event(
-            profile, event, identity, event.occurred_at, accounts, policy, offset=offset
+            profile,
+            event,
+            identity,
+            event.occurred_at,
+            accounts,
+            policy,
+            offset=offset,
+            learned=learned,
         )
         profile = evaluation.profile
         steps.append(Step(event, evaluation))
@@ -352,6 +363,24 @@ def _score_lines(score: Mapping[str, Any] | None) -> list[str]:
     for line in score["breakdown"]:
         lines.append(f"  {line['component']:<10} {_signed(line['points']):>4}  {line['factor']}")
     lines.append(f"  {'total':<10} {score['total']:>4}")
+    return lines + _learned_lines(score)
+
+
+def _learned_lines(score: Mapping[str, Any]) -> list[str]:
+    version = score.get("model_version")
+    if version is None:
+        return []
+    probability = score.get("conversion_probability")
+    if probability is None:
+        return [f"Learned score: model {version} in its cold start; the rule score decides"]
+    threshold = score.get("probability_threshold")
+    decides = f", sales-ready from {threshold:.2f}" if threshold is not None else ""
+    lines = [
+        f"Learned score {probability:.3f}, grade {score['learned_grade']} (model {version}; "
+        f"{score['decided_by']} decided{decides})"
+    ]
+    lines += [f"  {line['log_odds']:+8.3f}  {line['factor']}" for line in score["learned"]]
+    lines.append(f"  {sum(line['log_odds'] for line in score['learned']):+8.3f}  log-odds")
     return lines
 
 

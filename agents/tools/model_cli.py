@@ -18,8 +18,12 @@ from rich.table import Table
 
 from schemas.events import LeadEvent
 from schemas.feedback import SalesFeedback
+from schemas.learning import PublishedModel
 from service.learning.evaluation import EvaluationReport, evaluate_replay
 from service.learning.metrics import ScoreQuality
+from service.learning.model import ConversionModel
+from service.learning.scoring import DEFAULT_TOP, LearnedModel
+from service.learning.training import model_of
 
 _Model = TypeVar("_Model", bound=BaseModel)
 
@@ -61,6 +65,17 @@ def evaluate_command(
         out.print(f"left out {bad_events} invalid event line(s), {bad_outcomes} outcome line(s)")
     _print_report(out, report)
     return 0 if report.test_outcomes else 1
+
+
+def read_model(data: bytes, top: int = DEFAULT_TOP) -> LearnedModel:
+    """A model for `leadrouter explain --model`: a record of `leadrouter.model.v1` (as
+    `kcat -C -t leadrouter.model.v1 -o -1 -e` prints it) or a `ConversionModel.to_bytes` state.
+    ValueError when it is neither."""
+    try:
+        published = PublishedModel.model_validate_json(data)
+    except ValidationError:
+        return LearnedModel.of(ConversionModel.from_bytes(data), top=top)
+    return LearnedModel(model=model_of(published), version=published.version, top=top)
 
 
 def _progress(console: Console) -> Progress:

@@ -64,6 +64,12 @@ class LeadFeatures:
         return tokens
 
 
+def features_of(categories: Mapping[str, str], numbers: Mapping[str, float]) -> LeadFeatures:
+    """Features stored as their two maps (e.g. with a routing decision), as the model takes
+    them: the banded numeric features are the same for every lead."""
+    return LeadFeatures(categories=dict(categories), numbers=dict(numbers), banded=_BANDED)
+
+
 def band_of(value: float) -> str:
     """The band naive Bayes sees for a log-scaled number: steps of a half, the last one open."""
     return str(min(int(value * 2.0), _MAX_BAND))

@@ -349,6 +349,8 @@ EMPTY_ON_THIS_FLOW = {
     "leadrouter / Duplicates, already routed and overflows / C",
     # No feedback records are sent.
     "leadrouter / Sales feedback by outcome / A",
+    # ... so no conversion model is ever published.
+    "leadrouter / Model version / A",
 }
 
 

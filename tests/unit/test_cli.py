@@ -20,8 +20,12 @@ from agents.tools.demo import (
     summarize_metrics,
     watch_metrics,
 )
+from bench.labelled import generate, write_files
 from schemas.accounts import Account
+from schemas.learning import TrainingExample
 from schemas.reps import Rep
+from service.learning.model import ModelSettings
+from service.learning.training import Trainer
 from service.policy import load_policy
 
 DATA = Path(__file__).resolve().parents[2] / "service" / "data"
@@ -61,7 +65,7 @@ def test_rules_check_accepts_the_shipped_rules_and_says_what_they_hold(
     status = main(["rules", "check", str(DATA / "default_rules.yaml")])
 
     assert status == 0
-    assert capsys.readouterr().out.strip() == "ok: version 2026.11.1, 14 rules, 10 queues"
+    assert capsys.readouterr().out.strip() == "ok: version 2026.11.1, 15 rules, 10 queues"
 
 
 def test_rules_check_rejects_a_broken_file_with_one_line_per_problem_naming_rule_and_field(
@@ -143,6 +147,91 @@ def test_explain_reports_a_bad_rules_file_and_exits_2(
 
     assert status == 2
     assert "unknown queue 'nowhere'" in capsys.readouterr().err
+
+
+def _published_model(outcomes: int) -> bytes:
+    trainer = Trainer.fresh(ModelSettings(min_outcomes=4))
+    for offset in range(outcomes):
+        trainer.apply(
+            offset,
+            TrainingExample(
+                decision_id=f"d{offset}",
+                outcome="converted" if offset % 2 else "lost",
+                converted=bool(offset % 2),
+                categories={"seniority": "vp" if offset % 2 else "manager", "email": "business"},
+                numbers={"count:demo_request": 0.69},
+                labelled_at=datetime(2026, 11, 21, tzinfo=UTC),
+            ),
+        )
+    return trainer.publish().model_dump_json().encode()
+
+
+def test_explain_with_a_published_model_shows_the_learned_probability_and_contributions(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lead, model = tmp_path / "lead.json", tmp_path / "model.json"
+    lead.write_text(json.dumps(LEAD))
+    model.write_bytes(_published_model(8))
+
+    status = main(["explain", str(lead), "--model", str(model), "--now", "2026-11-24T16:00:00Z"])
+
+    out = capsys.readouterr().out
+    assert status == 0
+    assert "Learned score 0." in out
+    assert "model decided, sales-ready from 0.40" in out
+    assert "(baseline)" in out
+    assert "seniority=vp" in out
+    assert "log-odds" in out
+
+
+def test_explain_with_a_model_in_its_cold_start_says_the_rule_score_decides(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lead, model = tmp_path / "lead.json", tmp_path / "model.json"
+    lead.write_text(json.dumps(LEAD))
+    model.write_bytes(_published_model(2))
+
+    status = main(["explain", str(lead), "--model", str(model), "--json"])
+
+    report = json.loads(capsys.readouterr().out)
+    assert status == 0
+    assert report["score"]["model_version"].startswith("2-")
+    assert report["score"]["decided_by"] == "rules"
+    assert report["score"]["conversion_probability"] is None
+
+
+def test_explain_with_a_file_that_is_no_model_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lead, model = tmp_path / "lead.json", tmp_path / "model.json"
+    lead.write_text(json.dumps(LEAD))
+    model.write_text("{}")
+
+    assert main(["explain", str(lead), "--model", str(model)]) == 2
+    assert "unknown model state format" in capsys.readouterr().err
+
+
+# --- model evaluate ---------------------------------------------------------------------------
+
+
+def test_model_evaluate_replays_the_files_and_prints_the_scores(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    events, outcomes = write_files(generate(200, seed=3), tmp_path)
+
+    status = main(["model", "evaluate", str(events), str(outcomes), "--split", "0.6"])
+
+    out = capsys.readouterr().out
+    assert status == 0
+    assert "learned from 120 outcomes, scored 80 held-out leads" in out
+    assert "online logistic (FTRL)" in out
+
+
+def test_model_evaluate_reads_the_split_and_defaults_it_to_0_7() -> None:
+    args = build_parser().parse_args(["model", "evaluate", "e.jsonl", "o.jsonl"])
+
+    assert args.split == 0.7
+    assert (args.events, args.outcomes) == (Path("e.jsonl"), Path("o.jsonl"))
 
 
 # --- demo load --------------------------------------------------------------------------------

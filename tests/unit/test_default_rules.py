@@ -57,10 +57,10 @@ def _match(name: str) -> AccountMatch:
     )
 
 
-def test_the_shipped_ruleset_loads_without_a_scoring_section() -> None:
+def test_the_shipped_ruleset_lets_the_learned_probability_decide_once_the_model_is_ready() -> None:
     assert isinstance(RULESET, CompiledRuleset)
     assert RULESET.version == "2026.11.1"
-    assert RULESET.scoring is None
+    assert RULESET.scoring == {"sales_ready_probability": 0.4}
     assert RULESET.fallback == "sales-fallback"
 
 

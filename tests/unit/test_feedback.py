@@ -93,3 +93,64 @@ def test_a_repeated_lost_outcome_after_the_lead_was_recycled_is_stale() -> None:
     assert again is not None
     assert again.effect == "stale"
     assert again.profile == recycled.profile
+
+
+# --- training examples ---------------------------------------------------------------------
+
+
+def test_the_first_label_of_a_decision_is_an_example_with_the_features_it_was_routed_with() -> None:
+    snapshot = ROUTED.routed_snapshot
+    assert snapshot is not None
+
+    result = apply_feedback(ROUTED, feedback("converted"))
+
+    assert result is not None
+    assert result.example is not None
+    assert result.example.converted is True
+    assert result.example.decision_id == decision_id("email:vp", 1)
+    assert result.example.categories == snapshot.categories
+    assert result.example.numbers == snapshot.numbers
+    assert result.profile.labelled_decisions == (decision_id("email:vp", 1),)
+    assert result.profile.routed_snapshot is None
+
+
+@pytest.mark.parametrize("outcome", ["rejected", "disqualified", "lost"])
+def test_a_negative_outcome_is_a_negative_example(outcome: str) -> None:
+    result = apply_feedback(ROUTED, feedback(outcome))
+
+    assert result is not None
+    assert result.example is not None
+    assert result.example.converted is False
+    assert result.example.outcome == outcome
+
+
+def test_accepted_is_not_a_label_and_keeps_the_features_for_the_outcome_to_come() -> None:
+    result = apply_feedback(ROUTED, feedback("accepted"))
+
+    assert result is not None
+    assert result.example is None
+    assert result.profile.routed_snapshot == ROUTED.routed_snapshot
+    later = apply_feedback(result.profile, feedback("converted"))
+    assert later is not None
+    assert later.example is not None
+
+
+def test_a_repeated_or_late_label_of_the_same_decision_teaches_nothing_more() -> None:
+    first = apply_feedback(ROUTED, feedback("converted"))
+    assert first is not None
+
+    again = apply_feedback(first.profile, feedback("converted"))
+    late = apply_feedback(first.profile, feedback("lost"))
+
+    assert again is not None
+    assert late is not None
+    assert again.example is None
+    assert late.example is None
+
+
+def test_a_label_for_an_older_decision_is_stale_and_no_example() -> None:
+    result = apply_feedback(ROUTED, feedback("converted", decision_id("email:vp", 0)))
+
+    assert result is not None
+    assert result.effect == "stale"
+    assert result.example is None

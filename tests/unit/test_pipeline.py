@@ -108,10 +108,13 @@ def test_the_profile_is_the_event_applied_with_the_offset_and_the_routing_change
     expected = _applied(None, lead_event("e1", KEY_ACCOUNT_VP), 0)
     routing = lead_event("e2", KEY_ACCOUNT_VP, "demo_request")
     routed = evaluate(nurtured.profile, routing, 1)
+    snapshot = routed.profile.routed_snapshot
+    assert snapshot is not None
+    assert snapshot.decision_id == routed.decision_id
     expected_routed = (
         _applied(nurtured.profile, routing, 1)
         .model_copy(update={"generation": 1, "routed_event_id": "e2"})
-        .model_copy(update={"status": "routed"})
+        .model_copy(update={"status": "routed", "routed_snapshot": snapshot})
     )
     again = lead_event("e3", KEY_ACCOUNT_VP, "pricing_page_view")
     already = evaluate(routed.profile, again, 2)
