@@ -13,7 +13,9 @@ ScoreSource = Literal["rules", "model"]
 
 
 class ScoreLine(OutputModel):
-    component: Literal["fit", "engagement", "adjustment"]
+    # "learned": once the conversion model decides, the points that bring the total to the
+    # learned probability in percent (so the total ranks leads as the model does).
+    component: Literal["fit", "engagement", "adjustment", "learned"]
     factor: str = Field(description="what earned or cost the points, readable by a rep")
     points: int
 

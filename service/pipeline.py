@@ -105,7 +105,22 @@ def evaluate_event(
         profile = merge.profile(last_offset=offset)
     elif route.nurture:
         outcome = "nurtured"
-        profile = merge.profile(last_offset=offset)
+        # Leads marketing keeps convert (or not) too: their outcome is learned from the
+        # features of the latest nurture decision.
+        generation = merge.base.generation
+        if features is None:
+            features = lead_features(
+                attributes,
+                merge.activities,
+                enrichment,
+                event.occurred_at,
+                source=merge.base.source,
+                half_life_days=half_life_days,
+            )
+        nurture_id = decision_id(f"{identity}|{event.event_id}", generation)
+        profile = merge.profile(
+            last_offset=offset, routed_snapshot=_snapshot(nurture_id, features, score)
+        )
     else:
         outcome = "routed"
         generation = merge.base.generation + 1
@@ -118,13 +133,7 @@ def evaluate_event(
                 source=merge.base.source,
                 half_life_days=half_life_days,
             )
-        snapshot = RoutedSnapshot(
-            decision_id=decision_id(identity, generation),
-            categories=dict(features.categories),
-            numbers=dict(features.numbers),
-            predicted=score.conversion_probability,
-            model_version=score.model_version,
-        )
+        snapshot = _snapshot(decision_id(identity, generation), features, score)
         profile = merge.profile(
             last_offset=offset,
             generation=generation,
@@ -133,6 +142,16 @@ def evaluate_event(
             routed_snapshot=snapshot,
         )
     return _evaluation(profile, outcome, event, identity, enrichment, score, route)
+
+
+def _snapshot(decided: str, features: LeadFeatures, score: Score) -> RoutedSnapshot:
+    return RoutedSnapshot(
+        decision_id=decided,
+        categories=dict(features.categories),
+        numbers=dict(features.numbers),
+        predicted=score.conversion_probability,
+        model_version=score.model_version,
+    )
 
 
 def _replay(

@@ -11,7 +11,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from schemas.scores import Grade, LearnedLine, Score
+from schemas.scores import Grade, LearnedLine, Score, ScoreLine
 from service.config import ScoringConfig
 from service.learning.features import LeadFeatures
 from service.learning.logistic import sigmoid
@@ -101,14 +101,31 @@ def score_with_model(
     assessment = learned_assessment(learned, features, config.learned_grade_bands)
     threshold = config.sales_ready_probability
     probability = assessment.conversion_probability
+    learned_fields = {
+        "probability_threshold": threshold,
+        "conversion_probability": probability,
+        "learned_grade": assessment.grade,
+        "learned": assessment.lines,
+        "model_version": learned.version,
+    }
+    if threshold is None:
+        return score.model_copy(update={"decided_by": "rules", **learned_fields})
+    # The model decides: the total becomes its probability in percent, the difference shown as
+    # one "learned" line, so the total ranks leads as the model does and still sums exactly.
+    total = min(100, max(0, round(probability * 100)))
+    line = ScoreLine(
+        component="learned",
+        factor=f"conversion model {learned.version}: p={probability:.2f}",
+        points=total - score.total,
+    )
     return score.model_copy(
         update={
-            "decided_by": "rules" if threshold is None else "model",
-            "sales_ready": score.sales_ready if threshold is None else probability >= threshold,
-            "probability_threshold": threshold,
-            "conversion_probability": probability,
-            "learned_grade": assessment.grade,
-            "learned": assessment.lines,
-            "model_version": learned.version,
+            "decided_by": "model",
+            "sales_ready": probability >= threshold,
+            "total": total,
+            "grade": assessment.grade,
+            "threshold": round(threshold * 100),
+            "breakdown": (*score.breakdown, line),
+            **learned_fields,
         }
     )

@@ -154,3 +154,40 @@ def test_a_label_for_an_older_decision_is_stale_and_no_example() -> None:
     assert result is not None
     assert result.effect == "stale"
     assert result.example is None
+
+
+NURTURED = evaluate_event(
+    None, lead_event("n1", KEY_ACCOUNT_VP), "email:vp", NOW, INDEX, POLICY, offset=0
+)
+
+
+def test_an_outcome_for_a_lead_marketing_kept_is_learned_from_its_nurture_decision() -> None:
+    assert NURTURED.outcome == "nurtured"
+
+    result = apply_feedback(NURTURED.profile, feedback("converted", NURTURED.decision_id))
+
+    assert result is not None
+    assert result.effect == "recorded"
+    assert result.profile.status == "nurture"
+    assert result.example is not None
+    assert result.example.converted is True
+    assert result.example.categories == NURTURED.profile.routed_snapshot.categories  # type: ignore[union-attr]
+
+
+def test_a_nurtured_lead_teaches_once_per_generation_however_many_outcomes_name_it() -> None:
+    first = apply_feedback(NURTURED.profile, feedback("lost", NURTURED.decision_id))
+    assert first is not None
+
+    again = apply_feedback(first.profile, feedback("converted", NURTURED.decision_id))
+
+    assert again is not None
+    assert again.example is None
+    assert again.effect == "stale"
+
+
+def test_an_outcome_naming_no_decision_of_the_lead_teaches_nothing() -> None:
+    result = apply_feedback(NURTURED.profile, feedback("converted", "not-a-decision"))
+
+    assert result is not None
+    assert result.effect == "stale"
+    assert result.example is None

@@ -92,8 +92,22 @@ def test_a_ready_model_decides_sales_readiness_when_the_ruleset_names_a_probabil
     assert vp.score.conversion_probability is not None
     assert vp.score.conversion_probability < 0.4 < (student.score.conversion_probability or 0)
     assert vp.outcome == "nurtured", "a high rule score no longer routes an unlikely converter"
-    assert vp.score.total >= vp.score.threshold
     assert student.outcome == "routed", "a low rule score does not hold back a likely converter"
+
+
+def test_when_the_model_decides_the_total_is_its_probability_and_still_sums_exactly() -> None:
+    learned = trained(40, student_converts=True)
+
+    vp = evaluate(KEY_ACCOUNT_VP, learned).score
+    student = evaluate(STUDENT, learned).score
+
+    assert vp is not None
+    assert student is not None
+    assert vp.total == round((vp.conversion_probability or 0) * 100)
+    assert vp.total < vp.threshold == 40 < student.total
+    assert sum(line.points for line in vp.breakdown) == vp.total
+    assert vp.breakdown[-1].component == "learned"
+    assert vp.grade == vp.learned_grade
 
 
 def test_a_ready_model_without_a_probability_criterion_leaves_the_decision_to_the_rules() -> None:
@@ -158,5 +172,11 @@ def test_a_routed_lead_keeps_its_features_during_the_cold_start_too() -> None:
     assert snapshot.categories["seniority"] == "vp"
 
 
-def test_a_nurtured_lead_keeps_no_features() -> None:
-    assert evaluate(STUDENT).profile.routed_snapshot is None
+def test_a_nurtured_lead_keeps_the_features_of_its_nurture_decision() -> None:
+    nurtured = evaluate(STUDENT)
+    snapshot = nurtured.profile.routed_snapshot
+
+    assert nurtured.outcome == "nurtured"
+    assert snapshot is not None
+    assert snapshot.decision_id == nurtured.decision_id
+    assert snapshot.categories

@@ -105,7 +105,12 @@ def _applied(previous: LeadProfile | None, event: LeadEvent, offset: int) -> Lea
 
 def test_the_profile_is_the_event_applied_with_the_offset_and_the_routing_changes() -> None:
     nurtured = evaluate(None, lead_event("e1", KEY_ACCOUNT_VP), 0)
-    expected = _applied(None, lead_event("e1", KEY_ACCOUNT_VP), 0)
+    kept = nurtured.profile.routed_snapshot
+    assert kept is not None
+    assert kept.decision_id == nurtured.decision_id
+    expected = _applied(None, lead_event("e1", KEY_ACCOUNT_VP), 0).model_copy(
+        update={"routed_snapshot": kept}
+    )
     routing = lead_event("e2", KEY_ACCOUNT_VP, "demo_request")
     routed = evaluate(nurtured.profile, routing, 1)
     snapshot = routed.profile.routed_snapshot
