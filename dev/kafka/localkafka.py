@@ -174,7 +174,8 @@ def format_storage(
     extra = sasl_ssl.scram_format_args(scram) if scram is not None else []
     # Kafka's Uuid.randomUuid(): 16 random bytes, URL-safe base64, no padding (saves a JVM start).
     cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
-    arguments = ["format", "-t", cluster_id, "-c", str(config), *extra]
+    # `--cluster-id=ID` in one word: an id may start with "-", which argparse would read as a flag.
+    arguments = ["format", f"--cluster-id={cluster_id}", "-c", str(config), *extra]
     result = subprocess.run(
         java_command(lib, TEST_JVM, "kafka.tools.StorageTool", *arguments),
         check=False,
