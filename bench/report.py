@@ -352,7 +352,8 @@ def format_table(results: BenchResults) -> str:
             if machine.load_average_end
             else ""
         ),
-        f"{settings.get('events', 0):,} events, {settings.get('partitions')} partitions, "
+        f"{settings.get('events', 0):,} {settings.get('workload', 'synthetic')} events, "
+        f"{settings.get('partitions')} partitions, "
         f"{settings.get('accounts', 0):,} accounts, {settings.get('reps')} reps, "
         f"rules: {settings.get('rules')}",
     ]

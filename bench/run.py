@@ -60,7 +60,7 @@ from agents.plumbing.topics import (
     TopicNames,
     changelog_topic,
 )
-from agents.tools.synthetic import SyntheticFeed, synthetic_accounts
+from agents.tools.synthetic import synthetic_accounts
 from bench import latency, micro, profiler
 from bench.broker import LocalBroker
 from bench.consumers import Watch, measure_consumer
@@ -91,6 +91,7 @@ from bench.stats import (
 )
 from bench.topics import TopicProbe
 from bench.topology_shares import SYNTHETIC_SHARES, Shares, router_shares
+from bench.workloads import WORKLOADS, make_feed, rep_capacity
 from schemas.accounts import Account
 from schemas.reps import Rep
 from service.policy import load_policy
@@ -564,7 +565,7 @@ async def run_latency(
     setup.children.start(child)
     for url in urls:
         await latency.wait_worker_ready(child, url, len(setup.accounts), len(setup.reps))
-    feed = SyntheticFeed(args.seed + 1, setup.accounts, garbage_share=args.garbage_share)
+    feed = make_feed(args.workload, args.seed + 1, setup.accounts, args.garbage_share)
     source = names.name(LEAD_EVENTS)
     rates = latency.latency_rates(args.rates, max_rate)
     producer = create_producer(setup.bootstrap, linger_ms=0)
@@ -628,9 +629,9 @@ async def run_kafka_phases(setup: Setup, results: BenchResults) -> None:
             await prepare_router_topics(setup, settings)
             outputs = [names.passthrough_output(kind) for kind in ("aiokafka", "faust")]
             await probe.create(outputs, args.partitions)
-            feed = SyntheticFeed(args.seed, setup.accounts, garbage_share=args.garbage_share)
+            feed = make_feed(args.workload, args.seed, setup.accounts, args.garbage_share)
             start = datetime.now(UTC) - EVENT_INTERVAL * args.events - timedelta(minutes=5)
-            print(f"[bench] loading {args.events:,} events into {source}")
+            print(f"[bench] loading {args.events:,} {args.workload} events into {source}")
             results.load = await load_events(
                 setup.bootstrap, source, feed, args.events, start, EVENT_INTERVAL
             )
@@ -670,7 +671,7 @@ async def run_scaled_router(
         setup.bootstrap, setup.names.app(f"router-x{args.workers}"), prefix, args.partitions
     )
     await prepare_router_topics(setup, settings)
-    feed = SyntheticFeed(args.seed, setup.accounts, garbage_share=args.garbage_share)
+    feed = make_feed(args.workload, args.seed, setup.accounts, args.garbage_share)
     source = TopicNames(prefix).name(LEAD_EVENTS)
     print(f"[bench] throughput: {ROUTER}, {args.workers} workers (input loaded once stable)")
     run = await run_router(
@@ -707,6 +708,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--accounts", type=int, default=10_000, help="CRM accounts (10,000)")
     parser.add_argument("--reps", type=int, default=50, help="sales reps (50)")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--workload",
+        choices=WORKLOADS,
+        default="synthetic",
+        help="synthetic (SyntheticFeed, the default) or real-shaped (website visits: page views "
+        "with durations, attribution, repeat visits, buyers; rotating reps get a daily capacity "
+        "so many sales-ready leads overflow); see bench/workloads.py",
+    )
     parser.add_argument(
         "--worker-setting",
         action="append",
@@ -834,6 +843,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "reps": args.reps,
             "seed": args.seed,
             "garbage_share": args.garbage_share,
+            "workload": args.workload,
+            "rep_capacity": rep_capacity(args.workload),
             "rules": "shipped default",
             "latency_seconds": args.latency_seconds,
             "time_box_seconds": args.time_box,
@@ -858,7 +869,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 run_dir=run_dir,
                 names=Names(stamp.lower() if args.bootstrap else ""),
                 accounts=accounts,
-                reps=bench_reps(args.reps),
+                reps=bench_reps(args.reps, rep_capacity(args.workload)),
                 children=children,
             )
             asyncio.run(run_kafka_phases(setup, results))
