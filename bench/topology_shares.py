@@ -15,6 +15,8 @@ Outcome = Literal["routed", "nurtured", "decided", "dropped"]
 # The router's assign stage follows an overflow path at most this many hops.
 MAX_OVERFLOW_HOPS = 5
 _SPAN = float(2**32)
+# Shares travel as text with 6 decimals: their sum may then be 1 by a few millionths over.
+_TOLERANCE = 1e-5
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +35,7 @@ class Shares:
         parts = (self.routed, self.nurtured, self.decided, self.overflow)
         if any(not 0.0 <= part <= 1.0 for part in parts):
             raise ValueError(f"shares are between 0 and 1: {self}")
-        if self.routed + self.nurtured + self.decided > 1.0 + 1e-9:
+        if self.routed + self.nurtured + self.decided > 1.0 + _TOLERANCE:
             raise ValueError(f"routed + nurtured + decided is more than 1: {self}")
 
     def as_args(self) -> list[str]:
@@ -67,11 +69,10 @@ def router_shares(
     hops = qualified - routed
     per_hop = hops / (routed + hops) if routed + hops else 0.0
     decided = max(0, decisions - routed - nurtured)
+    # More outcomes than keyed events (a replay after a restart) scale down to one per event.
+    scale = max(keyed, routed + nurtured + decided)
     return Shares(
-        routed=min(1.0, routed / keyed),
-        nurtured=min(1.0, nurtured / keyed),
-        decided=min(1.0, decided / keyed),
-        overflow=per_hop,
+        routed=routed / scale, nurtured=nurtured / scale, decided=decided / scale, overflow=per_hop
     )
 
 

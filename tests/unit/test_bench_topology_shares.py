@@ -32,6 +32,23 @@ def test_router_counts_give_shares_of_the_keyed_events() -> None:
     assert shares.overflow == pytest.approx(1 / 3)
 
 
+def test_shares_of_every_event_survive_the_trip_through_the_command_line() -> None:
+    shares = router_shares(keyed=2000, qualified=14, queued=14, nurtured=1653, decisions=2000)
+
+    assert shares is not None
+    assert shares.routed + shares.nurtured + shares.decided == pytest.approx(1.0)
+    again = Shares(*(float(arg.split("=")[1]) for arg in shares.as_args()))
+    assert again.routed == pytest.approx(shares.routed, abs=1e-6)
+
+
+def test_more_outcomes_than_keyed_events_scale_down_to_one_each() -> None:
+    shares = router_shares(keyed=100, qualified=20, queued=20, nurtured=90, decisions=130)
+
+    assert shares is not None
+    assert shares.routed + shares.nurtured + shares.decided == pytest.approx(1.0)
+    assert shares.nurtured == pytest.approx(90 / 130)
+
+
 def test_no_shares_when_the_router_keyed_nothing() -> None:
     assert router_shares(keyed=0, qualified=0, queued=0, nurtured=0, decisions=0) is None
 
