@@ -13,10 +13,10 @@ import orjson
 from aiokafka import AIOKafkaProducer, ConsumerRecord
 
 from agents.tools.demo import scrape
-from agents.tools.synthetic import SyntheticFeed
 from bench.processes import Process
 from bench.stats import LatencySummary, metric_total, summarize_samples
 from bench.topics import TopicProbe
+from bench.workloads import Feed
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +66,7 @@ def feed_seconds(rate: float, seconds: float, capacity: float | None, drain_budg
 
 
 async def feed_open_loop(
-    producer: AIOKafkaProducer, topic: str, feed: SyntheticFeed, rate: float, seconds: float
+    producer: AIOKafkaProducer, topic: str, feed: Feed, rate: float, seconds: float
 ) -> FeedRun:
     """Send `rate * seconds` events, event i due at start + i / rate, each stamped now."""
     total = max(1, round(rate * seconds))

@@ -9,8 +9,9 @@ from aiokafka import AIOKafkaProducer
 
 from agents.plumbing.topics import ACCOUNTS, REPS, TopicNames
 from agents.tools.demo import demo_reps
-from agents.tools.synthetic import Record, SyntheticFeed
+from agents.tools.synthetic import Record
 from bench.report import LoadRun
+from bench.workloads import Feed
 from schemas.accounts import Account
 from schemas.reps import Rep
 
@@ -27,12 +28,17 @@ ROTATING_QUEUES = (
 _CHUNK = 20_000  # records in flight before the loader waits for acknowledgements
 
 
-def bench_reps(count: int = 50) -> list[Rep]:
+def bench_reps(count: int = 50, capacity: int | None = None) -> list[Rep]:
     """The demo reps (owners of the synthetic key accounts, the customer-success team) plus
-    rotating reps up to `count`; always available and without a daily cap, so routing does not
-    depend on the time of day the bench runs at."""
+    rotating reps up to `count`; always available, so routing does not depend on the time of
+    day the bench runs at. Without a `capacity` nobody has a daily cap; with one, the demo reps
+    keep theirs (8 to 40 leads a day) and each rotating rep takes `capacity` a day, so busy
+    queues fill up and overflow."""
     reps = [
-        rep.model_copy(update={"working_hours": None, "daily_capacity": None})
+        rep.model_copy(
+            update={"working_hours": None}
+            | ({} if capacity is not None else {"daily_capacity": None})
+        )
         for rep in demo_reps()
     ][:count]
     for number in range(1, count - len(reps) + 1):
@@ -43,6 +49,7 @@ def bench_reps(count: int = 50) -> list[Rep]:
                 name=f"Bench Rep {number}",
                 queues=(queue,),
                 weight=1 + number % 3,
+                daily_capacity=capacity,
             )
         )
     return reps
@@ -98,12 +105,12 @@ async def load_reference(
 async def load_events(
     bootstrap: str,
     topic: str,
-    feed: SyntheticFeed,
+    feed: Feed,
     count: int,
     start: datetime,
     interval: timedelta,
 ) -> LoadRun:
-    """`count` synthetic events onto `topic` as fast as the broker takes them (generation
+    """`count` events of the feed onto `topic` as fast as the broker takes them (generation
     included in the time: it is what a loader in Python costs)."""
     producer = create_producer(bootstrap)
     await producer.start()

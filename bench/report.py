@@ -13,9 +13,15 @@ from bench.stats import LatencySummary
 AIOKAFKA = "aiokafka passthrough"
 FAUST = "faust passthrough"
 ROUTER = "leadrouter"
+# leadrouter's topology and delivery machinery without its domain (bench/passthrough_topology.py)
+TOPOLOGY = "three-stage passthrough"
+# Baselines the router is compared with, by the label of their ratios: the like-for-like one
+# first (router over it = what leadrouter's own code costs), then the two limits.
+BASELINES = (("three_stage", TOPOLOGY), ("faust", FAUST), ("aiokafka", AIOKAFKA))
 
 # The goals the bench reports against.
 THROUGHPUT_GOAL = 0.8  # router events/s at least this share of the bare Faust passthrough's
+TOPOLOGY_GOAL = 0.6  # router events/s at least this share of the three-stage passthrough's
 HANDOFF_P99_GOAL = 0.050  # seconds, at HANDOFF_GOAL_RATE events/s
 HANDOFF_GOAL_RATE = 1000.0
 RULES_GROWTH_GOAL = 2.0  # evaluate_event cost at 1,000 rules over its cost at 10
@@ -193,7 +199,7 @@ def consumer_ratios(runs: Sequence[ConsumerRun]) -> dict[str, float | None]:
     ratios: dict[str, float | None] = {}
     if router is None:
         return ratios
-    for label, name in (("faust", FAUST), ("aiokafka", AIOKAFKA)):
+    for label, name in BASELINES:
         baseline = find_run(runs, name)
         if baseline is None:
             continue
@@ -253,6 +259,14 @@ def evaluate_goals(results: BenchResults) -> list[Goal]:
             goal=f"decision cost grows <= {RULES_GROWTH_GOAL:.0f}x from 10 to 1,000 rules",
             measured="-" if growth is None else f"{growth:.2f}x",
             met=None if growth is None else growth <= RULES_GROWTH_GOAL,
+        )
+    )
+    topology_ratio = ratios.get("throughput_router_vs_three_stage")
+    goals.append(
+        Goal(
+            goal=f"router throughput >= {TOPOLOGY_GOAL}x three-stage Faust passthrough",
+            measured="-" if topology_ratio is None else f"{topology_ratio:.2f}x",
+            met=None if topology_ratio is None else topology_ratio >= TOPOLOGY_GOAL,
         )
     )
     return goals
@@ -320,6 +334,9 @@ def _latency_cells(summary: LatencySummary) -> str:
     )
 
 
+_NAME = 26  # width of the consumer column
+
+
 def format_table(results: BenchResults) -> str:
     """The human summary printed at the end of `make bench`."""
     machine = results.machine
@@ -335,7 +352,8 @@ def format_table(results: BenchResults) -> str:
             if machine.load_average_end
             else ""
         ),
-        f"{settings.get('events', 0):,} events, {settings.get('partitions')} partitions, "
+        f"{settings.get('events', 0):,} {settings.get('workload', 'synthetic')} events, "
+        f"{settings.get('partitions')} partitions, "
         f"{settings.get('accounts', 0):,} accounts, {settings.get('reps')} reps, "
         f"rules: {settings.get('rules')}",
     ]
@@ -348,30 +366,31 @@ def format_table(results: BenchResults) -> str:
     if results.consumers:
         lines += [
             "",
-            f"{'throughput':<22}{'events/s':>10}{'CPU s/1k ev':>13}{'peak RSS':>11}"
+            f"{'throughput':<{_NAME}}{'events/s':>10}{'CPU s/1k ev':>13}{'peak RSS':>11}"
             f"{'startup':>10}{'window':>10}  completion",
         ]
         for run in results.consumers:
             lines.append(
-                f"{run.name:<22}{run.events_per_second:>10,.0f}{run.cpu_ms_per_event:>13.3f}"
+                f"{run.name:<{_NAME}}{run.events_per_second:>10,.0f}{run.cpu_ms_per_event:>13.3f}"
                 f"{run.peak_rss_bytes / 2**20:>8.0f} MiB{run.startup_seconds:>9.1f}s"
                 f"{run.window_seconds:>9.1f}s  {run.completion}"
             )
-            lines += [f"{'':<22}note: {note}" for note in run.notes]
+            lines += [f"{'':<{_NAME}}note: {note}" for note in run.notes]
         ratios = consumer_ratios(results.consumers)
-        for label in ("faust", "aiokafka"):
+        for label, name in BASELINES:
+            if find_run(results.consumers, name) is None:
+                continue
             throughput = ratios.get(f"throughput_router_vs_{label}")
             cpu = ratios.get(f"cpu_per_event_router_vs_{label}")
             lines.append(
-                f"router / {label} passthrough: throughput {format_ratio(throughput)}, "
+                f"router / {name}: throughput {format_ratio(throughput)}, "
                 f"CPU per event {format_ratio(cpu)}"
             )
             for scaled in scaled_runs(results.consumers):
                 key = scaled.name.removeprefix(f"{ROUTER}, ").replace(" ", "_")
                 lines.append(
-                    f"router with {scaled.name.removeprefix(f'{ROUTER}, ')} / {label} "
-                    "passthrough: throughput "
-                    + format_ratio(ratios.get(f"throughput_router_{key}_vs_{label}"))
+                    f"router with {scaled.name.removeprefix(f'{ROUTER}, ')} / {name}: "
+                    "throughput " + format_ratio(ratios.get(f"throughput_router_{key}_vs_{label}"))
                 )
     if results.latency:
         header = "".join(f"{name:>10}" for name in ("p50", "p95", "p99", "max")) + f"{'n':>8}"

@@ -5,16 +5,20 @@ at the end whatever happens, like every process the bench starts):
 1. loads N synthetic events (about 20% new leads, 1% invalid) once, with 10,000 accounts and
    50 always-available reps, into `bench.leads.events.v1` (the router's input under the topic
    prefix `bench.`);
-2. consumes them three times, one consumer after the other, each in a fresh consumer group: a
-   plain aiokafka passthrough, a bare Faust passthrough with leadrouter's Faust settings, and
-   `leadrouter worker` (sampled by py-spy while it runs). Rates run from the Kafka timestamp of
-   the first record a consumer writes to that of its last output; the router is complete when
-   its group has committed all its input and its outputs stopped growing;
+2. consumes them four times, one consumer after the other, each in a fresh consumer group: a
+   plain aiokafka passthrough, a bare Faust passthrough with leadrouter's Faust settings,
+   `leadrouter worker` (sampled by py-spy while it runs), and a three-stage Faust passthrough
+   with the router's topology, delivery machinery and records per event but no domain work
+   (`bench.passthrough_topology`, splitting records as the router just did). Rates run from the
+   Kafka timestamp of the first record a consumer writes to that of its last output; the router
+   and the three-stage passthrough are complete when their group has committed all their input
+   and their outputs stopped growing;
 3. feeds a fresh worker open-loop at 200/s, 1,000/s and 50% and 80% of the router's measured
    rate, and measures handoff latency from its histogram and from Kafka timestamps;
 4. micro-benchmarks evaluate_event by ruleset size and by number of accounts (no broker);
 5. writes bench/results/<UTC stamp>.json (+ -hotspots.txt) and prints a table with the ratios
-   router / Faust passthrough and router / aiokafka passthrough and the goals.
+   router / three-stage passthrough (what leadrouter's own code costs), router / Faust
+   passthrough and router / aiokafka passthrough (the limits), and the goals.
 
 Usage: .venv/bin/python bench/run.py [--events 200000] [--partitions 4] ...   (see --help)
 Logs of every process: .run/bench/<UTC stamp>/.
@@ -52,18 +56,22 @@ from agents.plumbing.topics import (
     LEADS_KEYED,
     LEADS_QUALIFIED,
     NURTURE,
+    TABLES,
     TopicNames,
+    changelog_topic,
 )
-from agents.tools.synthetic import SyntheticFeed, synthetic_accounts
+from agents.tools.synthetic import synthetic_accounts
 from bench import latency, micro, profiler
 from bench.broker import LocalBroker
 from bench.consumers import Watch, measure_consumer
 from bench.loading import bench_reps, create_producer, load_events, load_reference
+from bench.passthrough_topology import QUEUE as TOPOLOGY_QUEUE
 from bench.processes import ChildProcess, Children, Process, ProcessGroup
 from bench.report import (
     AIOKAFKA,
     FAUST,
     ROUTER,
+    TOPOLOGY,
     BenchResults,
     ConsumerRun,
     LatencyPhase,
@@ -82,6 +90,8 @@ from bench.stats import (
     summarize_histogram,
 )
 from bench.topics import TopicProbe
+from bench.topology_shares import SYNTHETIC_SHARES, Shares, router_shares
+from bench.workloads import WORKLOADS, make_feed, rep_capacity
 from schemas.accounts import Account
 from schemas.reps import Rep
 from service.policy import load_policy
@@ -110,6 +120,10 @@ class Names:
     @property
     def prefix(self) -> str:
         return f"bench{self.tag}."
+
+    @property
+    def topology_prefix(self) -> str:
+        return f"benchtopo{self.tag}."
 
     @property
     def latency_prefix(self) -> str:
@@ -275,6 +289,106 @@ async def measure_passthrough(
     return dataclasses.replace(run, notes=(*run.notes, f"{extra:+,} records against the input"))
 
 
+async def run_topology(
+    setup: Setup, probe: TopicProbe, source: str, shares: Shares, measured: bool
+) -> ConsumerRun:
+    """The three-stage Faust passthrough (`bench.passthrough_topology`) on the router's input,
+    in a namespace of its own, splitting records by the router's `shares`."""
+    names = setup.names
+    app_id = names.app("topology")
+    settings = worker_settings(
+        setup.bootstrap, app_id, names.topology_prefix, setup.args.partitions
+    )
+    await ensure_topics(settings.kafka, topic_specs(settings, queues=[TOPOLOGY_QUEUE]))
+    topics = topology_topics(TopicNames(settings.topics.prefix), source)
+    child = ChildProcess(
+        TOPOLOGY,
+        [sys.executable, "-m", "bench.passthrough_topology", source, *shares.as_args()],
+        setup.run_dir / "topology-passthrough.log",
+        env=worker_env(
+            settings, free_port(), setup.run_dir / "topology-data", setup.worker_settings
+        ),
+        cwd=ROOT,
+    )
+    watch = Watch(
+        outputs=topics["outputs"],
+        completed=topics["completed"],
+        first=topics["written"],
+        progress=topics["progress"],
+        expected=setup.args.events,
+        group=app_id,
+        sources=topics["sources"],
+    )
+    launched = time.time()
+    setup.children.start(child)
+    run = await measure_consumer(
+        child,
+        probe,
+        watch,
+        launched_at=launched,
+        time_box=setup.args.time_box or None,
+        stall_timeout=setup.args.stall_timeout,
+    )
+    origin = "the router's run on these events" if measured else "the default synthetic mix"
+    written = await records_written(probe, topics["written"], app_id)
+    return dataclasses.replace(
+        run,
+        notes=(
+            f"shares from {origin}: routed {shares.routed:.1%}, nurtured {shares.nurtured:.1%}, "
+            f"decision only {shares.decided:.1%}, overflow per hop {shares.overflow:.1%}",
+            records_note(written, run.input_events),
+        ),
+    )
+
+
+def topology_topics(names: TopicNames, source: str) -> dict[str, tuple[str, ...]]:
+    """The three-stage passthrough's topics by role, as `router_topics` gives the router's."""
+    outputs = (
+        names.queue(TOPOLOGY_QUEUE),
+        names.name(NURTURE),
+        names.name(DECISIONS),
+        names.name(DEAD_LETTER),
+    )
+    internal = (names.name(LEADS_KEYED), names.name(LEADS_QUALIFIED))
+    return {
+        "outputs": outputs,
+        "completed": (names.name(DECISIONS), names.name(DEAD_LETTER)),
+        "written": outputs + internal,
+        "sources": (source, *internal),
+        "progress": (names.name(LEADS_KEYED),),
+    }
+
+
+async def records_written(probe: TopicProbe, written: Sequence[str], app_id: str) -> int:
+    """Every record a Faust consumer wrote: its topics and its tables' changelogs."""
+    changelogs = [changelog_topic(app_id, table) for table in TABLES]
+    return sum((await probe.counts([*written, *changelogs])).values())
+
+
+def records_note(written: int, events: int) -> str:
+    per_event = written / events if events else 0.0
+    return f"records written per input event: {per_event:.2f} (table changelogs included)"
+
+
+async def router_mix(probe: TopicProbe, prefix: str) -> Shares | None:
+    """The router's split of keyed events, from its topics' counts (see router_shares)."""
+    names = TopicNames(prefix)
+    topics = router_topics(names)
+    counts = await probe.counts(
+        [
+            *topics["queues"],
+            *(names.name(base) for base in (LEADS_KEYED, LEADS_QUALIFIED, NURTURE, DECISIONS)),
+        ]
+    )
+    return router_shares(
+        keyed=counts[names.name(LEADS_KEYED)],
+        qualified=counts[names.name(LEADS_QUALIFIED)],
+        queued=sum(counts[queue] for queue in topics["queues"]),
+        nurtured=counts[names.name(NURTURE)],
+        decisions=counts[names.name(DECISIONS)],
+    )
+
+
 def router_workers(
     setup: Setup, role: str, settings: Settings, count: int, name: str = ROUTER
 ) -> tuple[Process, list[str]]:
@@ -370,7 +484,11 @@ async def run_router(
     if workers == 1 and raw_profile.exists():
         lines = raw_profile.read_text(errors="replace").splitlines()
         results.profile = profiler.summarize_profile(lines, str(raw_profile))
-    return dataclasses.replace(run, notes=router_accounting(run, topics, pages))
+    notes = router_accounting(run, topics, pages)
+    if workers == 1:
+        written = await records_written(probe, topics["written"], group)
+        notes = (*notes, records_note(written, run.input_events))
+    return dataclasses.replace(run, notes=notes)
 
 
 async def wait_group_stable(
@@ -447,7 +565,7 @@ async def run_latency(
     setup.children.start(child)
     for url in urls:
         await latency.wait_worker_ready(child, url, len(setup.accounts), len(setup.reps))
-    feed = SyntheticFeed(args.seed + 1, setup.accounts, garbage_share=args.garbage_share)
+    feed = make_feed(args.workload, args.seed + 1, setup.accounts, args.garbage_share)
     source = names.name(LEAD_EVENTS)
     rates = latency.latency_rates(args.rates, max_rate)
     producer = create_producer(setup.bootstrap, linger_ms=0)
@@ -511,9 +629,9 @@ async def run_kafka_phases(setup: Setup, results: BenchResults) -> None:
             await prepare_router_topics(setup, settings)
             outputs = [names.passthrough_output(kind) for kind in ("aiokafka", "faust")]
             await probe.create(outputs, args.partitions)
-            feed = SyntheticFeed(args.seed, setup.accounts, garbage_share=args.garbage_share)
+            feed = make_feed(args.workload, args.seed, setup.accounts, args.garbage_share)
             start = datetime.now(UTC) - EVENT_INTERVAL * args.events - timedelta(minutes=5)
-            print(f"[bench] loading {args.events:,} events into {source}")
+            print(f"[bench] loading {args.events:,} {args.workload} events into {source}")
             results.load = await load_events(
                 setup.bootstrap, source, feed, args.events, start, EVENT_INTERVAL
             )
@@ -526,6 +644,14 @@ async def run_kafka_phases(setup: Setup, results: BenchResults) -> None:
             print(f"[bench] throughput: {ROUTER}")
             router = await run_router(setup, probe, results, names.prefix)
             results.consumers.append(router)
+            if not args.skip_topology:
+                mix = await router_mix(probe, names.prefix)
+                print(f"[bench] throughput: {TOPOLOGY}")
+                results.consumers.append(
+                    await run_topology(
+                        setup, probe, source, mix or SYNTHETIC_SHARES, measured=mix is not None
+                    )
+                )
             rates = {1: router.events_per_second}
             if args.workers > 1:
                 rates[args.workers] = await run_scaled_router(setup, probe, results, start)
@@ -545,7 +671,7 @@ async def run_scaled_router(
         setup.bootstrap, setup.names.app(f"router-x{args.workers}"), prefix, args.partitions
     )
     await prepare_router_topics(setup, settings)
-    feed = SyntheticFeed(args.seed, setup.accounts, garbage_share=args.garbage_share)
+    feed = make_feed(args.workload, args.seed, setup.accounts, args.garbage_share)
     source = TopicNames(prefix).name(LEAD_EVENTS)
     print(f"[bench] throughput: {ROUTER}, {args.workers} workers (input loaded once stable)")
     run = await run_router(
@@ -582,6 +708,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--accounts", type=int, default=10_000, help="CRM accounts (10,000)")
     parser.add_argument("--reps", type=int, default=50, help="sales reps (50)")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--workload",
+        choices=WORKLOADS,
+        default="synthetic",
+        help="synthetic (SyntheticFeed, the default) or real-shaped (website visits: page views "
+        "with durations, attribution, repeat visits, buyers; rotating reps get a daily capacity "
+        "so many sales-ready leads overflow); see bench/workloads.py",
+    )
     parser.add_argument(
         "--worker-setting",
         action="append",
@@ -635,6 +769,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--profile", action=argparse.BooleanOptionalAction, default=True, help="py-spy the router"
     )
     parser.add_argument("--skip-throughput", action="store_true")
+    parser.add_argument(
+        "--skip-topology", action="store_true", help="no three-stage Faust passthrough"
+    )
     parser.add_argument("--skip-latency", action="store_true")
     parser.add_argument("--skip-micro", action="store_true")
     parser.add_argument(
@@ -706,6 +843,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "reps": args.reps,
             "seed": args.seed,
             "garbage_share": args.garbage_share,
+            "workload": args.workload,
+            "rep_capacity": rep_capacity(args.workload),
             "rules": "shipped default",
             "latency_seconds": args.latency_seconds,
             "time_box_seconds": args.time_box,
@@ -730,7 +869,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 run_dir=run_dir,
                 names=Names(stamp.lower() if args.bootstrap else ""),
                 accounts=accounts,
-                reps=bench_reps(args.reps),
+                reps=bench_reps(args.reps, rep_capacity(args.workload)),
                 children=children,
             )
             asyncio.run(run_kafka_phases(setup, results))

@@ -10,6 +10,7 @@ from bench.report import (
     AIOKAFKA,
     FAUST,
     ROUTER,
+    TOPOLOGY,
     BenchResults,
     ConsumerRun,
     Hotspot,
@@ -148,7 +149,7 @@ def test_latency_goal_takes_the_worse_of_histogram_and_kafka_timestamps() -> Non
 
 
 def test_goals_not_measured_when_their_section_was_skipped() -> None:
-    assert [goal.met for goal in evaluate_goals(results())] == [None, None, None]
+    assert [goal.met for goal in evaluate_goals(results())] == [None, None, None, None]
 
 
 def test_rules_goal_allows_at_most_double_the_cost() -> None:
@@ -167,7 +168,7 @@ def test_report_is_valid_json_even_with_infinite_latencies() -> None:
     assert document["latency"][0]["histogram"]["max"] == "inf"
     assert document["ratios"]["throughput_router_vs_faust"] == pytest.approx(0.5)
     assert document["consumers"][1]["cpu_seconds_per_1k_events"] == pytest.approx(3.0)
-    assert [goal["met"] for goal in document["goals"]] == [False, True, None]
+    assert [goal["met"] for goal in document["goals"]] == [False, True, None, None]
 
 
 def test_table_shows_ratios_latencies_and_verdicts() -> None:
@@ -205,3 +206,31 @@ def test_hotspots_file_lists_every_profile_section() -> None:
     assert " 60.00%  agents/profiling.py:profile" in text
     assert "evaluate_event by own time" in text
     assert format_hotspots(results()) == ""
+
+
+def test_router_is_compared_with_the_three_stage_passthrough_first() -> None:
+    runs = [
+        consumer(FAUST, window=1.0, cpu=0.2),
+        consumer(ROUTER, window=4.0, cpu=1.2),
+        consumer(TOPOLOGY, window=2.0, cpu=0.4),
+    ]
+
+    ratios = consumer_ratios(runs)
+    table = format_table(results(consumers=runs))
+
+    assert ratios["throughput_router_vs_three_stage"] == pytest.approx(0.5)
+    assert ratios["cpu_per_event_router_vs_three_stage"] == pytest.approx(3.0)
+    assert ratios["throughput_router_vs_faust"] == pytest.approx(0.25)
+    assert "router / three-stage passthrough: throughput 0.50x, CPU per event 3.00x" in table
+    assert table.index("router / three-stage passthrough") < table.index("router / faust")
+    assert "router / aiokafka passthrough" not in table  # not run, so no ratio line
+
+
+def test_topology_goal_is_met_at_three_fifths_of_the_three_stage_passthrough() -> None:
+    met = results(consumers=[consumer(TOPOLOGY, 1.0, 1.0), consumer(ROUTER, 1.6, 1.0)])
+    missed = results(consumers=[consumer(TOPOLOGY, 1.0, 1.0), consumer(ROUTER, 1.8, 1.0)])
+
+    assert evaluate_goals(met)[3].met is True
+    assert evaluate_goals(met)[3].measured == "0.62x"
+    assert evaluate_goals(missed)[3].met is False
+    assert evaluate_goals(missed)[0].met is None  # no bare Faust run: not measured

@@ -1,0 +1,356 @@
+"""The bench's workloads: the synthetic feed, and a real-shaped one of website visits.
+
+`synthetic` is `agents.tools.synthetic.SyntheticFeed` (about a fifth new leads, engagement
+weighted as marketing automation sees it, schema 1.0). `real-shaped` is what a marketing site
+sends (schema 1.1): most events are page views with a duration and the visit's page count, in
+visits of several pages that interleave; leads come back for repeat visits (recent leads more
+often); every lead carries its attribution (lead source, UTM parameters, landing page, form);
+and a share of leads are buyers whose visits go to pricing and end in a demo request or a call
+with sales, so they become sales-ready. With `bench_reps(capacity=...)` their queues fill up and
+many of them overflow, as on a busy day.
+
+Both are seeded (one `random.Random`) and cheap: values pre-drawn where they repeat, a handful
+of `random()` calls per event.
+"""
+
+import math
+import random
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, Final, Literal, Protocol, TypeVar
+
+import orjson
+
+from agents.tools.synthetic import DEFAULT_INTERVAL, DEFAULT_START, Record, SyntheticFeed
+from schemas.accounts import Account
+
+_T = TypeVar("_T")
+Workload = Literal["synthetic", "real-shaped"]
+WORKLOADS: Final[tuple[Workload, ...]] = ("synthetic", "real-shaped")
+# Leads per day a rotating bench rep takes in the real-shaped workload (the demo reps keep their
+# own capacities, 8 to 40): the queues fill and later sales-ready leads overflow.
+REAL_SHAPED_REP_CAPACITY: Final = 10
+
+
+class Feed(Protocol):
+    def next_event(self, now: datetime) -> Record: ...
+
+    def events(self, n: int, start: datetime, interval: timedelta) -> Iterator[Record]: ...
+
+
+def make_feed(
+    workload: Workload, seed: int, accounts: Sequence[Account], garbage_share: float = 0.0
+) -> Feed:
+    if workload == "real-shaped":
+        return RealShapedFeed(seed, accounts, garbage_share=garbage_share)
+    return SyntheticFeed(seed, accounts, garbage_share=garbage_share)
+
+
+def rep_capacity(workload: Workload) -> int | None:
+    """Daily capacity of the rotating bench reps: none for synthetic (routing never depends on
+    how many leads a rep had), some for real-shaped (queues fill, leads overflow)."""
+    return REAL_SHAPED_REP_CAPACITY if workload == "real-shaped" else None
+
+
+# (lead source, utm_source, utm_medium, share of new leads): how B2B sites see their traffic.
+_SOURCES: Final = (
+    ("Organic Search", "google", "organic", 30.0),
+    ("Paid Search", "google", "cpc", 20.0),
+    ("Direct Traffic", None, None, 14.0),
+    ("Social", "linkedin", "social", 10.0),
+    ("Email", "newsletter", "email", 9.0),
+    ("Referral", "g2", "referral", 7.0),
+    ("Webinar", "on24", "event", 5.0),
+    ("Partner", "partner", "referral", 3.0),
+    ("Live Chat", None, "chat", 2.0),
+)
+_CAMPAIGNS: Final = (
+    "2026-q4-brand",
+    "2026-q4-product-launch",
+    "retargeting-pricing",
+    "competitor-keywords",
+    "webinar-routing-at-scale",
+    "ebook-buyers-guide",
+    "newsletter-november",
+)
+_SITE: Final = "https://www.example-saas.com"
+_LANDING: Final = ("/", "/product", "/blog/lead-routing-101", "/customers", "/integrations")
+_BROWSING: Final = (
+    "/",
+    "/product",
+    "/product/routing",
+    "/product/analytics",
+    "/integrations",
+    "/customers",
+    "/blog/lead-routing-101",
+    "/blog/speed-to-lead",
+    "/docs/getting-started",
+    "/about",
+    "/careers",
+)
+_PRICING: Final = ("/pricing", "/pricing/enterprise", "/pricing/compare")
+_FORMS: Final = (
+    ("form_submit", "newsletter-signup", "/newsletter"),
+    ("content_download", "buyers-guide-download", "/resources/buyers-guide.pdf"),
+    ("webinar_attended", "webinar-registration", "/webinars/routing-at-scale"),
+    ("form_submit", "contact-us", "/contact"),
+)
+_HAND_RAISERS: Final = (("demo_request", "/demo"), ("contact_sales", "/contact-sales"))
+_FIRST: Final = ("Ada", "Ben", "Chen", "Dana", "Emeka", "Fatima", "Hiro", "Ines", "Lars", "Mei",
+                 "Noah", "Olga", "Priya", "Rafael", "Sara", "Yuki")  # fmt: skip
+_LAST: Final = ("Adams", "Becker", "Costa", "Dubois", "Garcia", "Ito", "Kim", "Kumar", "Meyer",
+                "Nguyen", "Okafor", "Patel", "Rossi", "Silva", "Smith", "Weber")  # fmt: skip
+_TITLES: Final = ("Marketing Manager", "Head of Sales", "VP Sales", "Director of IT",
+                  "Operations Manager", "Software Engineer", "Student", "Consultant",
+                  "Chief Revenue Officer", "Data Analyst")  # fmt: skip
+_BUYER_TITLES: Final = ("VP Sales", "Chief Revenue Officer", "Head of Sales", "Director of IT")
+_COUNTRIES: Final = ("United States", "United States", "Canada", "United Kingdom", "Germany",
+                     "France", "Japan", "Australia", "Brazil", "India")  # fmt: skip
+_FREE_MAIL: Final = ("gmail.com", "outlook.com", "yahoo.com")
+# Buyers: leads whose visits go to pricing and end with a hand-raise, i.e. become sales-ready.
+_BUYER_SHARE: Final = 0.08
+_ACCOUNT_SHARE: Final = 0.3
+_FREE_MAIL_SHARE: Final = 0.3
+# Visits: pages per visit are 1 + geometric (mean about 4); at most this many visits at once.
+_MORE_PAGES: Final = 0.72
+_OPEN_VISITS: Final = 64
+# Returning leads: this share of the return visits are by the most recent leads.
+_HOT_LEADS: Final = 300
+_HOT_SHARE: Final = 0.5
+# Time on a page: exponential with this mean (seconds), capped at half an hour.
+_MEAN_DWELL: Final = 45.0
+_MAX_DWELL: Final = 1800.0
+_EMAIL_SHARE: Final = 0.1  # of the events outside visits: an email open or click
+
+
+@dataclass(slots=True)
+class _Lead:
+    key: bytes
+    source: str
+    attributes: dict[str, Any]
+    buyer: bool
+    visits: int = 0
+
+
+@dataclass(slots=True)
+class _Visit:
+    lead: _Lead
+    pages: list[tuple[str, str]]  # (activity type, path), in order
+    shown: int = 0
+    campaign: str | None = None
+
+
+class RealShapedFeed:
+    """Seeded website traffic of leads: `next_event(now)` per record, `events(n)` for a batch.
+
+    `new_lead_share` of the valid events create a lead (a form on its first visit);
+    `garbage_share` of all records are invalid (cut off, or without a lead). `max_active_leads`
+    bounds memory: older leads stop coming back.
+    """
+
+    def __init__(
+        self,
+        seed: int,
+        accounts: Sequence[Account],
+        new_lead_share: float = 0.08,
+        garbage_share: float = 0.0,
+        *,
+        max_active_leads: int = 20_000,
+    ) -> None:
+        if not 0.0 <= new_lead_share <= 1.0 or not 0.0 <= garbage_share <= 1.0:
+            raise ValueError("shares are between 0 and 1")
+        self.rng = random.Random(seed)
+        self._random = self.rng.random
+        self.accounts = [account for account in accounts if account.domains]
+        self.new_lead_share = new_lead_share
+        self.garbage_share = garbage_share
+        self.max_active_leads = max_active_leads
+        self.leads: list[_Lead] = []
+        self.leads_created = 0
+        self._oldest = 0
+        self._visits: list[_Visit] = []
+        self._source_cum = _cumulative([weight for *_, weight in _SOURCES])
+        self._stamp_second = -1
+        self._stamp_prefix = ""
+
+    # --- public -----------------------------------------------------------------------------
+
+    def events(
+        self, n: int, start: datetime = DEFAULT_START, interval: timedelta = DEFAULT_INTERVAL
+    ) -> Iterator[Record]:
+        """The next `n` records, the first at `start` and then one every `interval`."""
+        for index in range(n):
+            yield self.next_event(start + index * interval)
+
+    def next_event(self, now: datetime) -> Record:
+        """One record (key, value, headers) for an event that happened at `now`."""
+        if self.garbage_share and self._random() < self.garbage_share:
+            return self._garbage(now)
+        if not self.leads or self._random() < self.new_lead_share:
+            return self._created(now)
+        if self._visits and (len(self._visits) >= _OPEN_VISITS or self._random() < 0.7):
+            return self._next_page(self._visits[self._below(len(self._visits))], now)
+        lead = self._returning_lead()
+        if self._random() < _EMAIL_SHARE:
+            kind = "email_click" if self._random() < 0.3 else "email_open"
+            activity = {"type": kind, "campaign": self._choose(_CAMPAIGNS)}
+            return self._record(lead, "lead.activity", activity, now)
+        return self._next_page(self._open_visit(lead), now)
+
+    # --- leads --------------------------------------------------------------------------------
+
+    def _choose(self, values: Sequence[_T]) -> _T:
+        return values[int(self._random() * len(values))]
+
+    def _below(self, bound: int) -> int:
+        return int(self._random() * bound)
+
+    def _created(self, now: datetime) -> Record:
+        """A new lead: the form it filled in on its first visit, which then goes on."""
+        lead = self._new_lead()
+        kind, form_name, path = self._choose(_FORMS)
+        lead.attributes["form_name"] = form_name
+        visit = self._open_visit(lead)
+        activity = {"type": kind, "url": _SITE + path, "campaign": visit.campaign}
+        return self._record(lead, "lead.created", activity, now)
+
+    def _new_lead(self) -> _Lead:
+        self.leads_created += 1
+        number = self.leads_created
+        buyer = self._random() < _BUYER_SHARE
+        first, last = self._choose(_FIRST), self._choose(_LAST)
+        local = f"{first}.{last}{number}".lower()
+        position = self._random() * self._source_cum[-1]
+        lead_source, utm_source, utm_medium, _ = _SOURCES[_index(self._source_cum, position)]
+        attributes: dict[str, Any] = {
+            "external_id": f"web-{number:08d}",
+            "first_name": first,
+            "last_name": last,
+            "job_title": self._choose(_BUYER_TITLES if buyer else _TITLES),
+            "lead_source": lead_source,
+            "landing_page": _SITE + self._choose(_LANDING),
+        }
+        if utm_source is not None:
+            attributes["utm_source"] = utm_source
+            attributes["utm_medium"] = utm_medium
+            attributes["utm_campaign"] = self._choose(_CAMPAIGNS)
+        kind = self._random()
+        if self.accounts and kind < _ACCOUNT_SHARE + (0.2 if buyer else 0.0):
+            account = self._choose(self.accounts)
+            attributes["email"] = f"{local}@{self._choose(account.domains)}"
+            attributes["company_name"] = account.name
+            attributes["country"] = account.country
+            attributes["employee_count"] = account.employee_count
+        elif buyer or kind < 1.0 - _FREE_MAIL_SHARE:
+            attributes["email"] = f"{local}@{last.lower()}-{number % 997}.example.com"
+            attributes["company_name"] = f"{last} Group {number % 997}"
+            attributes["country"] = self._choose(_COUNTRIES)
+            attributes["employee_count"] = 10 + self._below(5000)
+        else:
+            attributes["email"] = f"{local}@{self._choose(_FREE_MAIL)}"
+            attributes["country"] = self._choose(_COUNTRIES)
+        lead = _Lead(attributes["external_id"].encode(), "website", attributes, buyer)
+        if len(self.leads) < self.max_active_leads:
+            self.leads.append(lead)
+        else:
+            self.leads[self._oldest] = lead
+            self._oldest = (self._oldest + 1) % self.max_active_leads
+        return lead
+
+    def _returning_lead(self) -> _Lead:
+        count = len(self.leads)
+        if count > _HOT_LEADS and self._random() < _HOT_SHARE:
+            newest = (self._oldest - 1) % count if count == self.max_active_leads else count - 1
+            return self.leads[(newest - self._below(_HOT_LEADS)) % count]
+        return self.leads[self._below(count)]
+
+    # --- visits -------------------------------------------------------------------------------
+
+    def _open_visit(self, lead: _Lead) -> _Visit:
+        """A visit of 1 + geometric pages; a buyer's second and later visits go to pricing and
+        end with a hand-raise."""
+        lead.visits += 1
+        pages = [("page_view", self._choose(_BROWSING))]
+        while self._random() < _MORE_PAGES and len(pages) < 30:
+            pages.append(("page_view", self._choose(_BROWSING)))
+        if lead.buyer and lead.visits >= 2:
+            pages.append(("pricing_page_view", self._choose(_PRICING)))
+            if self._random() < 0.6:
+                pages.append(self._choose(_HAND_RAISERS))
+        elif self._random() < 0.08:
+            pages.append(("pricing_page_view", self._choose(_PRICING)))
+        campaign = lead.attributes.get("utm_campaign") if lead.visits == 1 else None
+        if campaign is None and self._random() < 0.3:
+            campaign = self._choose(_CAMPAIGNS)
+        visit = _Visit(lead, pages, campaign=campaign)
+        if len(self._visits) >= _OPEN_VISITS:
+            self._visits[self._below(len(self._visits))] = visit
+        else:
+            self._visits.append(visit)
+        return visit
+
+    def _next_page(self, visit: _Visit, now: datetime) -> Record:
+        kind, path = visit.pages[visit.shown]
+        visit.shown += 1
+        if visit.shown >= len(visit.pages):
+            self._visits.remove(visit)
+        dwell = min(_MAX_DWELL, -math.log(1.0 - self._random()) * _MEAN_DWELL)
+        activity: dict[str, Any] = {
+            "type": kind,
+            "url": _SITE + path,
+            "duration_seconds": round(dwell, 1),
+            "page_count": visit.shown,
+        }
+        if visit.campaign is not None:
+            activity["campaign"] = visit.campaign
+        return self._record(visit.lead, "lead.activity", activity, now)
+
+    # --- records ------------------------------------------------------------------------------
+
+    def _record(
+        self, lead: _Lead, event_type: str, activity: dict[str, Any], now: datetime
+    ) -> Record:
+        stamp = self._stamp(now)
+        envelope = {
+            "event_id": f"evt-{self.rng.getrandbits(64):016x}",
+            "event_type": event_type,
+            "occurred_at": stamp,
+            "source": lead.source,
+            "schema_version": "1.1",
+            "lead": lead.attributes,
+            "activity": {**activity, "occurred_at": stamp},
+        }
+        return lead.key, orjson.dumps(envelope), [("content-type", b"application/json")]
+
+    def _stamp(self, now: datetime) -> str:
+        """RFC 3339 in UTC to the millisecond, the date part formatted once per second."""
+        second = math.floor(now.timestamp())
+        if second != self._stamp_second:
+            self._stamp_second = second
+            self._stamp_prefix = datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%S")
+        return f"{self._stamp_prefix}.{now.microsecond // 1000:03d}Z"
+
+    def _garbage(self, now: datetime) -> Record:
+        lead = self._returning_lead() if self.leads else self._new_lead()
+        key, value, headers = self._record(lead, "lead.activity", {"type": "page_view"}, now)
+        if self._random() < 0.5:  # a producer cut off mid-record
+            return key, value[: 10 + self._below(len(value) // 2)], headers
+        document = orjson.loads(value)
+        del document["lead"]
+        return key, orjson.dumps(document), headers
+
+
+def _cumulative(weights: Sequence[float]) -> list[float]:
+    total, running = 0.0, []
+    for weight in weights:
+        total += weight
+        running.append(total)
+    return running
+
+
+def _index(cumulative: Sequence[float], position: float) -> int:
+    for index, bound in enumerate(cumulative):
+        if position < bound:
+            return index
+    return len(cumulative) - 1
