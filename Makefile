@@ -5,6 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
+FAULTS_ARGS ?=
 
 .DEFAULT_GOAL := help
 
@@ -80,3 +81,7 @@ clean: ## remove the virtualenv, caches and local run state (stops the local bro
 .PHONY: bench
 bench: $(STAMP) kafka ## throughput and latency vs passthroughs, own broker (BENCH_ARGS=--events 20000)
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+.PHONY: faults
+faults: $(STAMP) kafka ## crash, SIGTERM, broker-restart and fuzz scenarios, own broker (FAULTS_ARGS=--events 5000)
+	$(PY) -m dev.faults $(FAULTS_ARGS)

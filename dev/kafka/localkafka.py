@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""A real single-node Apache Kafka (KRaft) from Maven Central jars: up | down | status | logs.
+"""A real single-node Apache Kafka (KRaft) from Maven Central jars: up | down | stop | start | ...
 
 The Kafka version is pinned once, in pom.xml beside this file. Jars are resolved by Maven into
 dev/kafka/cache/kafka-<version>/lib (and Maven's own ~/.m2 cache). Each broker lives in a state
 directory (default .run/kafka) holding its config, data, log and a broker.json with pid and ports;
-`down` stops only the broker recorded there.
+`down` stops only the broker recorded there. `stop` stops it but keeps its record, and `start`
+starts it again from the same data on the same ports (a broker restart, for fault tests).
 
 Readiness is real readiness: the client port is open, a topic was created, a record produced,
 consumed by a consumer group and its offset committed.
@@ -242,6 +243,8 @@ def up(
     timeout: float,
     jvm_opts: str,
     sasl_ssl_dir: Path | None = None,
+    *,
+    same_ports: bool = False,
 ) -> int:
     state_dir.mkdir(parents=True, exist_ok=True)
     state = read_state(state_dir)
@@ -257,6 +260,9 @@ def up(
     port = port or (int(str(state["port"])) if state else free_port())
     controller_port = int(str(state["controller_port"])) if state else free_port()
     if is_port_open(port) or is_port_open(controller_port):
+        if same_ports:
+            log(f"port {port} or {controller_port} is taken; not starting on other ports")
+            return 1
         port, controller_port = free_port(), free_port()
     config = write_config(state_dir, port, controller_port, partitions)
     scram, secure_port = None, None
@@ -284,6 +290,8 @@ def up(
                 "controller_port": controller_port,
                 "sasl_ssl_port": secure_port,
                 "version": kafka_version(),
+                "partitions": partitions,
+                "jvm_opts": jvm_opts,
             }
         )
     )
@@ -313,7 +321,9 @@ def up(
     return 0
 
 
-def stop(state_dir: Path) -> int:
+def stop(state_dir: Path, *, keep_record: bool = False) -> int:
+    """Stop the broker this state dir started; `keep_record` keeps broker.json (ports, settings)
+    so `start` can bring the same broker back on the same ports."""
     state = read_state(state_dir)
     if state is None:
         log("no broker recorded in this state dir")
@@ -329,8 +339,21 @@ def stop(state_dir: Path) -> int:
         log(f"broker (pid {pid}) stopped")
     elif is_alive(pid):
         log(f"pid {pid} is not the broker this state dir started; leaving it alone")
-    (state_dir / "broker.json").unlink(missing_ok=True)
+    if not keep_record:
+        (state_dir / "broker.json").unlink(missing_ok=True)
     return 0
+
+
+def start(state_dir: Path, timeout: float) -> int:
+    """The broker `stop` stopped, again: same data, ports, partitions and JVM settings."""
+    state = read_state(state_dir)
+    if state is None or not (state_dir / "data" / "meta.properties").exists():
+        log("no stopped broker recorded in this state dir (use up)")
+        return 1
+    partitions = int(str(state.get("partitions", 4)))
+    jvm_opts = str(state.get("jvm_opts", TEST_JVM))
+    port = int(str(state["port"]))
+    return up(state_dir, port, partitions, timeout, jvm_opts, same_ports=True)
 
 
 def status(state_dir: Path) -> int:
@@ -348,7 +371,9 @@ def status(state_dir: Path) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=["up", "down", "status", "logs", "fetch"])
+    parser.add_argument(
+        "command", choices=["up", "down", "stop", "start", "status", "logs", "fetch"]
+    )
     parser.add_argument("--state-dir", type=Path, default=DEFAULT_STATE)
     parser.add_argument("--port", type=int, default=None, help="client port (default: free)")
     parser.add_argument("--partitions", type=int, default=4, help="default topic partitions")
@@ -370,6 +395,10 @@ def main(argv: list[str] | None = None) -> int:
         return up(state_dir, args.port, args.partitions, args.timeout, jvm, secure)
     if args.command == "down":
         return stop(state_dir)
+    if args.command == "stop":
+        return stop(state_dir, keep_record=True)
+    if args.command == "start":
+        return start(state_dir, args.timeout)
     if args.command == "logs":
         print(tail(state_dir / "broker.log", 200))
         return 0

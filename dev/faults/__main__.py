@@ -1,0 +1,197 @@
+"""`make faults`: leadrouter under faults, on a local broker the suite starts itself.
+
+Scenarios (`--scenarios`, all by default), each in its own topic prefix and consumer group:
+  kill9           SIGKILL the worker `--faults` times at seeded moments while `--events` flow,
+                  restarting it each time with the same app id (one run per `--seeds` seed)
+  sigterm         the same with SIGTERM (a graceful stop) (one run per seed)
+  broker-restart  the broker stopped for `--outage` s mid-stream, started again on its data
+  fuzz            `--malformed` malformed records interleaved with `--events` / 4 valid events
+Any worker exit is restarted by a supervisor loop and counted. Once the pipeline is quiet, every
+output topic is read back and every produced valid event accounted for. Results: a table, and
+dev/faults/results/<UTC stamp>.json; logs of every process in .run/faults/<stamp>/.
+
+Usage: .venv/bin/python -m dev.faults [--events 20000] [--seeds 1,2,3] [--check-resume] ...
+"""
+
+import argparse
+import asyncio
+import json
+import logging
+import shutil
+import signal
+import sys
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from types import FrameType
+from typing import Any, NoReturn
+
+from agents.tools.synthetic import synthetic_accounts
+from bench.loading import bench_reps
+from dev.faults.accounting import Row, Verdict, judge
+from dev.faults.broker import FaultBroker
+from dev.faults.report import format_table, row_json
+from dev.faults.scenarios import (
+    BROKER_RESTART,
+    FUZZ,
+    KILL9,
+    SCENARIOS,
+    SIGTERM,
+    Harness,
+    Spec,
+    run_scenario,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+RESULTS = ROOT / "dev" / "faults" / "results"
+SEEDED = (KILL9, SIGTERM)  # the others run once, with the first seed
+
+
+class Interrupted(BaseException):
+    """SIGTERM: unwind like Ctrl-C so every worker and the broker are stopped."""
+
+
+def interrupt(signum: int, _: FrameType | None) -> NoReturn:
+    raise Interrupted(f"signal {signum}")
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=(__doc__ or "").splitlines()[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--scenarios", default=",".join(SCENARIOS))
+    parser.add_argument("--seeds", default="1,2,3")
+    parser.add_argument("--events", type=int, default=20_000, help="valid events per run")
+    parser.add_argument("--rate", type=float, default=500.0, help="events/s the feed sends")
+    parser.add_argument("--faults", type=int, default=5, help="kills or SIGTERMs per run")
+    parser.add_argument("--outage", type=float, default=20.0, help="broker stop, seconds")
+    parser.add_argument("--malformed", type=int, default=10_000, help="fuzz records")
+    parser.add_argument("--garbage-share", type=float, default=0.0, help="invalid feed share")
+    parser.add_argument("--partitions", type=int, default=4)
+    parser.add_argument("--accounts", type=int, default=1_000)
+    parser.add_argument(
+        "--check-resume",
+        action="store_true",
+        help="kill9 fails when a restart takes longer than --resume-limit to resume",
+    )
+    parser.add_argument("--resume-limit", type=float, default=10.0)
+    parser.add_argument("--quiet-timeout", type=float, default=300.0)
+    parser.add_argument("--bootstrap", default="", help="use a running broker (no broker-restart)")
+    parser.add_argument("--keep-state", action="store_true", help="keep the broker's data")
+    args = parser.parse_args(argv)
+    args.scenarios = [name.strip() for name in args.scenarios.split(",") if name.strip()]
+    unknown = set(args.scenarios) - set(SCENARIOS)
+    if unknown:
+        parser.error(f"unknown scenarios {sorted(unknown)}; known: {', '.join(SCENARIOS)}")
+    args.seeds = [int(seed) for seed in args.seeds.split(",") if seed.strip()]
+    return args
+
+
+def specs(args: argparse.Namespace, tag: str) -> list[Spec]:
+    runs: list[Spec] = []
+    for scenario in args.scenarios:
+        for seed in args.seeds if scenario in SEEDED else args.seeds[:1]:
+            runs.append(
+                Spec(
+                    scenario=scenario,
+                    seed=seed,
+                    events=args.events // 4 if scenario == FUZZ else args.events,
+                    rate=args.rate,
+                    partitions=args.partitions,
+                    faults=args.faults,
+                    outage=args.outage,
+                    malformed=args.malformed,
+                    garbage_share=args.garbage_share,
+                    quiet_timeout=args.quiet_timeout,
+                    tag=tag,
+                )
+            )
+    return runs
+
+
+async def run_all(
+    harness: Harness, runs: Sequence[Spec], resume_limit: float | None
+) -> tuple[list[tuple[Row, Verdict]], list[str]]:
+    results: list[tuple[Row, Verdict]] = []
+    errors: list[str] = []
+    for spec in runs:
+        if spec.scenario == BROKER_RESTART and harness.broker is None:
+            errors.append("broker-restart skipped: --bootstrap broker is not the suite's own")
+            continue
+        print(f"[faults] {spec.scenario} seed {spec.seed}: {spec.events:,} events", flush=True)
+        began = time.monotonic()
+        try:
+            row = await run_scenario(harness, spec)
+        except Exception as error:
+            errors.append(f"{spec.scenario} seed {spec.seed}: {type(error).__name__}: {error}")
+            print(f"[faults]   FAILED to run: {errors[-1]}", file=sys.stderr, flush=True)
+            continue
+        verdict = judge(row, resume_limit=resume_limit if spec.scenario == KILL9 else None)
+        results.append((row, verdict))
+        print(format_table([(row, verdict)]).splitlines()[2], flush=True)
+        print(f"[faults]   {time.monotonic() - began:.0f} s", flush=True)
+    return results, errors
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    started = datetime.now(UTC)
+    stamp = started.strftime("%Y%m%dT%H%M%SZ")
+    run_dir = ROOT / ".run" / "faults" / stamp
+    run_dir.mkdir(parents=True, exist_ok=True)
+    signal.signal(signal.SIGTERM, interrupt)
+    # aiokafka warns on every retried send (new topics' leaders, the broker away): the table
+    # says what matters.
+    logging.getLogger("aiokafka").setLevel(logging.ERROR)
+    broker = None if args.bootstrap else FaultBroker(run_dir / "kafka")
+    harness: Harness | None = None
+    results: list[tuple[Row, Verdict]] = []
+    errors: list[str] = []
+    try:
+        bootstrap = args.bootstrap
+        if broker is not None:
+            print(f"[faults] starting the local broker in {broker.state_dir}", flush=True)
+            bootstrap = broker.start(args.partitions)
+        harness = Harness(
+            bootstrap=bootstrap,
+            run_dir=run_dir,
+            accounts=synthetic_accounts(args.accounts, 7),
+            reps=bench_reps(),
+            broker=broker,
+        )
+        limit = args.resume_limit if args.check_resume else None
+        tag = stamp.lower() if args.bootstrap else ""
+        results, errors = asyncio.run(run_all(harness, specs(args, tag), limit))
+    except (Exception, KeyboardInterrupt, Interrupted) as error:
+        errors.append(f"{type(error).__name__}: {error}")
+    finally:
+        if harness is not None:
+            harness.children.stop_all()
+        if broker is not None:
+            broker.stop()
+            if not args.keep_state:
+                shutil.rmtree(broker.state_dir, ignore_errors=True)
+    report: dict[str, Any] = {
+        "started_at": started.isoformat(timespec="seconds"),
+        "command": " ".join(["python -m dev.faults", *(argv or sys.argv[1:])]),
+        "settings": {k: v for k, v in vars(args).items() if k != "bootstrap"},
+        "resume_check": args.check_resume,
+        "rows": [row_json(row, verdict) for row, verdict in results],
+        "errors": errors,
+        "logs": str(run_dir),
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{stamp}.json"
+    path.write_text(json.dumps(report, indent=2) + "\n")
+    print()
+    print(format_table(results))
+    for problem in errors:
+        print(f"error: {problem}")
+    print(f"\nresults: {path}\nlogs: {run_dir}")
+    return 0 if results and not errors and all(v.passed for _, v in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,269 @@
+"""The fault suite's bookkeeping, with no Kafka: what was produced and what came out, as a row.
+
+An input record is known by its partition and offset on `leads.events.v1` (the producer's
+acknowledgement says where it landed); a valid one also by its event id and lead identity, which
+the harness reads with the worker's own pure intake (`service.intake`). Outputs are read back
+whole once the pipeline is quiet and reduced to the few fields the checks need.
+
+Decisions carry no event id, but their ids are derived from one: a nurtured or already-routed
+decision is named `decision_id(f"{identity}|{event_id}", generation)` (`service.pipeline`), so
+the harness names every valid event's candidate decisions itself; a routed decision is named by
+lead and generation, and its queue record says which event made the lead sales-ready.
+"""
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from statistics import median
+
+from service.decision_ids import decision_id
+
+# Generations a lead can reach in a run without sales feedback: 0 while nurtured, 1 once
+# routed. A few more keep a replay that advanced a generation wrongly visible, not unknown.
+MAX_GENERATION = 3
+DEAD_LETTERED = "dead_letter"
+
+
+@dataclass(frozen=True, slots=True)
+class ProducedRecord:
+    """One record the harness put on the input topic; `event_id` is None for an invalid one."""
+
+    partition: int
+    offset: int
+    event_id: str | None = None
+    identity: str | None = None
+
+    @property
+    def is_valid(self) -> bool:
+        return self.event_id is not None
+
+
+@dataclass(frozen=True, slots=True)
+class RoutedRecord:
+    """One `LeadRouted` on a sales queue topic."""
+
+    decision_id: str
+    event_id: str
+    lead_identity: str
+    generation: int
+    rep_id: str | None
+    queue: str
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionRecord:
+    """One `Decision` on `leads.decisions.v1`."""
+
+    decision_id: str
+    outcome: str
+    lead_identity: str
+    generation: int
+
+
+@dataclass(frozen=True, slots=True)
+class DeadLetterRecord:
+    """One dead letter, traced back to the input record where it can be: directly (intake) or
+    through the keyed record's source (profile); `event_id` when only that is known (assign)."""
+
+    reason: str
+    input_position: tuple[int, int] | None = None
+    event_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Outputs:
+    routed: Sequence[RoutedRecord] = ()
+    decisions: Sequence[DecisionRecord] = ()
+    dead_letters: Sequence[DeadLetterRecord] = ()
+    # Kafka timestamps (epoch seconds) of every output record: when the pipeline produced.
+    timestamps: Sequence[float] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Faults:
+    """What the harness did and saw: moments (epoch seconds) after which the pipeline should
+    resume (every worker restart, the broker being back), restarts, and exits it did not cause."""
+
+    resume_points: Sequence[float] = ()
+    restarts: int = 0
+    unplanned_exits: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One line of the table: one scenario with one seed."""
+
+    scenario: str
+    seed: int
+    produced: int
+    accounted: int
+    lost: int
+    ended_twice: int
+    duplicate_copies: int
+    two_rep_decisions: int
+    leads_assigned_twice: int
+    restarts: int
+    resume_seconds: tuple[float | None, ...]
+    malformed_produced: int
+    malformed_dead_lettered: int
+    dead_letters: int
+    unplanned_exits: int
+    two_queue_decisions: int = 0
+    routed_without_queue_record: int = 0
+    lost_sample: tuple[str, ...] = ()
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def resume_max(self) -> float | None:
+        known = [s for s in self.resume_seconds if s is not None]
+        return max(known) if known else None
+
+    @property
+    def resume_median(self) -> float | None:
+        known = [s for s in self.resume_seconds if s is not None]
+        return median(known) if known else None
+
+    @property
+    def not_resumed(self) -> int:
+        return sum(1 for s in self.resume_seconds if s is None)
+
+
+def resume_seconds(
+    points: Iterable[float], timestamps: Iterable[float]
+) -> tuple[float | None, ...]:
+    """For each moment, the seconds until the first output record stamped after it (None: no
+    output after it at all). A restart superseded by another before any output is measured to
+    the same first output: the pipeline was not producing for all that time."""
+    stamps = sorted(timestamps)
+    result: list[float | None] = []
+    for point in points:
+        later = next((stamp for stamp in stamps if stamp > point), None)
+        result.append(None if later is None else round(later - point, 3))
+    return tuple(result)
+
+
+def candidate_decisions(produced: Iterable[ProducedRecord]) -> dict[str, str]:
+    """decision id -> event id, for the nurtured and already-routed decisions each valid event
+    can have (one per generation)."""
+    names: dict[str, str] = {}
+    for record in produced:
+        if record.event_id is None or record.identity is None:
+            continue
+        named = f"{record.identity}|{record.event_id}"
+        for generation in range(MAX_GENERATION + 1):
+            names[decision_id(named, generation)] = record.event_id
+    return names
+
+
+def account(
+    scenario: str,
+    seed: int,
+    produced: Sequence[ProducedRecord],
+    outputs: Outputs,
+    faults: Faults,
+    notes: Sequence[str] = (),
+) -> Row:
+    """The table row: where every produced valid event ended, and what went wrong on the way."""
+    by_position = {(r.partition, r.offset): r for r in produced}
+    copies = Counter(r.event_id for r in produced if r.event_id is not None)
+    endings: dict[str, set[str]] = {event_id: set() for event_id in copies}
+    names = candidate_decisions(produced)
+
+    events_by_decision: dict[str, set[str]] = defaultdict(set)
+    reps_by_decision: dict[str, set[str | None]] = defaultdict(set)
+    queues_by_decision: dict[str, set[str]] = defaultdict(set)
+    decisions_by_generation: dict[tuple[str, int], set[str]] = defaultdict(set)
+    for routed in outputs.routed:
+        events_by_decision[routed.decision_id].add(routed.event_id)
+        reps_by_decision[routed.decision_id].add(routed.rep_id)
+        queues_by_decision[routed.decision_id].add(routed.queue)
+        decisions_by_generation[(routed.lead_identity, routed.generation)].add(routed.decision_id)
+
+    unexplained: list[str] = []
+    routed_without_queue: set[str] = set()
+    for decision in outputs.decisions:
+        if decision.outcome == "routed":
+            events = events_by_decision.get(decision.decision_id)
+            if not events:
+                routed_without_queue.add(decision.decision_id)
+            for routed_event in events or ():
+                if routed_event in endings:
+                    endings[routed_event].add("routed")
+            continue
+        named = names.get(decision.decision_id)
+        if named is None:
+            unexplained.append(decision.decision_id)
+        else:
+            endings[named].add(decision.outcome)
+
+    malformed_dead: set[tuple[int, int]] = set()
+    for letter in outputs.dead_letters:
+        source = by_position.get(letter.input_position) if letter.input_position else None
+        letter_event = source.event_id if source is not None else letter.event_id
+        if source is not None and not source.is_valid:
+            malformed_dead.add((source.partition, source.offset))
+        elif letter_event is not None and letter_event in endings:
+            endings[letter_event].add(DEAD_LETTERED)
+
+    lost = sorted(event_id for event_id, ends in endings.items() if not ends)
+    twice = [event_id for event_id, ends in endings.items() if len(ends) > 1]
+    repeated = copies.total() - len(copies)  # produced twice on purpose: a counted duplicate
+    routed_copies = Counter(routed.event_id for routed in outputs.routed)
+    row_notes = list(notes)
+    if unexplained:
+        row_notes.append(f"{len(set(unexplained))} decision ids match no produced event")
+    return Row(
+        scenario=scenario,
+        seed=seed,
+        produced=copies.total(),
+        accounted=sum(n for event_id, n in copies.items() if len(endings[event_id]) == 1),
+        lost=sum(copies[event_id] for event_id in lost),
+        ended_twice=sum(copies[event_id] for event_id in twice),
+        duplicate_copies=sum(count - 1 for count in routed_copies.values()),
+        two_rep_decisions=sum(1 for reps in reps_by_decision.values() if len(reps) > 1),
+        leads_assigned_twice=len(
+            {lead for (lead, _), ids in decisions_by_generation.items() if len(ids) > 1}
+        ),
+        restarts=faults.restarts,
+        resume_seconds=resume_seconds(faults.resume_points, outputs.timestamps),
+        malformed_produced=sum(1 for r in produced if not r.is_valid),
+        malformed_dead_lettered=len(malformed_dead),
+        dead_letters=len(outputs.dead_letters),
+        unplanned_exits=faults.unplanned_exits,
+        two_queue_decisions=sum(1 for queues in queues_by_decision.values() if len(queues) > 1),
+        routed_without_queue_record=len(routed_without_queue),
+        lost_sample=tuple(lost[:10]),
+        notes=(*row_notes, *([f"{repeated} valid events produced twice"] if repeated else [])),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    passed: bool
+    reasons: tuple[str, ...]
+
+
+def judge(row: Row, *, resume_limit: float | None) -> Verdict:
+    """Pass: nothing lost, no decision with two reps, no lead assigned twice. A fuzz run also
+    dead-letters every malformed record without the worker ever exiting. `resume_limit` (kill
+    scenarios, when the check is on): every restart resumed within that many seconds."""
+    reasons: list[str] = []
+    if row.lost:
+        reasons.append(f"{row.lost} lost")
+    if row.two_rep_decisions:
+        reasons.append(f"{row.two_rep_decisions} decisions with two reps")
+    if row.leads_assigned_twice:
+        reasons.append(f"{row.leads_assigned_twice} leads assigned twice")
+    if row.scenario == "fuzz":
+        missing = row.malformed_produced - row.malformed_dead_lettered
+        if missing:
+            reasons.append(f"{missing} malformed records not dead-lettered")
+        if row.unplanned_exits:
+            reasons.append(f"the worker exited {row.unplanned_exits} times")
+    if resume_limit is not None:
+        slowest = row.resume_max
+        if row.not_resumed:
+            reasons.append(f"{row.not_resumed} restarts never resumed")
+        elif slowest is not None and slowest > resume_limit:
+            reasons.append(f"resume took {slowest:.1f} s > {resume_limit:.0f} s")
+    return Verdict(passed=not reasons, reasons=tuple(reasons))

@@ -1,0 +1,125 @@
+"""The input of one scenario: synthetic lead events (keyed, valid unless asked otherwise),
+malformed records interleaved when asked, and a paced producer that remembers where each record
+landed and can pause while the broker is away."""
+
+import asyncio
+import random
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from aiokafka import AIOKafkaProducer
+
+from agents.tools.synthetic import SyntheticFeed
+from dev.faults.accounting import ProducedRecord
+
+# The one place the malformed generator is chosen: `from dev.faults.fuzz import
+# malformed_records` once that module lands.
+from dev.faults.malformed import malformed_records
+from dev.faults.records import Record, classify
+from schemas.accounts import Account
+
+EVENT_INTERVAL = timedelta(milliseconds=10)
+TICK = 0.05  # seconds between paced sends
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedRecord:
+    record: Record
+    event: tuple[str, str] | None  # (event id, lead identity) when the intake accepts it
+
+
+def plan_input(
+    events: int,
+    seed: int,
+    accounts: Sequence[Account],
+    *,
+    garbage_share: float = 0.0,
+    malformed: int = 0,
+) -> list[PlannedRecord]:
+    """`events` synthetic events (about a fifth new leads, the rest their activity) in feed
+    order, with `malformed` records at seeded positions among them. Event times end a few
+    minutes before now, so none is in the future for the worker."""
+    now = datetime.now(UTC)
+    start = now - events * EVENT_INTERVAL - timedelta(minutes=5)
+    feed = SyntheticFeed(seed, accounts, garbage_share=garbage_share)
+    valid: list[Record] = list(feed.events(events, start, EVENT_INTERVAL))
+    bad: list[Record] = list(malformed_records(malformed, seed)) if malformed else []
+    # Interleave keeping both orders: one lead's events stay in the order the feed made them.
+    slots = [True] * len(valid) + [False] * len(bad)
+    random.Random(seed).shuffle(slots)
+    good_iter, bad_iter = iter(valid), iter(bad)
+    ordered = [next(good_iter) if is_valid else next(bad_iter) for is_valid in slots]
+    return [PlannedRecord(record, classify(record, now)) for record in ordered]
+
+
+def create_producer(bootstrap: str) -> AIOKafkaProducer:
+    # Large fuzz values need a request as large as the broker takes (message.max.bytes ~1 MB).
+    return AIOKafkaProducer(
+        bootstrap_servers=bootstrap,
+        acks="all",
+        linger_ms=5,
+        max_request_size=1_048_000,
+        request_timeout_ms=60_000,
+    )
+
+
+@dataclass
+class PacedFeed:
+    """Sends the planned records at `rate` per second; `pause()` waits for every record in
+    flight to be acknowledged, so a broker stop never leaves a record half-sent."""
+
+    bootstrap: str
+    topic: str
+    planned: Sequence[PlannedRecord]
+    rate: float
+    produced: list[ProducedRecord] = field(default_factory=list)
+    failed: int = 0
+    finished_at: float | None = None
+    _running: asyncio.Event = field(default_factory=asyncio.Event)
+    _idle: asyncio.Event = field(default_factory=asyncio.Event)
+
+    @property
+    def is_done(self) -> bool:
+        return self.finished_at is not None
+
+    async def pause(self) -> None:
+        self._running.clear()
+        await self._idle.wait()
+
+    def resume(self) -> None:
+        self._running.set()
+
+    async def run(self) -> None:
+        producer = create_producer(self.bootstrap)
+        await producer.start()
+        self._running.set()
+        try:
+            per_tick = max(1, round(self.rate * TICK))
+            for first in range(0, len(self.planned), per_tick):
+                self._idle.set()
+                await self._running.wait()
+                self._idle.clear()
+                began = time.monotonic()
+                await self._send(producer, self.planned[first : first + per_tick])
+                await asyncio.sleep(max(0.0, TICK - (time.monotonic() - began)))
+        finally:
+            self.finished_at = time.time()
+            self._idle.set()
+            await producer.stop()
+
+    async def _send(self, producer: AIOKafkaProducer, batch: Sequence[PlannedRecord]) -> None:
+        futures = []
+        for item in batch:
+            key, value, headers = item.record
+            futures.append(await producer.send(self.topic, value, key=key, headers=list(headers)))
+        results = await asyncio.gather(*futures, return_exceptions=True)
+        for item, result in zip(batch, results, strict=True):
+            if isinstance(result, BaseException):
+                self.failed += 1  # not produced as far as anyone knows: not counted
+                continue
+            event_id, identity = item.event or (None, None)
+            self.produced.append(
+                ProducedRecord(result.partition, result.offset, event_id, identity)
+            )

@@ -1,0 +1,214 @@
+"""The fault scenarios, each in its own topic prefix and consumer group: a worker under the
+supervisor, a paced feed, the fault, then a quiet pipeline read back whole and accounted for."""
+
+import asyncio
+import random
+import signal
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from agents.plumbing.admin import ensure_topics, topic_specs
+from agents.plumbing.settings import KafkaSettings, Settings, TopicSettings
+from agents.plumbing.topics import LEAD_EVENTS, TopicNames
+from bench.loading import load_reference
+from bench.processes import ChildProcess, Children
+from bench.topics import TopicProbe
+from dev.faults.accounting import Faults, Row, account
+from dev.faults.broker import FaultBroker
+from dev.faults.feed import PacedFeed, plan_input
+from dev.faults.quiet import output_topics, source_topics, wait_quiet
+from dev.faults.records import read_outputs
+from dev.faults.supervisor import ROOT, Supervisor, free_port, worker_command, worker_env
+from dev.faults.watch import OutputWatch
+from schemas.accounts import Account
+from schemas.reps import Rep
+
+KILL9, SIGTERM, BROKER_RESTART, FUZZ = "kill9", "sigterm", "broker-restart", "fuzz"
+SCENARIOS = (KILL9, SIGTERM, BROKER_RESTART, FUZZ)
+
+
+@dataclass(frozen=True, slots=True)
+class Spec:
+    """One scenario run. `gap`: seconds (drawn from the seed) between the pipeline producing
+    and a fault; `resume_wait`: how long a fault waits for the pipeline to produce again before
+    the next one (0: the next fault comes `gap` after the restart, resumed or not)."""
+
+    scenario: str
+    seed: int
+    events: int = 20_000
+    rate: float = 500.0
+    partitions: int = 4
+    faults: int = 5
+    gap: tuple[float, float] = (1.0, 6.0)
+    resume_wait: float = 90.0
+    outage: float = 20.0
+    malformed: int = 0
+    garbage_share: float = 0.0
+    quiet_idle: float = 20.0
+    quiet_timeout: float = 300.0
+    tag: str = ""
+
+    @property
+    def prefix(self) -> str:
+        return f"faults{self.tag}.{self.scenario}.s{self.seed}."
+
+    @property
+    def app_id(self) -> str:
+        return f"faults{self.tag}-{self.scenario}-s{self.seed}"
+
+
+@dataclass
+class Harness:
+    bootstrap: str
+    run_dir: Path
+    accounts: Sequence[Account]
+    reps: Sequence[Rep]
+    children: Children = field(default_factory=Children)
+    broker: FaultBroker | None = None
+
+
+@dataclass
+class Run:
+    """What one scenario saw while it ran (besides the outputs it reads at the end)."""
+
+    resume_points: list[float] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+async def _has_work(harness: Harness, spec: Spec, feed: PacedFeed) -> bool:
+    if not feed.is_done:
+        return True
+    async with TopicProbe(harness.bootstrap) as probe:
+        return await probe.lag(spec.app_id, source_topics(TopicNames(spec.prefix))) > 0
+
+
+@dataclass
+class Fault:
+    """What a fault works on: the scenario, its worker, its feed and a tail on its outputs."""
+
+    harness: Harness
+    spec: Spec
+    supervisor: Supervisor
+    feed: PacedFeed
+    watch: OutputWatch
+    run: Run
+    started: float = field(default_factory=time.time)
+
+
+async def _kill_faults(fault: Fault, signum: int) -> None:
+    """`spec.faults` signals at seeded moments while the pipeline has work, each followed by a
+    restart with the same app id; the next one once the pipeline produced again (or after
+    `resume_wait`)."""
+    spec, run = fault.spec, fault.run
+    rng = random.Random(spec.seed)
+    await fault.watch.wait_after(fault.started, timeout=120)
+    for number in range(spec.faults):
+        await asyncio.sleep(rng.uniform(*spec.gap))
+        if not await _has_work(fault.harness, spec, fault.feed):
+            run.notes.append(f"only {number} of {spec.faults} faults: the pipeline ran dry")
+            return
+        moment = await fault.supervisor.signal_and_restart(signum)
+        run.resume_points.append(moment)
+        if spec.resume_wait and not await fault.watch.wait_after(moment, spec.resume_wait):
+            run.notes.append(f"restart {number + 1} did not resume in {spec.resume_wait:.0f} s")
+
+
+async def _broker_fault(fault: Fault) -> None:
+    """The broker stopped for `spec.outage` seconds mid-stream, then started again (same data,
+    same port). The feed pauses meanwhile: a record half-sent would be neither counted nor lost."""
+    spec, run, feed = fault.spec, fault.run, fault.feed
+    broker = fault.harness.broker
+    if broker is None:
+        run.notes.append("no broker of the suite's own: broker restart skipped")
+        return
+    await fault.watch.wait_after(fault.started, timeout=120)
+    await asyncio.sleep(random.Random(spec.seed).uniform(*spec.gap))
+    await feed.pause()
+    await asyncio.to_thread(broker.halt)
+    stopped = time.monotonic()
+    await asyncio.sleep(spec.outage)
+    # Resume is measured from the broker's start command: its start-up (~7 s) is included.
+    run.resume_points.append(time.time())
+    await asyncio.to_thread(broker.restart)
+    run.notes.append(f"broker away {time.monotonic() - stopped:.1f} s (start-up included)")
+    feed.resume()
+
+
+async def _prepare(harness: Harness, spec: Spec) -> None:
+    settings = Settings(
+        app_id=spec.app_id,
+        kafka=KafkaSettings(bootstrap_servers=harness.bootstrap),
+        topics=TopicSettings(prefix=spec.prefix, partitions=spec.partitions),
+    )
+    await ensure_topics(settings.kafka, topic_specs(settings))
+    await load_reference(harness.bootstrap, TopicNames(spec.prefix), harness.accounts, harness.reps)
+
+
+def _supervisor(harness: Harness, spec: Spec) -> Supervisor:
+    logs = harness.run_dir / spec.prefix.rstrip(".")
+
+    def make_child(incarnation: int) -> ChildProcess:
+        env = worker_env(
+            harness.bootstrap, spec.app_id, spec.prefix, spec.partitions, logs / "data", free_port()
+        )
+        return ChildProcess(
+            f"worker-{incarnation}", worker_command(), logs / f"worker-{incarnation}.log", env, ROOT
+        )
+
+    return Supervisor(make_child, harness.children)
+
+
+async def run_scenario(harness: Harness, spec: Spec) -> Row:
+    """Run one scenario end to end and account for its outputs."""
+    names = TopicNames(spec.prefix)
+    malformed = spec.malformed if spec.scenario == FUZZ else 0
+    planned = plan_input(
+        spec.events, spec.seed, harness.accounts, garbage_share=spec.garbage_share,
+        malformed=malformed,
+    )  # fmt: skip
+    await _prepare(harness, spec)
+    supervisor = _supervisor(harness, spec)
+    await supervisor.start()
+    feed = PacedFeed(harness.bootstrap, names.name(LEAD_EVENTS), planned, spec.rate)
+    run = Run()
+    faults: dict[str, Callable[[Fault], Awaitable[None]]] = {
+        KILL9: lambda fault: _kill_faults(fault, signal.SIGKILL),
+        SIGTERM: lambda fault: _kill_faults(fault, signal.SIGTERM),
+        BROKER_RESTART: _broker_fault,
+    }
+    try:
+        async with OutputWatch(harness.bootstrap, output_topics(names)) as watch:
+            feeding = asyncio.create_task(feed.run())
+            inject = faults.get(spec.scenario)
+            if inject is not None:
+                await inject(Fault(harness, spec, supervisor, feed, watch, run))
+            await feeding
+        exits_before = len(supervisor.unplanned)
+        quiet = await wait_quiet(
+            harness.bootstrap, spec.app_id, names, idle=spec.quiet_idle,
+            timeout=spec.quiet_timeout, crashes=lambda: len(supervisor.unplanned) - exits_before,
+        )  # fmt: skip
+        run.notes.append(f"quiet: {quiet}")
+        async with TopicProbe(harness.bootstrap) as probe:
+            records = await probe.read_all(output_topics(names))
+    finally:
+        await supervisor.stop()
+    outputs, read_notes = read_outputs(records, spec.prefix)
+    if feed.failed:
+        run.notes.append(f"{feed.failed} records the producer could not send (not counted)")
+    errors = sum(child.log_text().count("[ERROR]") for child in supervisor.incarnations)
+    run.notes.append(f"{errors:,} ERROR lines in the worker logs")
+    for exit_ in supervisor.unplanned[:3]:
+        last = exit_.log.strip().splitlines()[-1:] or [""]
+        run.notes.append(f"worker exited by itself with code {exit_.code}: {last[0][:160]}")
+    resume_points = sorted({*run.resume_points, *supervisor.restarts})
+    return account(
+        spec.scenario,
+        spec.seed,
+        feed.produced,
+        outputs,
+        Faults(resume_points, len(supervisor.restarts), len(supervisor.unplanned)),
+        notes=[*run.notes, *read_notes],
+    )
