@@ -14,9 +14,8 @@ from aiokafka import AIOKafkaProducer
 from agents.tools.synthetic import SyntheticFeed
 from dev.faults.accounting import ProducedRecord
 
-# The one place the malformed generator is chosen: `from dev.faults.fuzz import
-# malformed_records` once that module lands.
-from dev.faults.malformed import malformed_records
+# The one place the malformed generator is chosen: every shape intake must dead-letter.
+from dev.faults.fuzz import malformed_records
 from dev.faults.records import Record, classify
 from schemas.accounts import Account
 

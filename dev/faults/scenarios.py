@@ -148,11 +148,15 @@ async def _prepare(harness: Harness, spec: Spec) -> None:
 
 def _supervisor(harness: Harness, spec: Spec) -> Supervisor:
     logs = harness.run_dir / spec.prefix.rstrip(".")
+    # One address and static group membership for every incarnation, as a production worker
+    # (a pod, a container) has: the restarted worker takes the crashed one's place at once.
+    port = free_port()
 
     def make_child(incarnation: int) -> ChildProcess:
         env = worker_env(
-            harness.bootstrap, spec.app_id, spec.prefix, spec.partitions, logs / "data", free_port()
+            harness.bootstrap, spec.app_id, spec.prefix, spec.partitions, logs / "data", port
         )
+        env["LEADROUTER_KAFKA__GROUP_INSTANCE_ID"] = f"{spec.app_id}-{{port}}"
         return ChildProcess(
             f"worker-{incarnation}", worker_command(), logs / f"worker-{incarnation}.log", env, ROOT
         )
