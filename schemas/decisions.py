@@ -104,8 +104,22 @@ class LeadRouted(OutputModel):
     sla_due_at: AwareDatetime
 
 
+class SalesReturn(OutputModel):
+    """Why sales gave a lead back to marketing: the verdict, its reason, the rep, the decision."""
+
+    outcome: str = Field(description="rejected, disqualified or lost")
+    reason: str | None = None
+    rep_id: str | None = None
+    decision_id: str = Field(description="the routing decision sales gave back")
+    occurred_at: AwareDatetime
+
+
 class LeadNurtured(OutputModel):
-    """What marketing reads from `leads.nurture.v1`: the lead stays with marketing, and why."""
+    """What marketing reads from `leads.nurture.v1`: the lead stays with marketing, and why.
+
+    `returned_by_sales` is set when sales rejected, disqualified or lost a routed lead: the
+    nurture program learns why, from whom, and for which decision.
+    """
 
     lead_identity: str
     event_id: str
@@ -114,4 +128,25 @@ class LeadNurtured(OutputModel):
     enrichment: Enrichment
     score: Score
     decision_id: str
+    timestamps: LeadTimestamps
+    returned_by_sales: SalesReturn | None = None
+
+
+class LeadUpdate(OutputModel):
+    """What a sales tool reads from `sales.updates.v1`: new activity on a lead sales already
+    has, keyed by lead identity and naming the routing decision the rep holds.
+
+    Hand-raising activity (a demo request, contact sales, a trial, an unsubscribe) is sent at
+    once; other activity at most once per interval per lead, `folded` counting the events it
+    stands for since the previous update.
+    """
+
+    decision_id: str
+    lead_identity: str
+    event_id: str
+    activity: str | None
+    score: Score
+    previous_total: int | None = Field(description="the score sales last heard of")
+    changes: tuple[str, ...] = Field(description="what changed, readable by a rep")
+    folded: int = Field(ge=1, description="events this update stands for")
     timestamps: LeadTimestamps

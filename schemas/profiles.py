@@ -58,3 +58,7 @@ class LeadProfile(OutputModel):
     routed_event_id: str | None = None
     routed_snapshot: RoutedSnapshot | None = None
     labelled_decisions: tuple[str, ...] = ()
+    # What sales last heard of a routed lead (`sales.updates.v1`), and events since then.
+    sales_heard_at: AwareDatetime | None = None
+    sales_heard_total: int | None = None
+    unheard_events: int = 0

@@ -5,7 +5,7 @@ assignment to a rep happens afterwards, in the stage that owns the queue's state
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from schemas.decisions import Outcome
 from schemas.enrichment import Enrichment
@@ -21,6 +21,8 @@ from service.policy import Policy
 from service.profiles import merge_event
 from service.routing import RouteChoice, decide_route
 from service.scoring import score_lead
+from service.updates import DEFAULT_INTERVAL as DEFAULT_UPDATE_INTERVAL
+from service.updates import SalesUpdate, heard_at_routing, sales_update
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +40,8 @@ class Evaluation:
     enrichment: Enrichment | None = None
     score: Score | None = None
     route: RouteChoice | None = None
+    # For an already-routed lead: the update its rep should hear now (None: folded for later).
+    update: SalesUpdate | None = None
 
     @property
     def is_duplicate(self) -> bool:
@@ -56,8 +60,12 @@ def evaluate_event(
     window: int = 64,
     learned: LearnedModel | None = None,
     half_life_days: float = DEFAULT_HALF_LIFE_DAYS,
+    update_interval: timedelta = DEFAULT_UPDATE_INTERVAL,
 ) -> Evaluation:
     """Apply an event to the lead and decide, by the rules, whether sales gets it now.
+
+    Activity on a lead sales already has becomes an update for its rep (`sales_update`):
+    hand-raising at once, the rest at most once per `update_interval`.
 
     Engagement decays in event time: the score is taken at the event's own time. The ruleset
     decides nurture or a queue (the shipped rules nurture below the sales-ready threshold). A
@@ -100,9 +108,11 @@ def evaluate_event(
         score = score_with_model(score, learned, features, policy.scoring)
     route = decide_route(policy.ruleset, attributes, enrichment, score)
     outcome: Outcome
+    update: SalesUpdate | None = None
     if merge.status == "routed":
         outcome = "already_routed"
-        profile = merge.profile(last_offset=offset)
+        update, heard = sales_update(merge.base, event, score, update_interval)
+        profile = merge.profile(last_offset=offset, **heard)
     elif route.nurture:
         outcome = "nurtured"
         # Leads marketing keeps convert (or not) too: their outcome is learned from the
@@ -140,8 +150,9 @@ def evaluate_event(
             routed_event_id=event.event_id,
             status="routed",
             routed_snapshot=snapshot,
+            **heard_at_routing(score.total),
         )
-    return _evaluation(profile, outcome, event, identity, enrichment, score, route)
+    return _evaluation(profile, outcome, event, identity, enrichment, score, route, update)
 
 
 def _snapshot(decided: str, features: LeadFeatures, score: Score) -> RoutedSnapshot:
@@ -196,6 +207,7 @@ def _evaluation(
     enrichment: Enrichment,
     score: Score,
     route: RouteChoice,
+    update: SalesUpdate | None = None,
 ) -> Evaluation:
     # A routing decision is named by lead + generation, so a replay names it again; other
     # decisions (nurture, already routed) are one per event.
@@ -208,4 +220,5 @@ def _evaluation(
         enrichment=enrichment,
         score=score,
         route=route,
+        update=update,
     )

@@ -31,6 +31,8 @@ class Metrics:
     deadletters: Counter
     duplicates: Counter
     replays: Counter
+    sales_updates: Counter
+    handed_back: Counter
     expired: Counter
     already_routed: Counter
     overflows: Counter
@@ -112,6 +114,18 @@ class Metrics:
             duplicates=Counter(
                 "leadrouter_duplicates_total",
                 "Events whose event_id was already applied to the lead (de-duplication window).",
+                registry=registry,
+            ),
+            sales_updates=Counter(
+                "leadrouter_sales_updates_total",
+                "Updates sent to reps on sales.updates.v1: new activity on a lead sales has.",
+                registry=registry,
+            ),
+            handed_back=Counter(
+                "leadrouter_handed_back_total",
+                "Leads sales gave back to marketing (on leads.nurture.v1 with its reason), per "
+                "outcome.",
+                ["outcome"],
                 registry=registry,
             ),
             replays=Counter(

@@ -7,6 +7,8 @@ LEADS_KEYED = "leadrouter.leads.keyed.v1"
 LEADS_QUALIFIED = "leadrouter.leads.qualified.v1"
 DEAD_LETTER = "leads.deadletter.v1"
 NURTURE = "leads.nurture.v1"
+# Activity on leads sales already has, for their reps (LeadUpdate, keyed by lead identity).
+SALES_UPDATES = "sales.updates.v1"
 DECISIONS = "leads.decisions.v1"
 FEEDBACK = "sales.feedback.v1"
 ACCOUNTS = "crm.accounts.v1"
@@ -30,6 +32,7 @@ PIPELINE_TOPICS = (
     LEADS_QUALIFIED,
     DEAD_LETTER,
     NURTURE,
+    SALES_UPDATES,
     DECISIONS,
     FEEDBACK,
     MODEL_EXAMPLES,

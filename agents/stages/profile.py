@@ -7,7 +7,7 @@ stage keyed by queue, the others back to marketing nurture; every decision to th
 
 import asyncio
 import logging
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from agents.plumbing.deadletters import DeadLetterWriter, guard_event
@@ -25,63 +25,18 @@ from agents.plumbing.topics import (
     NURTURE,
     OUTBOX_TABLE,
     PROFILES_TABLE,
+    SALES_UPDATES,
 )
-from schemas.decisions import Decision, LeadNurtured, LeadTimestamps, scored_fields
 from schemas.events import LeadEvent
-from schemas.feedback import SalesFeedback
-from schemas.pipeline import KeyedLeadEvent, QualifiedLead, SourceRecord
+from schemas.feedback import NEGATIVE_OUTCOMES, SalesFeedback
+from schemas.pipeline import KeyedLeadEvent
 from schemas.profiles import LeadProfile
-from service.feedback import apply_feedback
+from service.feedback import FeedbackResult, apply_feedback
+from service.handback import handed_back
 from service.pipeline import Evaluation, evaluate_event
-from service.queues import queue_fields
+from service.records import nurture_decision, nurtured_record, qualified_lead, update_record
 
 log = logging.getLogger(__name__)
-
-
-def nurture_decision(evaluation: Evaluation, identity: str, decided_at: datetime) -> Decision:
-    route = evaluation.route
-    if route is None:
-        raise ValueError("a decision needs the evaluated route")
-    return Decision(
-        decision_id=evaluation.decision_id,
-        lead_identity=identity,
-        generation=evaluation.generation,
-        outcome=evaluation.outcome or "nurtured",
-        ruleset_version=route.ruleset_version,
-        rule_id=route.rule_id,
-        reason=route.reason
-        if evaluation.outcome == "nurtured"
-        else "sales already has this lead; not routed again",
-        rules_evaluated=route.rules_evaluated,
-        decided_at=decided_at,
-        **scored_fields(evaluation.score),
-    )
-
-
-def qualified_lead(
-    evaluation: Evaluation, identity: str, event: LeadEvent, source: SourceRecord
-) -> QualifiedLead:
-    route, score, enrichment = evaluation.route, evaluation.score, evaluation.enrichment
-    if route is None or score is None or enrichment is None or route.queue_config is None:
-        raise ValueError("a qualified lead needs its route, score and enrichment")
-    config = route.queue_config
-    return QualifiedLead(
-        decision_id=evaluation.decision_id,
-        identity=identity,
-        generation=evaluation.generation,
-        event_id=event.event_id,
-        lead=evaluation.profile.attributes,
-        enrichment=enrichment,
-        score=score,
-        **queue_fields(config),
-        rule_id=route.rule_id,
-        ruleset_version=route.ruleset_version,
-        reason=route.reason,
-        rules_evaluated=route.rules_evaluated,
-        occurred_at=event.occurred_at,
-        received_at=source.timestamp,
-        sales_ready_at=source.timestamp,
-    )
 
 
 def register_profiling(runtime: Runtime, reference: ReferenceData) -> None:
@@ -96,7 +51,9 @@ def register_profiling(runtime: Runtime, reference: ReferenceData) -> None:
     writer = DeadLetterWriter(runtime, runtime.output(DEAD_LETTER))
     profiles = durable_table(runtime, PROFILES_TABLE)
     outbox_table = durable_table(runtime, OUTBOX_TABLE)
-    outbox = Outbox(outbox_table, {o.name: o for o in (qualified, nurture, decisions)})
+    updates = runtime.output(SALES_UPDATES)
+    written = (qualified, nurture, decisions, updates, examples)
+    outbox = Outbox(outbox_table, {output.name: output for output in written})
     register_expiry(
         runtime,
         [
@@ -115,6 +72,10 @@ def register_profiling(runtime: Runtime, reference: ReferenceData) -> None:
     scoring_latency = metrics.stage_latency.labels(stage="scoring")
     nurtured_below = metrics.leads_nurtured.labels(reason="below_threshold")
     nurtured_rule = metrics.leads_nurtured.labels(reason="rule")
+    sales_updates = metrics.sales_updates
+    handed_back_total = metrics.handed_back
+    for outcome in NEGATIVE_OUTCOMES:
+        handed_back_total.labels(outcome=outcome)  # each series exists at 0 from the start
 
     def load_profile(key: bytes) -> LeadProfile | None:
         raw = profiles.get(key)
@@ -123,7 +84,8 @@ def register_profiling(runtime: Runtime, reference: ReferenceData) -> None:
     def outputs_of(
         evaluation: Evaluation, key: bytes, record: KeyedLeadEvent, event: LeadEvent
     ) -> list[Send]:
-        """What the decision sends: the qualified lead, or a nurture record and the decision."""
+        """What the decision sends: the qualified lead; or the decision, with a nurture record
+        for a nurtured lead and an update for the rep of a lead sales already has."""
         identity = record.identity
         if evaluation.outcome == "routed":
             lead = qualified_lead(evaluation, identity, event, record.source)
@@ -131,22 +93,12 @@ def register_profiling(runtime: Runtime, reference: ReferenceData) -> None:
         decision = nurture_decision(evaluation, identity, runtime.clock())
         sends = [Send(decisions, key, decision.model_dump_json().encode())]
         if evaluation.outcome == "nurtured":
-            score, enrichment = evaluation.score, evaluation.enrichment
-            assert score is not None
-            assert enrichment is not None
-            nurtured = LeadNurtured(
-                lead_identity=identity,
-                event_id=event.event_id,
-                reason=decision.reason,
-                lead=evaluation.profile.attributes,
-                enrichment=enrichment,
-                score=score,
-                decision_id=decision.decision_id,
-                timestamps=LeadTimestamps(
-                    occurred_at=event.occurred_at, received_at=record.source.timestamp
-                ),
-            )
+            nurtured = nurtured_record(evaluation, decision, event, record.source)
             sends.insert(0, Send(nurture, key, nurtured.model_dump_json().encode()))
+        elif evaluation.update is not None:
+            update = update_record(evaluation, event, record.source)
+            sends.append(Send(updates, key, update.model_dump_json().encode()))
+            sales_updates.inc()
         return sends
 
     async def replay(
@@ -223,22 +175,47 @@ def register_profiling(runtime: Runtime, reference: ReferenceData) -> None:
         elif evaluation.outcome == "already_routed":
             metrics.already_routed.inc()
 
-    async def handle_feedback(key: bytes, feedback: SalesFeedback, message: Any) -> None:
-        result = apply_feedback(load_profile(key), feedback)
-        metrics.feedback.labels(outcome=feedback.outcome).inc()
-        if result is None or result.effect == "stale":
-            log.info("feedback for %s ignored (unknown lead or stale decision)", key[:12])
-            return
+    def feedback_sends(
+        result: FeedbackResult, feedback: SalesFeedback, record: KeyedLeadEvent, key: bytes
+    ) -> list[Send]:
+        """The example to learn, and for a lead sales gives back its nurture record."""
+        sends = []
         if result.example is not None:
-            # Acknowledged before the profile records the decision as learned: a crash in
-            # between sends the example again, and the trainer learns a decision once.
             example = result.example
-            await (
-                await examples.send(
-                    example.decision_id.encode(), example.model_dump_json().encode()
-                )
+            body = example.model_dump_json().encode()
+            sends.append(Send(examples, example.decision_id.encode(), body))
+        if result.effect == "recycled":
+            back = handed_back(
+                result.profile,
+                feedback,
+                record.source.timestamp,
+                reference.accounts,
+                reference.policy,
             )
-        await profiles.put(key, result.profile.model_dump_json().encode(), message.partition)
+            sends.append(Send(nurture, key, back.model_dump_json().encode()))
+            handed_back_total.labels(outcome=feedback.outcome).inc()
+        return sends
+
+    async def handle_feedback(
+        key: bytes, record: KeyedLeadEvent, feedback: SalesFeedback, message: Any
+    ) -> None:
+        """Apply sales' verdict. Its sends are recorded (and acknowledged) before anything else,
+        so a replay sends them again and re-applies the verdict, which changes nothing twice."""
+        result = apply_feedback(load_profile(key), feedback)
+        applies = result is not None and result.effect != "stale"
+        sends = outbox.recorded(key, message.offset)
+        if sends is None:  # the first time this record is handled
+            metrics.feedback.labels(outcome=feedback.outcome).inc()
+            if result is None or not applies:
+                log.info("feedback for %s ignored (unknown lead or stale decision)", key[:12])
+                return
+            sends = feedback_sends(result, feedback, record, key)
+            floor = delivery.replay_floor(message.tp) if delivery is not None else 0
+            await (await outbox.record(key, message.offset, sends, message.partition, floor))
+        if result is not None and applies:
+            await profiles.put(key, result.profile.model_dump_json().encode(), message.partition)
+        for send in sends:
+            await send.output.send(send.key, send.value)
 
     async def handle(event: Any) -> None:
         record = KeyedLeadEvent.model_validate_json(event.value)
@@ -246,7 +223,7 @@ def register_profiling(runtime: Runtime, reference: ReferenceData) -> None:
         if record.event is not None:
             await handle_event(key, record, record.event, event.message)
         elif record.feedback is not None:
-            await handle_feedback(key, record.feedback, event.message)
+            await handle_feedback(key, record, record.feedback, event.message)
 
     @runtime.app.agent(source_topic, name="profile", concurrency=1)
     async def profile(stream: Any) -> None:

@@ -3,6 +3,7 @@ from schemas.profiles import LeadProfile
 from service.decision_ids import decision_id
 from service.pipeline import Evaluation, evaluate_event
 from service.profiles import apply_event
+from service.updates import heard_at_routing
 from tests.unit.domain_fixtures import (
     GLOBEX,
     KEY_ACCOUNT_VP,
@@ -116,17 +117,30 @@ def test_the_profile_is_the_event_applied_with_the_offset_and_the_routing_change
     snapshot = routed.profile.routed_snapshot
     assert snapshot is not None
     assert snapshot.decision_id == routed.decision_id
+    assert routed.score is not None
     expected_routed = (
         _applied(nurtured.profile, routing, 1)
         .model_copy(update={"generation": 1, "routed_event_id": "e2"})
         .model_copy(update={"status": "routed", "routed_snapshot": snapshot})
+        .model_copy(update=heard_at_routing(routed.score.total))
     )
     again = lead_event("e3", KEY_ACCOUNT_VP, "pricing_page_view")
     already = evaluate(routed.profile, again, 2)
+    assert already.score is not None
     for result, profile, outcome in (
         (nurtured, expected, "nurtured"),
         (routed, expected_routed, "routed"),
-        (already, _applied(routed.profile, again, 2), "already_routed"),
+        (
+            already,
+            # The first pricing view after the handoff is news for the rep at once.
+            _applied(routed.profile, again, 2).model_copy(
+                update={
+                    "sales_heard_at": again.occurred_at,
+                    "sales_heard_total": already.score.total,
+                }
+            ),
+            "already_routed",
+        ),
     ):
         assert result.outcome == outcome
         assert result.profile == profile
