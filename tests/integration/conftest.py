@@ -1,12 +1,16 @@
+import json
 import os
 import subprocess
 import sys
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.integration.kafka import ROOT, WorkerProcess
+from tests.integration.kafka import ROOT, WorkerProcess, consume, produce
+from tests.integration.pipeline_data import reference_records
 
 pytestmark = pytest.mark.integration
 
@@ -51,3 +55,17 @@ def start_worker(bootstrap: str, tmp_path: Path) -> Iterator[Callable[..., Worke
         worker.stop()
         # Shown by pytest only when the test failed.
         print(f"--- worker log ({worker.log_path}) ---\n{worker.logs()[-6000:]}")
+
+
+@pytest.fixture
+async def prefix(bootstrap: str) -> str:
+    """A topic namespace whose accounts and reps are loaded before any worker starts."""
+    name = f"t{uuid.uuid4().hex[:8]}."
+    accounts, reps = reference_records()
+    await produce(bootstrap, f"{name}crm.accounts.v1", accounts)
+    await produce(bootstrap, f"{name}crm.reps.v1", reps)
+    return name
+
+
+async def read_json(bootstrap: str, topic: str, count: int, timeout: float = 60) -> list[Any]:
+    return [json.loads(r.value) for r in await consume(bootstrap, topic, count, timeout)]

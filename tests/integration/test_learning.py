@@ -5,14 +5,14 @@ import asyncio
 import json
 import re
 import urllib.request
-import uuid
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from tests.integration.kafka import Record, WorkerProcess, consume, produce
-from tests.integration.pipeline_data import as_record, reference_records, transactional_lead
+from tests.integration.conftest import read_json
+from tests.integration.kafka import Record, WorkerProcess, produce
+from tests.integration.pipeline_data import as_record, transactional_lead
 
 OUTCOMES = 6
 # A small cold start and quick publishing, so a handful of outcomes make the model ready.
@@ -41,19 +41,6 @@ async def wait_for_model(
             return found
         await asyncio.sleep(0.25)
     raise AssertionError(f"no model with {outcomes} outcomes; last seen {model_version(worker)}")
-
-
-async def read_json(bootstrap: str, topic: str, count: int, timeout: float = 60) -> list[Any]:
-    return [json.loads(r.value) for r in await consume(bootstrap, topic, count, timeout)]
-
-
-@pytest.fixture
-async def prefix(bootstrap: str) -> str:
-    name = f"t{uuid.uuid4().hex[:8]}."
-    accounts, reps = reference_records()
-    await produce(bootstrap, f"{name}crm.accounts.v1", accounts)
-    await produce(bootstrap, f"{name}crm.reps.v1", reps)
-    return name
 
 
 async def route_and_label(

@@ -12,6 +12,7 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
+from tests.integration.conftest import read_json
 from tests.integration.kafka import Record, WorkerProcess, consume, produce
 from tests.integration.pipeline_data import (
     always_available_reps,
@@ -101,10 +102,6 @@ async def record_count(bootstrap: str, topic: str) -> int:
         return sum(ends[tp] - starts[tp] for tp in partitions)
     finally:
         await consumer.stop()
-
-
-async def read_json(bootstrap: str, topic: str, count: int, timeout: float = 60) -> list[Any]:
-    return [json.loads(r.value) for r in await consume(bootstrap, topic, count, timeout)]
 
 
 async def test_a_lead_no_rep_of_its_queue_can_take_is_routed_to_the_overflow_queue(

@@ -3,18 +3,15 @@
 import asyncio
 import json
 import urllib.request
-import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from importlib import resources
 from typing import Any
 
-import pytest
-
+from tests.integration.conftest import read_json
 from tests.integration.kafka import WorkerProcess, consume, produce
 from tests.integration.pipeline_data import (
     as_record,
-    reference_records,
     transactional_lead,
 )
 
@@ -29,20 +26,6 @@ def sample(worker: WorkerProcess, line_start: str) -> float:
         if line.startswith(line_start):
             return float(line.rsplit(" ", 1)[1])
     return 0.0
-
-
-async def read_json(bootstrap: str, topic: str, count: int, timeout: float = 60) -> list[Any]:
-    return [json.loads(r.value) for r in await consume(bootstrap, topic, count, timeout)]
-
-
-@pytest.fixture
-async def prefix(bootstrap: str) -> str:
-    """A topic namespace whose accounts and reps are loaded before any worker starts."""
-    name = f"t{uuid.uuid4().hex[:8]}."
-    accounts, reps = reference_records()
-    await produce(bootstrap, f"{name}crm.accounts.v1", accounts)
-    await produce(bootstrap, f"{name}crm.reps.v1", reps)
-    return name
 
 
 async def test_a_worker_killed_mid_stream_loses_no_lead_and_assigns_none_twice(
