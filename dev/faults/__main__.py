@@ -142,9 +142,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     run_dir = ROOT / ".run" / "faults" / stamp
     run_dir.mkdir(parents=True, exist_ok=True)
     signal.signal(signal.SIGTERM, interrupt)
-    # aiokafka warns on every retried send (new topics' leaders, the broker away): the table
+    # aiokafka logs every retried send and reconnect (new topics, the broker away): the table
     # says what matters.
-    logging.getLogger("aiokafka").setLevel(logging.ERROR)
+    logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
     broker = None if args.bootstrap else FaultBroker(run_dir / "kafka")
     harness: Harness | None = None
     results: list[tuple[Row, Verdict]] = []
