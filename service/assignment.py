@@ -51,6 +51,8 @@ class QueueState:
     day_counts: tuple[tuple[str, str, int], ...] = ()
     last_turns: tuple[tuple[str, int], ...] = ()
     assigned_total: int = 0
+    # Turns given back today (rep id, ISO date, count): capped per rep per local day.
+    credits: tuple[tuple[str, str, int], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready mapping."""
@@ -60,6 +62,7 @@ class QueueState:
             "day_counts": {rep: [day, count] for rep, day, count in self.day_counts},
             "last_turns": dict(self.last_turns),
             "assigned_total": self.assigned_total,
+            "credits": {rep: [day, count] for rep, day, count in self.credits},
         }
 
     @classmethod
@@ -76,6 +79,10 @@ class QueueState:
             }
             turns = {str(rep): int(value) for rep, value in data.get("last_turns", {}).items()}
             total = int(data.get("assigned_total", 0))
+            credits = {
+                str(rep): (str(day), int(count))
+                for rep, (day, count) in data.get("credits", {}).items()
+            }
         except (AttributeError, TypeError, ValueError) as error:
             raise ValueError(f"not a queue state: {error}") from error
         if last is not None and not isinstance(last, str):
@@ -86,6 +93,7 @@ class QueueState:
             day_counts=tuple(sorted((rep, day, count) for rep, (day, count) in days.items())),
             last_turns=tuple(sorted(turns.items())),
             assigned_total=total,
+            credits=tuple(sorted((rep, day, count) for rep, (day, count) in credits.items())),
         )
 
 
@@ -133,6 +141,12 @@ class _Book:
         day, count = self.days.get(rep_id, ("", 0))
         return count if day == self.local_day(rep_id, rep) else 0
 
+    def credits_today(self, rep_id: str, rep: Rep) -> int:
+        for credited, day, count in self.state.credits:
+            if credited == rep_id:
+                return count if day == self.local_day(rep_id, rep) else 0
+        return 0
+
     def pass_over(self, rep_id: str) -> CandidateTrace | None:
         """Why this rep cannot take the lead, or None if they can."""
         rep = self.reps.get(rep_id)
@@ -179,8 +193,12 @@ class _Book:
             day_counts=tuple(sorted((r, day, n) for r, (day, n) in days.items() if r in self.reps)),
             last_turns=tuple(sorted((r, turn) for r, turn in turns.items() if r in self.reps)),
             assigned_total=self.state.assigned_total + 1,
+            credits=self.state.credits,
         )
         counters = {"assigned_today": today}
+        credits = self.credits_today(winner, rep)
+        if credits:
+            counters["credits_today"] = credits
         if rep.daily_capacity is not None:
             counters["daily_capacity"] = rep.daily_capacity
         return state, counters

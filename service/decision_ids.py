@@ -14,3 +14,10 @@ def decision_id(identity: str, generation: int) -> str:
     """
     digest = sha256(f"{identity}|{generation}".encode()).hexdigest()
     return digest[:DECISION_ID_LENGTH]
+
+
+def escalation_decision_id(previous: str, step: int) -> str:
+    """Name the decision an escalation step makes: the earlier decision and the step number, so
+    a repeated escalation command reproduces the id."""
+    digest = sha256(f"{previous}!esc{step}".encode()).hexdigest()
+    return digest[:DECISION_ID_LENGTH]
