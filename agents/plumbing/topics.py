@@ -12,6 +12,8 @@ FEEDBACK = "sales.feedback.v1"
 ACCOUNTS = "crm.accounts.v1"
 REPS = "crm.reps.v1"
 RULES = "leadrouter.rules.v1"
+# Leads nobody accepted in time: reminders and re-routes (`schemas.sla.SlaNotice`).
+SLA = "leads.sla.v1"
 
 COMPACTED = (ACCOUNTS, REPS, RULES)
 # The topics the stages consume: the only ones a dead letter can be replayed to.
@@ -25,6 +27,7 @@ PIPELINE_TOPICS = (
     NURTURE,
     DECISIONS,
     FEEDBACK,
+    SLA,
     *COMPACTED,
 )
 
@@ -35,7 +38,9 @@ QUEUE_STATES_TABLE = "queue-states"
 LEDGER_TABLE = "assignment-ledger"
 # What the profile stage sent for each recent event of a lead, so a replay re-sends it.
 OUTBOX_TABLE = "lead-outbox"
-TABLES = (PROFILES_TABLE, QUEUE_STATES_TABLE, LEDGER_TABLE, OUTBOX_TABLE)
+# One SLA clock per routed decision, on the qualified partition of the decision id.
+SLA_CLOCKS_TABLE = "sla-clocks"
+TABLES = (PROFILES_TABLE, QUEUE_STATES_TABLE, LEDGER_TABLE, OUTBOX_TABLE, SLA_CLOCKS_TABLE)
 
 
 def changelog_topic(app_id: str, table: str) -> str:

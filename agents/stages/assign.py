@@ -7,6 +7,7 @@ counter advances twice.
 """
 
 import logging
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -26,12 +27,16 @@ from agents.plumbing.topics import (
     LEADS_QUALIFIED,
     LEDGER_TABLE,
     QUEUE_STATES_TABLE,
+    SLA,
     queue_topic,
 )
+from agents.stages.escalation import Escalations
+from agents.stages.sla import SlaClocks, is_command, new_clock
 from schemas.decisions import CandidateTrace, Decision, LeadRouted, LeadTimestamps
 from schemas.pipeline import QualifiedLead
 from service.assignment import QueueState, assign_lead
 from service.queues import queue_config, queue_fields
+from service.rules import QueueConfig
 from service.sla import sla_due_at
 
 log = logging.getLogger(__name__)
@@ -49,6 +54,8 @@ class LedgerEntry(BaseModel):
     candidates: tuple[CandidateTrace, ...]
     counters: dict[str, int]
     note: str
+    # The SLA due time as decided (None in entries written before it was kept).
+    due_at: datetime | None = None
     # Set when the queue could not take the lead: where it went, with that queue's settings.
     overflow_to: str | None = None
     overflow_fields: dict[str, Any] | None = None
@@ -83,8 +90,15 @@ def overflowed(lead: QualifiedLead, entry: LedgerEntry) -> QualifiedLead:
     )
 
 
-def routed_record(lead: QualifiedLead, entry: LedgerEntry) -> LeadRouted:
-    config = queue_config(lead)
+def excluded_traces(lead: QualifiedLead) -> tuple[CandidateTrace, ...]:
+    detail = "had the lead before it was escalated"
+    return tuple(
+        CandidateTrace(rep_id=rep_id, outcome="excluded", detail=detail)
+        for rep_id in lead.excluded_reps
+    )
+
+
+def routed_record(lead: QualifiedLead, entry: LedgerEntry, config: QueueConfig) -> LeadRouted:
     decision = Decision(
         decision_id=lead.decision_id,
         lead_identity=lead.identity,
@@ -118,7 +132,7 @@ def routed_record(lead: QualifiedLead, entry: LedgerEntry) -> LeadRouted:
             sales_ready_at=lead.sales_ready_at,
             routed_at=entry.routed_at,
         ),
-        sla_due_at=sla_due_at(config, entry.routed_at),
+        sla_due_at=entry.due_at or sla_due_at(config, entry.routed_at),
     )
 
 
@@ -149,6 +163,8 @@ def register_assigning(runtime: Runtime, reference: ReferenceData) -> None:
     consumed = metrics.events_consumed.labels(topic=LEADS_QUALIFIED)
     routing_latency = metrics.stage_latency.labels(stage="routing")
     known_queues: set[str] = set()
+    clocks = SlaClocks(runtime, qualified, source_topic.get_topic_name())
+    clocks.register()
 
     async def queue_topic_for(queue: str) -> Output:
         """The queue's topic, created first if a reloaded ruleset introduced the queue."""
@@ -156,6 +172,28 @@ def register_assigning(runtime: Runtime, reference: ReferenceData) -> None:
             await ensure_topics(settings.kafka, topic_specs(settings, queues=[queue]))
             known_queues.add(queue)
         return runtime.output(queue_topic(queue))
+
+    escalations = Escalations(
+        runtime,
+        reference,
+        ledger,
+        queue_states,
+        {"qualified": qualified, "sla": runtime.output(SLA)},
+        queue_topic_for,
+    )
+
+    def config_of(lead: QualifiedLead) -> QueueConfig:
+        """The lead's queue settings, with the SLA settings of the ruleset in force."""
+        config = queue_config(lead)
+        declared = reference.policy.ruleset.queues.get(lead.queue)
+        if declared is None:
+            return config
+        if lead.escalation_step:
+            # A re-route never goes to a rep who is away at breach time.
+            config = replace(config, respect_availability=True)
+        return replace(
+            config, business_hours=declared.business_hours, escalation=declared.escalation
+        )
 
     per_queue: dict[str, tuple[Any, Any]] = {}
 
@@ -204,9 +242,15 @@ def register_assigning(runtime: Runtime, reference: ReferenceData) -> None:
         raw_state = queue_states.get(queue_key)
         state = QueueState() if raw_state is None else QueueState.from_dict(orjson.loads(raw_state))
         now = runtime.clock()
-        assignment = assign_lead(
-            queue_config(lead), state, reference.reps, lead.enrichment.account, now
-        )
+        reps = reference.reps
+        if lead.excluded_reps:
+            reps = {rep_id: rep for rep_id, rep in reps.items() if rep_id not in lead.excluded_reps}
+        config = config_of(lead)
+        assignment = assign_lead(config, state, reps, lead.enrichment.account, now)
+        if lead.excluded_reps:
+            assignment = replace(
+                assignment, candidates=(*excluded_traces(lead), *assignment.candidates)
+            )
         if assignment.overflow_to is not None:
             entry = overflow_entry(lead, assignment.overflow_to, assignment, now)
             metrics.overflows.labels(queue=lead.queue).inc()
@@ -219,6 +263,7 @@ def register_assigning(runtime: Runtime, reference: ReferenceData) -> None:
             candidates=assignment.candidates,
             counters=assignment.counters,
             note=assignment.note,
+            due_at=sla_due_at(config, now),
         )
         # Ledger first, and acknowledged before the lead is sent: a replay finds the entry and
         # sends the same rep again. A counter may lag by one after a crash, never advance twice.
@@ -227,6 +272,9 @@ def register_assigning(runtime: Runtime, reference: ReferenceData) -> None:
         return entry
 
     async def handle(event: Any) -> None:
+        if is_command(event.value):
+            await clocks.handle(event.value, event.message.partition, escalations.escalate)
+            return
         lead = QualifiedLead.model_validate_json(event.value)
         key = ledger_key(lead)
         known = ledger.get(key)
@@ -239,7 +287,8 @@ def register_assigning(runtime: Runtime, reference: ReferenceData) -> None:
             moved = overflowed(lead, entry)
             await qualified.send(key=moved.queue.encode(), value=moved.model_dump_json().encode())
             return
-        routed = routed_record(lead, entry)
+        config = config_of(lead)
+        routed = routed_record(lead, entry, config)
         topic = await queue_topic_for(lead.queue)
         await topic.send(
             key=lead.identity.encode(),
@@ -248,6 +297,9 @@ def register_assigning(runtime: Runtime, reference: ReferenceData) -> None:
         )
         await decisions.send(
             key=lead.identity.encode(), value=routed.decision.model_dump_json().encode()
+        )
+        await clocks.start(
+            new_clock(lead, config, entry.rep_id, entry.routed_at, routed.sla_due_at)
         )
         routing_latency.observe(max(0.0, (runtime.clock() - lead.received_at).total_seconds()))
 
