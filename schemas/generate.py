@@ -22,6 +22,7 @@ from schemas.events import LeadEvent
 from schemas.feedback import SalesFeedback
 from schemas.profiles import LeadProfile
 from schemas.reps import Rep
+from schemas.sla import LeadWithdrawn, SlaNotice
 
 SCHEMA_DIR: Final = Path(__file__).parent / "jsonschema"
 SUFFIX: Final = ".schema.json"
@@ -41,6 +42,8 @@ CONTRACTS: Final[dict[str, tuple[type[BaseModel], Mode]]] = {
     "decision": (Decision, "serialization"),
     "dead_letter": (DeadLetter, "serialization"),
     "lead_profile": (LeadProfile, "serialization"),
+    "lead_withdrawn": (LeadWithdrawn, "serialization"),
+    "sla_notice": (SlaNotice, "serialization"),
 }
 
 

@@ -3,7 +3,7 @@
 Internal commands travel on `leadrouter.leads.qualified.v1` beside the qualified leads, told
 apart by their `kind` (a qualified lead has none): the clock records (`sla_started`,
 `sla_feedback`, `sla_step_taken`) are keyed by decision id, so one partition owns each clock;
-`sla_breach` is keyed by queue, so the partition that owns the queue escalates.
+`sla_breach` and `sla_credit` are keyed by queue, so the partition that owns the queue escalates.
 """
 
 from typing import Annotated, Literal
@@ -83,8 +83,19 @@ class SlaBreach(OutputModel):
     clock: SlaClock
 
 
+class SlaCredit(OutputModel):
+    """Command: give the rep their rotation turn back, for a lead sales rejected as not a fit."""
+
+    kind: Literal["sla_credit"] = "sla_credit"
+    decision_id: str
+    queue: str
+    rep_id: str
+    reason: str
+    at: AwareDatetime
+
+
 SlaCommand = Annotated[
-    SlaStarted | SlaFeedback | SlaStepTaken | SlaBreach, Field(discriminator="kind")
+    SlaStarted | SlaFeedback | SlaStepTaken | SlaBreach | SlaCredit, Field(discriminator="kind")
 ]
 SLA_COMMAND = TypeAdapter(SlaCommand)
 

@@ -273,7 +273,9 @@ def register_assigning(runtime: Runtime, reference: ReferenceData) -> None:
 
     async def handle(event: Any) -> None:
         if is_command(event.value):
-            await clocks.handle(event.value, event.message.partition, escalations.escalate)
+            await clocks.handle(
+                event.value, event.message.partition, escalations.escalate, escalations.credit
+            )
             return
         lead = QualifiedLead.model_validate_json(event.value)
         key = ledger_key(lead)

@@ -15,7 +15,7 @@ from agents.plumbing.outputs import Output
 from agents.plumbing.reference import ReferenceData
 from agents.plumbing.runtime import Runtime
 from agents.plumbing.tables import DurableTable
-from schemas.sla import LeadWithdrawn, SlaBreach, SlaNotice, SlaStepTaken
+from schemas.sla import LeadWithdrawn, SlaBreach, SlaCredit, SlaNotice, SlaStepTaken
 from service.assignment import QueueState
 from service.credits import return_turn
 from service.decision_ids import escalation_decision_id
@@ -104,14 +104,29 @@ class Escalations:
         )
         # The ledger first: a crash after it re-sends this re-route, never decides another.
         await (await self.ledger.put(key, entry.model_dump_json().encode(), partition))
-        credit = await self._return_turn(clock.queue, clock.rep_id, now, partition)
+        credit = await self._return_turn(clock.queue, clock.rep_id, now, partition, "escalation")
         if credit:
             entry = entry.model_copy(update={"credit": credit})
             await self.ledger.put(key, entry.model_dump_json().encode(), partition)
         return entry
 
+    async def credit(self, command: SlaCredit, partition: int) -> None:
+        """A rejected lead: the rep's turn back, once per decision (its ledger entry)."""
+        key = f"{command.decision_id}!credit".encode()
+        if self.ledger.get(key) is not None:
+            return
+        now = self.runtime.clock()
+        entry = StepEntry(
+            queue=command.queue,
+            routed_at=now,
+            action="credit",
+            why=f"decision {command.decision_id} {command.reason} by sales",
+        )
+        await (await self.ledger.put(key, entry.model_dump_json().encode(), partition))
+        await self._return_turn(command.queue, command.rep_id, now, partition, command.reason)
+
     async def _return_turn(
-        self, queue: str, rep_id: str | None, now: datetime, partition: int
+        self, queue: str, rep_id: str | None, now: datetime, partition: int, reason: str
     ) -> int:
         """The rep the lead was taken from gets their turn back (capped per day)."""
         config = self.reference.policy.ruleset.queues.get(queue)
@@ -124,7 +139,7 @@ class Escalations:
             return 0
         new_state, credits_today = returned
         await self.queue_states.put(queue.encode(), orjson.dumps(new_state.to_dict()), partition)
-        self.runtime.metrics.credits.labels(queue=queue, reason="escalation").inc()
+        self.runtime.metrics.credits.labels(queue=queue, reason=reason).inc()
         return credits_today
 
     async def _send(self, command: SlaBreach, entry: StepEntry) -> None:

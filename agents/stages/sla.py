@@ -28,6 +28,7 @@ from schemas.sla import (
     EscalationSettings,
     SlaBreach,
     SlaClock,
+    SlaCredit,
     SlaFeedback,
     SlaStarted,
     SlaStepTaken,
@@ -41,6 +42,9 @@ log = logging.getLogger(__name__)
 RESEND_AFTER_S = 5.0
 
 Escalate = Callable[[SlaBreach, int], Awaitable[None]]
+Credit = Callable[[SlaCredit, int], Awaitable[None]]
+# Sales' verdicts that say the lead was not a fit: the rep gets the turn back.
+NOT_A_FIT = frozenset({"rejected", "disqualified"})
 
 
 def is_command(value: bytes) -> bool:
@@ -115,10 +119,14 @@ class SlaClocks:
             key=step.decision_id.encode(), value=step.model_dump_json().encode()
         )
 
-    async def handle(self, value: bytes, partition: int, escalate: Escalate) -> None:
+    async def handle(
+        self, value: bytes, partition: int, escalate: Escalate, credit: Credit
+    ) -> None:
         command = SLA_COMMAND.validate_json(value)
         if isinstance(command, SlaBreach):
             await escalate(command, partition)
+        elif isinstance(command, SlaCredit):
+            await credit(command, partition)
         elif isinstance(command, SlaStarted):
             await self._started(command.clock, partition)
         elif isinstance(command, SlaFeedback):
@@ -171,6 +179,17 @@ class SlaClocks:
         clock = known.model_copy(update={"closed": closed, "closed_at": feedback.occurred_at})
         self._observe(clock)
         await self._put(clock, partition)
+        if feedback.outcome in NOT_A_FIT and known.rep_id is not None:
+            credit = SlaCredit(
+                decision_id=known.decision_id,
+                queue=known.queue,
+                rep_id=known.rep_id,
+                reason=feedback.outcome,
+                at=feedback.occurred_at,
+            )
+            await self.qualified.send(
+                key=known.queue.encode(), value=credit.model_dump_json().encode()
+            )
 
     def _observe(self, clock: SlaClock) -> None:
         if clock.closed in ("accepted", "converted") and clock.closed_at is not None:

@@ -108,7 +108,8 @@ async def test_an_unaccepted_lead_is_reminded_then_rerouted_to_another_available
     assert second["rep_id"] not in (first["rep_id"], AWAY_REP, None)
     assert second["lead_identity"] == first["lead_identity"]
     why = second["decision"]["reason"]
-    assert "SLA breached" in why and "escalation step 2 of 2" in why
+    assert "SLA breached" in why
+    assert "escalation step 2 of 2" in why
     assert f"excluding {first['rep_id']}" in why
     traces = {c["rep_id"]: c["outcome"] for c in second["decision"]["candidates"]}
     assert traces[first["rep_id"]] == "excluded"

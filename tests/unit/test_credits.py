@@ -42,11 +42,13 @@ def test_credits_are_capped_per_rep_per_day() -> None:
     state = QueueState()
     for n in range(1, MAX_CREDITS_PER_DAY + 1):
         returned = return_turn("inside-sales", state, "rep-b", reps, NOW)
-        assert returned is not None and returned[1] == n
+        assert returned is not None
+        assert returned[1] == n
         state = returned[0]
     assert return_turn("inside-sales", state, "rep-b", reps, NOW) is None
     tomorrow = return_turn("inside-sales", state, "rep-b", reps, NOW + timedelta(days=1))
-    assert tomorrow is not None and tomorrow[1] == 1
+    assert tomorrow is not None
+    assert tomorrow[1] == 1
 
 
 def test_credits_survive_the_state_round_trip() -> None:
