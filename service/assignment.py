@@ -13,8 +13,9 @@ Strategies:
 The pool of a queue is every rep whose `queues` names it, in rep id order. Inactive reps never
 get leads; queues that respect availability also skip reps out of office or outside their working
 hours, and queues that respect capacity skip reps who reached their daily capacity (counted per
-the rep's local day, per queue). When nobody can take the lead it overflows to the queue's
-overflow queue, or stays unassigned in this queue if it has none: the lead is never dropped.
+the rep's local day; a rep in several queues has a share of it in each, see `service.capacity`).
+When nobody can take the lead it overflows to the queue's overflow queue, or stays unassigned in
+this queue if it has none: the lead is never dropped.
 
 `assign_lead` is pure: the rotation state goes in and the next state comes out.
 """
@@ -30,6 +31,7 @@ from schemas.decisions import CandidateTrace
 from schemas.enrichment import AccountMatch
 from schemas.reps import Rep
 from service.availability import find_unavailability, local_day
+from service.capacity import capacity_share
 from service.rules import QueueConfig, Strategy
 
 _ASSIGNED = "assigned"
@@ -159,13 +161,19 @@ class _Book:
         )
         if away is not None:
             return CandidateTrace(rep_id=rep_id, outcome=away.outcome, detail=away.detail)
-        if self.queue.respect_capacity and rep.daily_capacity is not None:
+        share = capacity_share(rep, self.queue.name)
+        if self.queue.respect_capacity and share is not None:
             today = self.count_today(rep_id, rep)
-            if today >= rep.daily_capacity:
+            if today >= share:
+                of = (
+                    ""
+                    if share == rep.daily_capacity
+                    else f" (this queue's share of {rep.daily_capacity})"
+                )
                 return CandidateTrace(
                     rep_id=rep_id,
                     outcome="at_capacity",
-                    detail=f"{today} of {rep.daily_capacity} leads today",
+                    detail=f"{today} of {share} leads today{of}",
                 )
         return None
 
@@ -199,8 +207,11 @@ class _Book:
         credits = self.credits_today(winner, rep)
         if credits:
             counters["credits_today"] = credits
-        if rep.daily_capacity is not None:
-            counters["daily_capacity"] = rep.daily_capacity
+        share = capacity_share(rep, self.queue.name)
+        if share is not None and rep.daily_capacity is not None:
+            counters["daily_capacity"] = share
+            if share != rep.daily_capacity:
+                counters["daily_capacity_all_queues"] = rep.daily_capacity
         return state, counters
 
     def overflow(self, candidates: tuple[CandidateTrace, ...], why: str) -> Assignment:
