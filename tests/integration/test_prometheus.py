@@ -349,6 +349,11 @@ EMPTY_ON_THIS_FLOW = {
     "leadrouter / Duplicates, already routed and overflows / C",
     # No feedback records are sent.
     "leadrouter / Sales feedback by outcome / A",
+    # Nobody accepts (no feedback) and no SLA of the shipped rules runs out during the flow.
+    "leadrouter / Time to accept p50 / p90 by queue / A",
+    "leadrouter / Time to accept p50 / p90 by queue / B",
+    "leadrouter / SLA breaches and escalations by queue and step / B",
+    "leadrouter / Credits granted by queue / A",
 }
 
 
