@@ -104,7 +104,13 @@ class SlaClocks:
         self.qualified = qualified
         self.source_topic = source_topic
         self.table: DurableTable = durable_table(runtime, SLA_CLOCKS_TABLE)
-        self._sent: dict[tuple[str, int], float] = {}
+        # The step whose breach command was sent last for a clock, and when (monotonic).
+        self._sent: dict[bytes, tuple[int, float]] = {}
+        # When the next step of each open clock of the partitions assigned here is due, so a
+        # sweep looks only at clocks that are due; rebuilt from the table when the assignment
+        # changes (recovery fills the table without going through the handlers).
+        self._due: dict[bytes, datetime] = {}
+        self._indexed_for: frozenset[int] | None = None
         metrics = runtime.metrics
         self._time_to_accept = metrics.time_to_accept
 
@@ -142,7 +148,34 @@ class SlaClocks:
         if clock.closed is not None:
             clock = clock.model_copy(update={"lead": None})  # nothing more to re-route
         key = clock.decision_id.encode()
+        self._index(key, clock)
         await self.table.put(key, clock.model_dump_json().encode(), partition)
+
+    def _index(self, key: bytes, clock: SlaClock) -> None:
+        step = None
+        if clock.closed is None:
+            step = next_step(_ladder(clock), clock.due_at, clock.steps_done, clock.reminded)
+        if step is None:
+            self._due.pop(key, None)
+            self._sent.pop(key, None)
+        else:
+            self._due[key] = step.at
+
+    def _reindex(self) -> None:
+        delivery = self.runtime.delivery
+        partitions = self.runtime.settings.topics.partitions
+        managed = frozenset(
+            p
+            for p in range(partitions)
+            if delivery is not None and delivery.manages((self.source_topic, p))
+        )
+        if managed == self._indexed_for:
+            return
+        self._indexed_for = managed
+        self._due.clear()
+        for key, raw in list(self.table.table.data.items()):
+            if b'"closed":null' in raw and partition_of(key, partitions) in managed:
+                self._index(key, SlaClock.model_validate_json(raw))
 
     async def _started(self, clock: SlaClock, partition: int) -> None:
         known = self._get(clock.decision_id)
@@ -214,24 +247,25 @@ class SlaClocks:
 
     async def sweep(self, now: datetime) -> int:
         """Send a breach command for every due clock of a partition assigned here."""
-        delivery = self.runtime.delivery
-        partitions = self.runtime.settings.topics.partitions
+        self._reindex()
         sent = 0
-        for key, raw in list(self.table.table.data.items()):
-            if b'"closed":null' not in raw:
-                continue
-            partition = partition_of(key, partitions)
-            if delivery is None or not delivery.manages((self.source_topic, partition)):
+        for key in [key for key, at in self._due.items() if at <= now]:
+            raw = self.table.get(key)
+            if raw is None or b'"closed":null' not in raw:
+                self._due.pop(key, None)
                 continue
             clock = SlaClock.model_validate_json(raw)
             step = next_step(_ladder(clock), clock.due_at, clock.steps_done, clock.reminded)
             if step is None or not is_due(step, now):
                 continue
-            marker = (clock.decision_id, step.step)
-            last = self._sent.get(marker)
-            if last is not None and time.monotonic() - last < RESEND_AFTER_S:
+            last = self._sent.get(key)
+            if (
+                last is not None
+                and last[0] == step.step
+                and time.monotonic() - last[1] < RESEND_AFTER_S
+            ):
                 continue
-            self._sent[marker] = time.monotonic()
+            self._sent[key] = (step.step, time.monotonic())
             command = SlaBreach(
                 decision_id=clock.decision_id, step=step.step, action=step.action, clock=clock
             )
