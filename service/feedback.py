@@ -5,7 +5,7 @@ from typing import Literal
 
 from schemas.feedback import NEGATIVE_OUTCOMES, SalesFeedback
 from schemas.profiles import LeadProfile
-from service.decision_ids import decision_id
+from service.decision_ids import decision_chain
 from service.profiles import mark_nurtured
 
 FeedbackEffect = Literal["recycled", "recorded", "stale"]
@@ -20,8 +20,9 @@ class FeedbackResult:
 def apply_feedback(profile: LeadProfile | None, feedback: SalesFeedback) -> FeedbackResult | None:
     """Apply a sales tool's verdict on a routed lead.
 
-    - Feedback that names a decision other than the lead's current routing is stale (a late
-      message about an older generation) and changes nothing.
+    - Feedback that names a decision other than the lead's current routing (its first decision
+      or an escalation's re-route of it) is stale (a late message about an older generation)
+      and changes nothing.
     - Rejected, disqualified or lost: the lead goes back to marketing nurture and may qualify
       again later, under a new generation (a new decision).
     - Accepted and converted are recorded; the lead stays with sales.
@@ -29,8 +30,8 @@ def apply_feedback(profile: LeadProfile | None, feedback: SalesFeedback) -> Feed
     """
     if profile is None:
         return None
-    current = decision_id(profile.identity, profile.generation)
-    if profile.status != "routed" or feedback.decision_id != current:
+    current = decision_chain(profile.identity, profile.generation)
+    if profile.status != "routed" or feedback.decision_id not in current:
         return FeedbackResult(profile=profile, effect="stale")
     if feedback.outcome in NEGATIVE_OUTCOMES:
         return FeedbackResult(profile=mark_nurtured(profile), effect="recycled")

@@ -21,6 +21,7 @@ from datetime import time
 from typing import Any, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from service.decision_ids import MAX_ESCALATION_STEPS
 from service.rules.problems import Problem
 from service.rules.ruleset import BusinessHours, Escalation
 
@@ -103,8 +104,16 @@ def parse_escalation(
             Problem(None, f"{at}.reroute_after_minutes", "must be after remind_after_minutes")
         )
     steps = raw.get("max_steps", 4)
-    if not isinstance(steps, int) or isinstance(steps, bool) or not 1 <= steps <= 20:
-        problems.append(Problem(None, f"{at}.max_steps", "needs a whole number from 1 to 20"))
+    if (
+        not isinstance(steps, int)
+        or isinstance(steps, bool)
+        or not 1 <= steps <= MAX_ESCALATION_STEPS
+    ):
+        problems.append(
+            Problem(
+                None, f"{at}.max_steps", f"needs a whole number from 1 to {MAX_ESCALATION_STEPS}"
+            )
+        )
     then = raw.get("then_queue")
     if then is not None and (not isinstance(then, str) or then not in declared or then == queue):
         problems.append(
