@@ -4,6 +4,7 @@ a worker killed between the reminder and the re-route re-routes exactly once aft
 
 import asyncio
 import json
+import urllib.request
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -74,6 +75,16 @@ def at(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
+def metric(worker: WorkerProcess, series: str) -> float:
+    """One series' value on the worker's /metrics; 0 when it is not there."""
+    url = f"http://127.0.0.1:{worker.web_port}/metrics"
+    body = urllib.request.urlopen(url, timeout=10).read().decode()
+    for line in body.splitlines():
+        if line.startswith(series + " "):
+            return float(line.rsplit(" ", 1)[1])
+    return 0.0
+
+
 async def test_an_unaccepted_lead_is_reminded_then_rerouted_to_another_available_rep(
     start_worker: Callable[..., WorkerProcess], bootstrap: str, tmp_path: Path
 ) -> None:
@@ -119,6 +130,37 @@ async def test_an_unaccepted_lead_is_reminded_then_rerouted_to_another_available
     await asyncio.sleep(8)
     assert len(await read_json(bootstrap, worker.topic("leads.sla.v1"), 3, timeout=2)) == 2
     assert len(await read_json(bootstrap, queue_topic, 4, timeout=2)) == 3
+    assert metric(worker, 'leadrouter_sla_breaches_total{queue="inside-sales"}') == 1
+    escalated = 'leadrouter_escalations_total{{action="{}",queue="inside-sales",step="{}"}}'
+    assert metric(worker, escalated.format("remind", 1)) == 1
+    assert metric(worker, escalated.format("reroute", 2)) == 1
+    # The rep the lead was taken from got their turn back.
+    credits = 'leadrouter_credits_total{queue="inside-sales",reason="escalation"}'
+    assert metric(worker, credits) == 1
+
+
+async def test_when_every_rep_of_the_queue_had_the_lead_it_goes_to_the_then_queue(
+    start_worker: Callable[..., WorkerProcess], bootstrap: str, tmp_path: Path
+) -> None:
+    rules = rules_file(tmp_path, sla_s=2, reroute_after_s=2, max_steps=4)
+    worker = start_worker(prefix=await load_reference(bootstrap), LEADROUTER_RULES_FILE=str(rules))
+    queue_topic = worker.topic("sales.queue.inside-sales.v1")
+    await produce(bootstrap, worker.topic("leads.events.v1"), [as_record(transactional_lead(4))])
+
+    [manager] = await read_json(
+        bootstrap, worker.topic("sales.queue.sales-fallback.v1"), 1, timeout=60
+    )
+    records = await read_json(bootstrap, queue_topic, 4, timeout=10)
+
+    routed = [r for r in records if "type" not in r]
+    withdrawn = [r for r in records if r.get("type") == "lead_withdrawn"]
+    assert len(routed) == 2
+    assert {r["rep_id"] for r in routed} == {"rep-inside-sales-1", "rep-inside-sales-2"}
+    assert [w["decision_id"] for w in withdrawn] == [r["decision_id"] for r in routed]
+    assert withdrawn[-1]["next_decision_id"] == manager["decision_id"]
+    assert (manager["queue"], manager["rep_id"]) == ("sales-fallback", None)
+    assert manager["decision"]["overflowed_from"] == ["inside-sales"]
+    assert "escalation step 4 of 4" in manager["decision"]["reason"]
 
 
 async def test_an_accepted_lead_is_never_escalated(
