@@ -3,7 +3,9 @@
 The input is keyed by queue, so one partition owns each queue's rotation and capacity state and
 a burst of leads to one queue is assigned strictly in order. A ledger keyed by decision id makes
 assignment idempotent: a lead seen again (a replay after a crash) gets the same rep, and no
-counter advances twice.
+counter advances twice. The same topic carries the SLA records (`agents.stages.sla`): every
+routed lead starts a clock, and escalation steps (`agents.stages.escalation`) are taken here,
+on the queue's partition, through the same ledger.
 """
 
 import logging
@@ -12,7 +14,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import orjson
-from pydantic import BaseModel, ConfigDict
 
 from agents.plumbing.admin import ensure_topics, topic_specs
 from agents.plumbing.deadletters import DeadLetterWriter, guard_event
@@ -31,8 +32,14 @@ from agents.plumbing.topics import (
     queue_topic,
 )
 from agents.stages.escalation import Escalations
+from agents.stages.ledger import (
+    LedgerEntry,
+    excluded_traces,
+    ledger_key,
+    overflowed,
+    routed_record,
+)
 from agents.stages.sla import SlaClocks, is_command, new_clock
-from schemas.decisions import CandidateTrace, Decision, LeadRouted, LeadTimestamps
 from schemas.pipeline import QualifiedLead
 from service.assignment import QueueState, assign_lead
 from service.queues import queue_config, queue_fields
@@ -41,99 +48,6 @@ from service.sla import sla_due_at
 
 log = logging.getLogger(__name__)
 MAX_OVERFLOW_HOPS = 5
-
-
-class LedgerEntry(BaseModel):
-    """What the ledger remembers of an assignment: enough to send the same record again."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    queue: str
-    rep_id: str | None
-    routed_at: datetime
-    candidates: tuple[CandidateTrace, ...]
-    counters: dict[str, int]
-    note: str
-    # The SLA due time as decided (None in entries written before it was kept).
-    due_at: datetime | None = None
-    # Set when the queue could not take the lead: where it went, with that queue's settings.
-    overflow_to: str | None = None
-    overflow_fields: dict[str, Any] | None = None
-
-
-def ledger_key(lead: QualifiedLead) -> bytes:
-    """One entry per decision and hop: an overflowed lead is decided again in the next queue."""
-    hop = len(lead.overflowed_from)
-    return (lead.decision_id if hop == 0 else f"{lead.decision_id}#{hop}").encode()
-
-
-def considered(lead: QualifiedLead, entry: LedgerEntry) -> tuple[CandidateTrace, ...]:
-    """Everyone considered for the lead so far, each with the queue they were considered in."""
-    here = tuple(c.model_copy(update={"queue": entry.queue}) for c in entry.candidates)
-    return (*lead.passed_over, *here)
-
-
-def overflowed(lead: QualifiedLead, entry: LedgerEntry) -> QualifiedLead:
-    """The lead as the next queue on its overflow path receives it."""
-    assert entry.overflow_to is not None
-    assert entry.overflow_fields is not None
-    why = f"{lead.queue} passed it on to {entry.overflow_to}" + (
-        f" ({entry.note})" if entry.note else ""
-    )
-    return lead.model_copy(
-        update={
-            **entry.overflow_fields,
-            "overflowed_from": (*lead.overflowed_from, lead.queue),
-            "passed_over": considered(lead, entry),
-            "reason": f"{lead.reason}; {why}",
-        }
-    )
-
-
-def excluded_traces(lead: QualifiedLead) -> tuple[CandidateTrace, ...]:
-    detail = "had the lead before it was escalated"
-    return tuple(
-        CandidateTrace(rep_id=rep_id, outcome="excluded", detail=detail)
-        for rep_id in lead.excluded_reps
-    )
-
-
-def routed_record(lead: QualifiedLead, entry: LedgerEntry, config: QueueConfig) -> LeadRouted:
-    decision = Decision(
-        decision_id=lead.decision_id,
-        lead_identity=lead.identity,
-        generation=lead.generation,
-        outcome="routed",
-        queue=lead.queue,
-        strategy=lead.strategy,
-        rep_id=entry.rep_id,
-        rule_id=lead.rule_id,
-        ruleset_version=lead.ruleset_version,
-        reason=f"{lead.reason}; {entry.note}" if entry.note else lead.reason,
-        rules_evaluated=lead.rules_evaluated,
-        candidates=considered(lead, entry),
-        counters=entry.counters,
-        overflowed_from=lead.overflowed_from,
-        decided_at=entry.routed_at,
-    )
-    return LeadRouted(
-        decision_id=lead.decision_id,
-        lead_identity=lead.identity,
-        event_id=lead.event_id,
-        queue=lead.queue,
-        rep_id=entry.rep_id,
-        lead=lead.lead,
-        enrichment=lead.enrichment,
-        score=lead.score,
-        decision=decision,
-        timestamps=LeadTimestamps(
-            occurred_at=lead.occurred_at,
-            received_at=lead.received_at,
-            sales_ready_at=lead.sales_ready_at,
-            routed_at=entry.routed_at,
-        ),
-        sla_due_at=entry.due_at or sla_due_at(config, entry.routed_at),
-    )
 
 
 def register_assigning(runtime: Runtime, reference: ReferenceData) -> None:
