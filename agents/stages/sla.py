@@ -92,7 +92,8 @@ def new_clock(
             then_queue=ladder.then_queue,
         ),
         excluded_reps=excluded,
-        lead=lead,
+        # Only a ladder re-routes: without one the clock need not carry the lead.
+        lead=lead if ladder is not None else None,
     )
 
 

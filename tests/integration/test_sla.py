@@ -184,6 +184,9 @@ async def test_an_accepted_lead_is_never_escalated(
     await asyncio.sleep(9)  # well past the due time and the re-route time
     assert await read_json(bootstrap, worker.topic("leads.sla.v1"), 1, timeout=2) == []
     assert len(await read_json(bootstrap, queue_topic, 2, timeout=2)) == 1
+    accepted_count = 'leadrouter_time_to_accept_seconds_count{queue="inside-sales"}'
+    assert metric(worker, accepted_count) == 1
+    assert metric(worker, 'leadrouter_sla_breaches_total{queue="inside-sales"}') == 0
 
 
 async def test_a_worker_killed_between_reminder_and_reroute_reroutes_exactly_once(
