@@ -19,6 +19,7 @@ CandidateOutcome = Literal[
     "inactive",
     "not_in_pool",
     "unknown_rep",
+    "excluded",
 ]
 
 

@@ -23,6 +23,7 @@ from schemas.feedback import SalesFeedback
 from schemas.learning import PublishedModel, TrainingExample
 from schemas.profiles import LeadProfile
 from schemas.reps import Rep
+from schemas.sla import LeadWithdrawn, SlaNotice
 
 SCHEMA_DIR: Final = Path(__file__).parent / "jsonschema"
 SUFFIX: Final = ".schema.json"
@@ -44,6 +45,8 @@ CONTRACTS: Final[dict[str, tuple[type[BaseModel], Mode]]] = {
     "lead_profile": (LeadProfile, "serialization"),
     "training_example": (TrainingExample, "serialization"),
     "published_model": (PublishedModel, "serialization"),
+    "lead_withdrawn": (LeadWithdrawn, "serialization"),
+    "sla_notice": (SlaNotice, "serialization"),
 }
 
 

@@ -44,7 +44,7 @@ class QualifiedLead(OutputModel):
     queue: str
     strategy: str
     overflow: str | None
-    sla_minutes: int
+    sla_minutes: int | float
     respect_availability: bool
     respect_capacity: bool
     rule_id: str | None
@@ -57,3 +57,8 @@ class QualifiedLead(OutputModel):
     overflowed_from: tuple[str, ...] = ()
     # Everyone considered in the queues the lead overflowed from, and why each was passed over.
     passed_over: tuple[CandidateTrace, ...] = ()
+    # Set on a lead the escalation ladder re-routes: reps who had it (never assigned it again),
+    # the ladder steps taken so far and the decision it was taken away from.
+    excluded_reps: tuple[str, ...] = ()
+    escalation_step: int = 0
+    escalated_from: str | None = None

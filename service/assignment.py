@@ -13,8 +13,9 @@ Strategies:
 The pool of a queue is every rep whose `queues` names it, in rep id order. Inactive reps never
 get leads; queues that respect availability also skip reps out of office or outside their working
 hours, and queues that respect capacity skip reps who reached their daily capacity (counted per
-the rep's local day, per queue). When nobody can take the lead it overflows to the queue's
-overflow queue, or stays unassigned in this queue if it has none: the lead is never dropped.
+the rep's local day; a rep in several queues has a share of it in each, see `service.capacity`).
+When nobody can take the lead it overflows to the queue's overflow queue, or stays unassigned in
+this queue if it has none: the lead is never dropped.
 
 `assign_lead` is pure: the rotation state goes in and the next state comes out.
 """
@@ -30,6 +31,7 @@ from schemas.decisions import CandidateTrace
 from schemas.enrichment import AccountMatch
 from schemas.reps import Rep
 from service.availability import find_unavailability, local_day
+from service.capacity import capacity_share
 from service.rules import QueueConfig, Strategy
 
 _ASSIGNED = "assigned"
@@ -51,6 +53,8 @@ class QueueState:
     day_counts: tuple[tuple[str, str, int], ...] = ()
     last_turns: tuple[tuple[str, int], ...] = ()
     assigned_total: int = 0
+    # Turns given back today (rep id, ISO date, count): capped per rep per local day.
+    credits: tuple[tuple[str, str, int], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready mapping."""
@@ -60,6 +64,7 @@ class QueueState:
             "day_counts": {rep: [day, count] for rep, day, count in self.day_counts},
             "last_turns": dict(self.last_turns),
             "assigned_total": self.assigned_total,
+            "credits": {rep: [day, count] for rep, day, count in self.credits},
         }
 
     @classmethod
@@ -76,6 +81,10 @@ class QueueState:
             }
             turns = {str(rep): int(value) for rep, value in data.get("last_turns", {}).items()}
             total = int(data.get("assigned_total", 0))
+            credits = {
+                str(rep): (str(day), int(count))
+                for rep, (day, count) in data.get("credits", {}).items()
+            }
         except (AttributeError, TypeError, ValueError) as error:
             raise ValueError(f"not a queue state: {error}") from error
         if last is not None and not isinstance(last, str):
@@ -86,6 +95,7 @@ class QueueState:
             day_counts=tuple(sorted((rep, day, count) for rep, (day, count) in days.items())),
             last_turns=tuple(sorted(turns.items())),
             assigned_total=total,
+            credits=tuple(sorted((rep, day, count) for rep, (day, count) in credits.items())),
         )
 
 
@@ -133,6 +143,12 @@ class _Book:
         day, count = self.days.get(rep_id, ("", 0))
         return count if day == self.local_day(rep_id, rep) else 0
 
+    def credits_today(self, rep_id: str, rep: Rep) -> int:
+        for credited, day, count in self.state.credits:
+            if credited == rep_id:
+                return count if day == self.local_day(rep_id, rep) else 0
+        return 0
+
     def pass_over(self, rep_id: str) -> CandidateTrace | None:
         """Why this rep cannot take the lead, or None if they can."""
         rep = self.reps.get(rep_id)
@@ -145,13 +161,19 @@ class _Book:
         )
         if away is not None:
             return CandidateTrace(rep_id=rep_id, outcome=away.outcome, detail=away.detail)
-        if self.queue.respect_capacity and rep.daily_capacity is not None:
+        share = capacity_share(rep, self.queue.name)
+        if self.queue.respect_capacity and share is not None:
             today = self.count_today(rep_id, rep)
-            if today >= rep.daily_capacity:
+            if today >= share:
+                of = (
+                    ""
+                    if share == rep.daily_capacity
+                    else f" (this queue's share of {rep.daily_capacity})"
+                )
                 return CandidateTrace(
                     rep_id=rep_id,
                     outcome="at_capacity",
-                    detail=f"{today} of {rep.daily_capacity} leads today",
+                    detail=f"{today} of {share} leads today{of}",
                 )
         return None
 
@@ -179,10 +201,17 @@ class _Book:
             day_counts=tuple(sorted((r, day, n) for r, (day, n) in days.items() if r in self.reps)),
             last_turns=tuple(sorted((r, turn) for r, turn in turns.items() if r in self.reps)),
             assigned_total=self.state.assigned_total + 1,
+            credits=self.state.credits,
         )
         counters = {"assigned_today": today}
-        if rep.daily_capacity is not None:
-            counters["daily_capacity"] = rep.daily_capacity
+        credits = self.credits_today(winner, rep)
+        if credits:
+            counters["credits_today"] = credits
+        share = capacity_share(rep, self.queue.name)
+        if share is not None and rep.daily_capacity is not None:
+            counters["daily_capacity"] = share
+            if share != rep.daily_capacity:
+                counters["daily_capacity_all_queues"] = rep.daily_capacity
         return state, counters
 
     def overflow(self, candidates: tuple[CandidateTrace, ...], why: str) -> Assignment:

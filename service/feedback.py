@@ -6,7 +6,7 @@ from typing import Literal
 from schemas.feedback import NEGATIVE_OUTCOMES, SalesFeedback, label_of
 from schemas.learning import TrainingExample
 from schemas.profiles import LeadProfile
-from service.decision_ids import decision_id
+from service.decision_ids import decision_chain
 from service.profiles import mark_nurtured
 
 FeedbackEffect = Literal["recycled", "recorded", "stale"]
@@ -29,8 +29,9 @@ def apply_feedback(profile: LeadProfile | None, feedback: SalesFeedback) -> Feed
     """Apply a verdict on a lead: sales' on a routed lead, or an outcome (converted, lost) that
     a CRM reports for a lead marketing still had.
 
-    - Feedback that names a decision other than the lead's current routing or one of its recent
-      nurture decisions is stale (a late message about an older generation): nothing changes.
+    - Feedback that names a decision other than the lead's current routing (its first decision
+      or an escalation's re-route of it) or one of its recent nurture decisions is stale (a late
+      message about an older generation): nothing changes.
     - Rejected, disqualified or lost on a routed lead: it goes back to marketing nurture and may
       qualify again later, under a new generation (a new decision).
     - Accepted and converted are recorded; the lead stays with sales.
@@ -42,9 +43,10 @@ def apply_feedback(profile: LeadProfile | None, feedback: SalesFeedback) -> Feed
     """
     if profile is None:
         return None
-    current = decision_id(profile.identity, profile.generation)
-    if profile.status == "routed" and feedback.decision_id == current:
-        profile, example = _labelled(profile, feedback, feedback.decision_id)
+    chain = decision_chain(profile.identity, profile.generation)
+    if profile.status == "routed" and feedback.decision_id in chain:
+        # A re-routed decision is the same qualification: it is learned once, as the first.
+        profile, example = _labelled(profile, feedback, chain[0])
         if feedback.outcome in NEGATIVE_OUTCOMES:
             return FeedbackResult(
                 profile=mark_nurtured(profile), effect="recycled", example=example
@@ -73,7 +75,7 @@ def _labelled(
     snapshot = profile.routed_snapshot
     if label is None or snapshot is None or learned_as in profile.labelled_decisions:
         return profile, None
-    if learned_as == feedback.decision_id and snapshot.decision_id != feedback.decision_id:
+    if not learned_as.startswith("nurture:") and snapshot.decision_id != learned_as:
         return profile, None
     example = TrainingExample(
         decision_id=feedback.decision_id,

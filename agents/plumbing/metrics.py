@@ -18,6 +18,8 @@ from schemas.feedback import FeedbackOutcome, label_of
 # the objective is usually set around one second, so the buckets are densest there.
 HANDOFF_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300)
 STAGE_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+# Sales accepts within minutes to a working day or two.
+ACCEPT_BUCKETS = (1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200, 14400, 28800, 86400, 172800)
 SCORE_BUCKETS = (10, 20, 30, 40, 50, 60, 70, 80, 90, 100)
 
 
@@ -48,6 +50,10 @@ class Metrics:
     model_outcomes: Gauge
     model_calibration_error: Gauge
     model_auc: Gauge
+    time_to_accept: Histogram
+    sla_breaches: Counter
+    escalations: Counter
+    credits: Counter
 
     def prepare_reasons(self) -> None:
         """Create every dead-letter and learned-outcome series at 0, so rate() sees the first
@@ -67,6 +73,8 @@ class Metrics:
             self.leads_routed.labels(queue=queue)
             self.overflows.labels(queue=queue)
             self.handoff_latency.labels(queue=queue)
+            self.time_to_accept.labels(queue=queue)
+            self.sla_breaches.labels(queue=queue)
 
     @classmethod
     def create(cls, registry: CollectorRegistry) -> "Metrics":
@@ -221,6 +229,32 @@ class Metrics:
             model_auc=Gauge(
                 "leadrouter_model_auc",
                 "ROC AUC of the probabilities served at decision time over the same window.",
+                registry=registry,
+            ),
+            time_to_accept=Histogram(
+                "leadrouter_time_to_accept_seconds",
+                "Routed to accepted by a rep (the feedback's occurred_at), per queue.",
+                ["queue"],
+                buckets=ACCEPT_BUCKETS,
+                registry=registry,
+            ),
+            sla_breaches=Counter(
+                "leadrouter_sla_breaches_total",
+                "Routed decisions nobody accepted by their SLA due time, per queue.",
+                ["queue"],
+                registry=registry,
+            ),
+            # `step` is bounded by the ladder's max_steps (at most 20).
+            escalations=Counter(
+                "leadrouter_escalations_total",
+                "Escalation steps taken (remind, reroute, breached), per queue and step.",
+                ["queue", "action", "step"],
+                registry=registry,
+            ),
+            credits=Counter(
+                "leadrouter_credits_total",
+                "Turns given back to reps in weighted round robin, per queue and reason.",
+                ["queue", "reason"],
                 registry=registry,
             ),
         )

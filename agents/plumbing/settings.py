@@ -98,6 +98,9 @@ class LimitSettings(BaseModel):
     expiry_sweep_s: float = Field(
         default=3600.0, gt=0, description="how often each worker sweeps its partitions"
     )
+    sla_sweep_s: float = Field(
+        default=1.0, gt=0, description="how often each worker looks for SLA clocks that breached"
+    )
     dead_letter_budget_bytes: int = Field(
         default=524_288,
         ge=4096,

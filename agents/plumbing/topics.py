@@ -20,6 +20,8 @@ MODEL_EXAMPLES = "leadrouter.model.examples.v1"
 # The trainer's latest state (key `model`), followed by every worker.
 MODEL = "leadrouter.model.v1"
 MODEL_KEY = b"model"
+# Leads nobody accepted in time: reminders and re-routes (`schemas.sla.SlaNotice`).
+SLA = "leads.sla.v1"
 
 COMPACTED = (ACCOUNTS, REPS, RULES, MODEL)
 SINGLE_PARTITION = (MODEL_EXAMPLES,)
@@ -36,6 +38,7 @@ PIPELINE_TOPICS = (
     DECISIONS,
     FEEDBACK,
     MODEL_EXAMPLES,
+    SLA,
     *COMPACTED,
 )
 
@@ -46,7 +49,9 @@ QUEUE_STATES_TABLE = "queue-states"
 LEDGER_TABLE = "assignment-ledger"
 # What the profile stage sent for each recent event of a lead, so a replay re-sends it.
 OUTBOX_TABLE = "lead-outbox"
-TABLES = (PROFILES_TABLE, QUEUE_STATES_TABLE, LEDGER_TABLE, OUTBOX_TABLE)
+# One SLA clock per routed decision, on the qualified partition of the decision id.
+SLA_CLOCKS_TABLE = "sla-clocks"
+TABLES = (PROFILES_TABLE, QUEUE_STATES_TABLE, LEDGER_TABLE, OUTBOX_TABLE, SLA_CLOCKS_TABLE)
 
 
 def changelog_topic(app_id: str, table: str) -> str:

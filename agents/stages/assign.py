@@ -3,15 +3,17 @@
 The input is keyed by queue, so one partition owns each queue's rotation and capacity state and
 a burst of leads to one queue is assigned strictly in order. A ledger keyed by decision id makes
 assignment idempotent: a lead seen again (a replay after a crash) gets the same rep, and no
-counter advances twice.
+counter advances twice. The same topic carries the SLA records (`agents.stages.sla`): every
+routed lead starts a clock, and escalation steps (`agents.stages.escalation`) are taken here,
+on the queue's partition, through the same ledger.
 """
 
 import logging
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
 import orjson
-from pydantic import BaseModel, ConfigDict
 
 from agents.plumbing.admin import ensure_topics, topic_specs
 from agents.plumbing.deadletters import DeadLetterWriter, guard_event
@@ -26,101 +28,26 @@ from agents.plumbing.topics import (
     LEADS_QUALIFIED,
     LEDGER_TABLE,
     QUEUE_STATES_TABLE,
+    SLA,
     queue_topic,
 )
-from schemas.decisions import CandidateTrace, Decision, LeadRouted, LeadTimestamps, scored_fields
+from agents.stages.escalation import Escalations
+from agents.stages.ledger import (
+    LedgerEntry,
+    excluded_traces,
+    ledger_key,
+    overflowed,
+    routed_record,
+)
+from agents.stages.sla import SlaClocks, is_command, new_clock
 from schemas.pipeline import QualifiedLead
 from service.assignment import QueueState, assign_lead
 from service.queues import queue_config, queue_fields
+from service.rules import QueueConfig
 from service.sla import sla_due_at
 
 log = logging.getLogger(__name__)
 MAX_OVERFLOW_HOPS = 5
-
-
-class LedgerEntry(BaseModel):
-    """What the ledger remembers of an assignment: enough to send the same record again."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    queue: str
-    rep_id: str | None
-    routed_at: datetime
-    candidates: tuple[CandidateTrace, ...]
-    counters: dict[str, int]
-    note: str
-    # Set when the queue could not take the lead: where it went, with that queue's settings.
-    overflow_to: str | None = None
-    overflow_fields: dict[str, Any] | None = None
-
-
-def ledger_key(lead: QualifiedLead) -> bytes:
-    """One entry per decision and hop: an overflowed lead is decided again in the next queue."""
-    hop = len(lead.overflowed_from)
-    return (lead.decision_id if hop == 0 else f"{lead.decision_id}#{hop}").encode()
-
-
-def considered(lead: QualifiedLead, entry: LedgerEntry) -> tuple[CandidateTrace, ...]:
-    """Everyone considered for the lead so far, each with the queue they were considered in."""
-    here = tuple(c.model_copy(update={"queue": entry.queue}) for c in entry.candidates)
-    return (*lead.passed_over, *here)
-
-
-def overflowed(lead: QualifiedLead, entry: LedgerEntry) -> QualifiedLead:
-    """The lead as the next queue on its overflow path receives it."""
-    assert entry.overflow_to is not None
-    assert entry.overflow_fields is not None
-    why = f"{lead.queue} passed it on to {entry.overflow_to}" + (
-        f" ({entry.note})" if entry.note else ""
-    )
-    return lead.model_copy(
-        update={
-            **entry.overflow_fields,
-            "overflowed_from": (*lead.overflowed_from, lead.queue),
-            "passed_over": considered(lead, entry),
-            "reason": f"{lead.reason}; {why}",
-        }
-    )
-
-
-def routed_record(lead: QualifiedLead, entry: LedgerEntry) -> LeadRouted:
-    config = queue_config(lead)
-    decision = Decision(
-        decision_id=lead.decision_id,
-        lead_identity=lead.identity,
-        generation=lead.generation,
-        outcome="routed",
-        queue=lead.queue,
-        strategy=lead.strategy,
-        rep_id=entry.rep_id,
-        rule_id=lead.rule_id,
-        ruleset_version=lead.ruleset_version,
-        reason=f"{lead.reason}; {entry.note}" if entry.note else lead.reason,
-        rules_evaluated=lead.rules_evaluated,
-        candidates=considered(lead, entry),
-        counters=entry.counters,
-        overflowed_from=lead.overflowed_from,
-        decided_at=entry.routed_at,
-        **scored_fields(lead.score),
-    )
-    return LeadRouted(
-        decision_id=lead.decision_id,
-        lead_identity=lead.identity,
-        event_id=lead.event_id,
-        queue=lead.queue,
-        rep_id=entry.rep_id,
-        lead=lead.lead,
-        enrichment=lead.enrichment,
-        score=lead.score,
-        decision=decision,
-        timestamps=LeadTimestamps(
-            occurred_at=lead.occurred_at,
-            received_at=lead.received_at,
-            sales_ready_at=lead.sales_ready_at,
-            routed_at=entry.routed_at,
-        ),
-        sla_due_at=sla_due_at(config, entry.routed_at),
-    )
 
 
 def register_assigning(runtime: Runtime, reference: ReferenceData) -> None:
@@ -150,6 +77,8 @@ def register_assigning(runtime: Runtime, reference: ReferenceData) -> None:
     consumed = metrics.events_consumed.labels(topic=LEADS_QUALIFIED)
     routing_latency = metrics.stage_latency.labels(stage="routing")
     known_queues: set[str] = set()
+    clocks = SlaClocks(runtime, qualified, source_topic.get_topic_name())
+    clocks.register()
 
     async def queue_topic_for(queue: str) -> Output:
         """The queue's topic, created first if a reloaded ruleset introduced the queue."""
@@ -157,6 +86,28 @@ def register_assigning(runtime: Runtime, reference: ReferenceData) -> None:
             await ensure_topics(settings.kafka, topic_specs(settings, queues=[queue]))
             known_queues.add(queue)
         return runtime.output(queue_topic(queue))
+
+    escalations = Escalations(
+        runtime,
+        reference,
+        ledger,
+        queue_states,
+        {"qualified": qualified, "sla": runtime.output(SLA)},
+        queue_topic_for,
+    )
+
+    def config_of(lead: QualifiedLead) -> QueueConfig:
+        """The lead's queue settings, with the SLA settings of the ruleset in force."""
+        config = queue_config(lead)
+        declared = reference.policy.ruleset.queues.get(lead.queue)
+        if declared is None:
+            return config
+        if lead.escalation_step:
+            # A re-route never goes to a rep who is away at breach time.
+            config = replace(config, respect_availability=True)
+        return replace(
+            config, business_hours=declared.business_hours, escalation=declared.escalation
+        )
 
     per_queue: dict[str, tuple[Any, Any]] = {}
 
@@ -205,9 +156,15 @@ def register_assigning(runtime: Runtime, reference: ReferenceData) -> None:
         raw_state = queue_states.get(queue_key)
         state = QueueState() if raw_state is None else QueueState.from_dict(orjson.loads(raw_state))
         now = runtime.clock()
-        assignment = assign_lead(
-            queue_config(lead), state, reference.reps, lead.enrichment.account, now
-        )
+        reps = reference.reps
+        if lead.excluded_reps:
+            reps = {rep_id: rep for rep_id, rep in reps.items() if rep_id not in lead.excluded_reps}
+        config = config_of(lead)
+        assignment = assign_lead(config, state, reps, lead.enrichment.account, now)
+        if lead.excluded_reps:
+            assignment = replace(
+                assignment, candidates=(*excluded_traces(lead), *assignment.candidates)
+            )
         if assignment.overflow_to is not None:
             entry = overflow_entry(lead, assignment.overflow_to, assignment, now)
             metrics.overflows.labels(queue=lead.queue).inc()
@@ -220,6 +177,7 @@ def register_assigning(runtime: Runtime, reference: ReferenceData) -> None:
             candidates=assignment.candidates,
             counters=assignment.counters,
             note=assignment.note,
+            due_at=sla_due_at(config, now),
         )
         # Ledger first, and acknowledged before the lead is sent: a replay finds the entry and
         # sends the same rep again. A counter may lag by one after a crash, never advance twice.
@@ -228,6 +186,11 @@ def register_assigning(runtime: Runtime, reference: ReferenceData) -> None:
         return entry
 
     async def handle(event: Any) -> None:
+        if is_command(event.value):
+            await clocks.handle(
+                event.value, event.message.partition, escalations.escalate, escalations.credit
+            )
+            return
         lead = QualifiedLead.model_validate_json(event.value)
         key = ledger_key(lead)
         known = ledger.get(key)
@@ -240,7 +203,8 @@ def register_assigning(runtime: Runtime, reference: ReferenceData) -> None:
             moved = overflowed(lead, entry)
             await qualified.send(key=moved.queue.encode(), value=moved.model_dump_json().encode())
             return
-        routed = routed_record(lead, entry)
+        config = config_of(lead)
+        routed = routed_record(lead, entry, config)
         topic = await queue_topic_for(lead.queue)
         await topic.send(
             key=lead.identity.encode(),
@@ -249,6 +213,9 @@ def register_assigning(runtime: Runtime, reference: ReferenceData) -> None:
         )
         await decisions.send(
             key=lead.identity.encode(), value=routed.decision.model_dump_json().encode()
+        )
+        await clocks.start(
+            new_clock(lead, config, entry.rep_id, entry.routed_at, routed.sla_due_at)
         )
         routing_latency.observe(max(0.0, (runtime.clock() - lead.received_at).total_seconds()))
 

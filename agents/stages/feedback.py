@@ -1,4 +1,6 @@
-"""Feedback stage: sales tools' verdicts, re-keyed by lead so the profile stage applies them."""
+"""Feedback stage: sales tools' verdicts, re-keyed by lead so the profile stage applies them,
+and keyed by decision id to the assign stage, whose partition of that id holds the decision's
+SLA clock (`accepted` stops it)."""
 
 from typing import Any
 
@@ -6,15 +8,17 @@ from pydantic import ValidationError
 
 from agents.plumbing.deadletters import DeadLetterWriter, guard_event
 from agents.plumbing.runtime import Runtime, kafka_time
-from agents.plumbing.topics import DEAD_LETTER, FEEDBACK, LEADS_KEYED
+from agents.plumbing.topics import DEAD_LETTER, FEEDBACK, LEADS_KEYED, LEADS_QUALIFIED
 from schemas.feedback import SalesFeedback
 from schemas.pipeline import KeyedLeadEvent, SourceRecord
+from schemas.sla import SlaFeedback
 from service.intake import reject_invalid
 
 
 def register_feedback(runtime: Runtime) -> None:
     source = runtime.topic(FEEDBACK)
     keyed = runtime.output(LEADS_KEYED)
+    clocks = runtime.output(LEADS_QUALIFIED)
     writer = DeadLetterWriter(runtime, runtime.output(DEAD_LETTER))
     consumed = runtime.metrics.events_consumed.labels(topic=FEEDBACK)
 
@@ -37,6 +41,16 @@ def register_feedback(runtime: Runtime) -> None:
         )
         await keyed.send(
             key=feedback.lead_identity.encode(), value=record.model_dump_json().encode()
+        )
+        verdict = SlaFeedback(
+            decision_id=feedback.decision_id,
+            outcome=feedback.outcome,
+            rep_id=feedback.rep_id,
+            reason=feedback.reason,
+            occurred_at=feedback.occurred_at,
+        )
+        await clocks.send(
+            key=feedback.decision_id.encode(), value=verdict.model_dump_json().encode()
         )
 
     @runtime.app.agent(source, name="feedback", concurrency=1)

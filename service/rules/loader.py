@@ -23,9 +23,10 @@ fallback: sales-fallback         # required: a lead no rule matched goes here, n
 ```
 
 Queue keys: `strategy` (account_owner, account_team, round_robin, weighted_round_robin, unassigned)
-and `sla_minutes` (a positive whole number) are required; `overflow` (a declared queue; overflow
+and `sla_minutes` (a positive number) are required; `overflow` (a declared queue; overflow
 chains may not loop), `respect_availability` and `respect_capacity` (both default true) are
-optional. Queue names are lowercase letters, digits and dashes, since they name Kafka topics.
+optional, and so are `business_hours` and `escalation` (see `service.rules.queue_settings`).
+Queue names are lowercase letters, digits and dashes, since they name Kafka topics.
 Rule keys: `id` (unique), `description` (optional), `when` (see `service.rules.conditions`),
 `then` (`{nurture: true}` or `{queue: <name>}` with optional `strategy` and `overflow`).
 
@@ -44,6 +45,7 @@ import yaml
 from schemas.decisions import RuleTrace
 from service.rules.conditions import compile_condition
 from service.rules.problems import Problem, RulesetError
+from service.rules.queue_settings import is_positive_number, parse_business_hours, parse_escalation
 from service.rules.ruleset import (
     STRATEGIES,
     CompiledRule,
@@ -54,7 +56,15 @@ from service.rules.ruleset import (
 )
 
 _TOP_KEYS = ("version", "scoring", "queues", "rules", "fallback")
-_QUEUE_KEYS = ("strategy", "sla_minutes", "overflow", "respect_availability", "respect_capacity")
+_QUEUE_KEYS = (
+    "strategy",
+    "sla_minutes",
+    "overflow",
+    "respect_availability",
+    "respect_capacity",
+    "business_hours",
+    "escalation",
+)
 _RULE_KEYS = ("id", "description", "when", "then")
 _ACTION_KEYS = ("nurture", "queue", "strategy", "overflow")
 # Queue names become topic names (`sales.queue.<queue>.v1`).
@@ -76,7 +86,9 @@ def _is_strategy(value: Any) -> bool:
     return isinstance(value, str) and value in STRATEGIES
 
 
-def _parse_queue(name: Any, raw: Any, problems: list[Problem]) -> QueueConfig | None:
+def _parse_queue(
+    name: Any, raw: Any, declared: set[str], problems: list[Problem]
+) -> QueueConfig | None:
     at = f"queues.{name}"
     if not isinstance(name, str) or not _QUEUE_NAME.match(name):
         problems.append(Problem(None, at, "queue names are lowercase letters, digits and dashes"))
@@ -96,8 +108,8 @@ def _parse_queue(name: Any, raw: Any, problems: list[Problem]) -> QueueConfig | 
             )
         )
     sla = raw.get("sla_minutes")
-    if not isinstance(sla, int) or isinstance(sla, bool) or sla <= 0:
-        problems.append(Problem(None, f"{at}.sla_minutes", "needs a positive whole number"))
+    if not is_positive_number(sla):
+        problems.append(Problem(None, f"{at}.sla_minutes", "needs a positive number"))
     overflow = raw.get("overflow")
     if overflow is not None and not isinstance(overflow, str):
         problems.append(Problem(None, f"{at}.overflow", "needs a queue name"))
@@ -107,15 +119,23 @@ def _parse_queue(name: Any, raw: Any, problems: list[Problem]) -> QueueConfig | 
         if not isinstance(value, bool):
             problems.append(Problem(None, f"{at}.{flag}", "needs true or false"))
         flags[flag] = value is True
+    hours = raw.get("business_hours")
+    if hours is not None:
+        hours = parse_business_hours(hours, f"{at}.business_hours", problems)
+    escalation = raw.get("escalation")
+    if escalation is not None:
+        escalation = parse_escalation(escalation, name, declared, f"{at}.escalation", problems)
     if len(problems) != before:
         return None
     return QueueConfig(
         name=name,
         strategy=cast(Strategy, strategy),
-        sla_minutes=cast(int, sla),
+        sla_minutes=sla if isinstance(sla, int) else float(cast(float, sla)),
         overflow=overflow,
         respect_availability=flags["respect_availability"],
         respect_capacity=flags["respect_capacity"],
+        business_hours=hours,
+        escalation=escalation,
     )
 
 
@@ -288,7 +308,7 @@ def load_ruleset(text: str, source: str = "<rules>") -> CompiledRuleset:
     else:
         declared = {name for name in raw_queues if isinstance(name, str)}
         for name, settings in raw_queues.items():
-            queue = _parse_queue(name, settings, problems)
+            queue = _parse_queue(name, settings, declared, problems)
             if queue is not None:
                 queues[name] = queue
         _check_overflow(queues, declared, problems)

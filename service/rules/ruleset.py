@@ -2,6 +2,7 @@
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import time
 from typing import Any, Literal
 
 from schemas.decisions import RuleTrace
@@ -29,6 +30,33 @@ _LINEAR_HEAD = 16
 
 
 @dataclass(frozen=True, slots=True)
+class BusinessHours:
+    """When a queue's SLA clock runs: `days` (ISO weekdays, 1 = Monday) from `start` to `end`
+    (local wall clock in `timezone`, end after start)."""
+
+    timezone: str
+    days: tuple[int, ...]
+    start: time
+    end: time
+
+
+@dataclass(frozen=True, slots=True)
+class Escalation:
+    """What happens to a lead nobody accepted in time (the escalation ladder).
+
+    `remind_after_minutes` after the breach the rep is reminded; `reroute_after_minutes` after
+    the breach the lead is taken away and re-routed to the next available rep of the queue who
+    has not had it yet, or to `then_queue` when there is none; a re-routed lead starts a new
+    clock and climbs the same ladder. `max_steps` bounds the reminders and re-routes of a lead.
+    """
+
+    remind_after_minutes: float
+    reroute_after_minutes: float
+    max_steps: int
+    then_queue: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class QueueConfig:
     """A sales queue: how its leads are assigned, how fast they must be worked, where overflow goes.
 
@@ -38,10 +66,13 @@ class QueueConfig:
 
     name: str
     strategy: Strategy
-    sla_minutes: int
+    sla_minutes: float
     overflow: str | None = None
     respect_availability: bool = True
     respect_capacity: bool = True
+    # The SLA clock counts only these hours; None: calendar minutes.
+    business_hours: BusinessHours | None = None
+    escalation: Escalation | None = None
 
 
 @dataclass(frozen=True, slots=True)

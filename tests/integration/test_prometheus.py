@@ -351,6 +351,11 @@ EMPTY_ON_THIS_FLOW = {
     "leadrouter / Sales feedback by outcome / A",
     # ... so no conversion model is ever published.
     "leadrouter / Model version / A",
+    # Nobody accepts (no feedback) and no SLA of the shipped rules runs out during the flow.
+    "leadrouter / Time to accept p50 / p90 by queue / A",
+    "leadrouter / Time to accept p50 / p90 by queue / B",
+    "leadrouter / SLA breaches and escalations by queue and step / B",
+    "leadrouter / Credits granted by queue / A",
 }
 
 

@@ -18,7 +18,12 @@ AWAY = (OutOfOffice(start=NOW - timedelta(days=1), end=NOW + timedelta(days=7)),
 
 def _queue(strategy: Strategy, name: str = "inside-sales", **flags: bool) -> QueueConfig:
     return QueueConfig(
-        name=name, strategy=strategy, sla_minutes=30, overflow="sales-fallback", **flags
+        name=name,
+        strategy=strategy,
+        sla_minutes=30,
+        overflow="sales-fallback",
+        respect_availability=flags.get("respect_availability", True),
+        respect_capacity=flags.get("respect_capacity", True),
     )
 
 

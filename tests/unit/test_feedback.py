@@ -3,7 +3,7 @@ from datetime import UTC, datetime
 import pytest
 
 from schemas.feedback import SalesFeedback
-from service.decision_ids import decision_id
+from service.decision_ids import decision_id, escalation_decision_id
 from service.feedback import apply_feedback
 from service.pipeline import evaluate_event
 from tests.unit.domain_fixtures import (
@@ -191,3 +191,17 @@ def test_an_outcome_naming_no_decision_of_the_lead_teaches_nothing() -> None:
     assert result is not None
     assert result.effect == "stale"
     assert result.example is None
+
+
+def test_feedback_about_a_decision_the_escalation_ladder_rerouted_is_about_the_lead() -> None:
+    first = decision_id("email:vp", 1)
+    rerouted = escalation_decision_id(first, 2)
+    again = escalation_decision_id(rerouted, 4)
+    for decision in (rerouted, again):
+        result = apply_feedback(ROUTED, feedback("rejected", decision=decision))
+        assert result is not None
+        assert result.effect == "recycled"
+    # A reminder step (odd) never names a decision.
+    result = apply_feedback(ROUTED, feedback("rejected", decision=escalation_decision_id(first, 1)))
+    assert result is not None
+    assert result.effect == "stale"

@@ -166,7 +166,7 @@ def test_queue_settings_are_type_checked() -> None:
         "sales-fallback: {strategy: unassigned, sla_minutes: 0, respect_capacity: maybe}",
     )
     assert _problems(text) == [
-        "field 'queues.sales-fallback.sla_minutes': needs a positive whole number",
+        "field 'queues.sales-fallback.sla_minutes': needs a positive number",
         "field 'queues.sales-fallback.respect_capacity': needs true or false",
     ]
 
@@ -194,4 +194,43 @@ def test_an_unquoted_yaml_boolean_for_a_text_field_asks_for_quotes() -> None:
     assert _problems(text) == [
         "rule 'key-accounts', field 'lead.country': equals false: expected a str value, "
         "got bool; quote it"
+    ]
+
+
+def test_a_queue_may_count_its_sla_in_business_hours_and_climb_an_escalation_ladder() -> None:
+    text = VALID.replace(
+        "field-sales-emea: {strategy: round_robin, sla_minutes: 120, overflow: inside-sales}",
+        "field-sales-emea: {strategy: round_robin, sla_minutes: 0.5, overflow: inside-sales,\n"
+        "    business_hours: {timezone: Europe/Berlin, days: [1, 2, 3], start: '09:00',"
+        " end: '17:30'},\n"
+        "    escalation: {remind_after_minutes: 1, reroute_after_minutes: 5,"
+        " then_queue: sales-fallback, max_steps: 3}}",
+    )
+    queue = load_ruleset(text).queues["field-sales-emea"]
+    assert queue.sla_minutes == 0.5
+    assert queue.business_hours is not None
+    assert queue.business_hours.days == (1, 2, 3)
+    assert str(queue.business_hours.end) == "17:30:00"
+    assert queue.escalation is not None
+    assert queue.escalation.then_queue == "sales-fallback"
+    assert (queue.escalation.remind_after_minutes, queue.escalation.max_steps) == (1.0, 3)
+
+
+def test_business_hours_and_the_ladder_are_validated() -> None:
+    text = VALID.replace(
+        "sales-fallback: {strategy: unassigned, sla_minutes: 240}",
+        "sales-fallback: {strategy: unassigned, sla_minutes: 240,\n"
+        "    business_hours: {timezone: Mars/Olympus, days: [0], start: '18:00', end: '09:00'},\n"
+        "    escalation: {remind_after_minutes: 5, reroute_after_minutes: 5,"
+        " then_queue: sales-fallback, max_steps: 0}}",
+    )
+    assert _problems(text) == [
+        "field 'queues.sales-fallback.business_hours.timezone': unknown time zone 'Mars/Olympus'",
+        "field 'queues.sales-fallback.business_hours.days': needs a list of ISO weekdays 1 to 7",
+        "field 'queues.sales-fallback.business_hours.end': must be after start",
+        "field 'queues.sales-fallback.escalation.reroute_after_minutes': must be after "
+        "remind_after_minutes",
+        "field 'queues.sales-fallback.escalation.max_steps': needs a whole number from 1 to 20",
+        "field 'queues.sales-fallback.escalation.then_queue': needs another declared queue, "
+        "not 'sales-fallback'",
     ]
