@@ -6,7 +6,7 @@ from typing import Literal
 from schemas.feedback import NEGATIVE_OUTCOMES, SalesFeedback, label_of
 from schemas.learning import TrainingExample
 from schemas.profiles import LeadProfile
-from service.decision_ids import decision_chain
+from service.decision_ids import decision_chain, decision_id
 from service.profiles import mark_nurtured
 
 FeedbackEffect = Literal["recycled", "recorded", "stale"]
