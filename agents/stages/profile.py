@@ -107,9 +107,11 @@ def register_profiling(runtime: Runtime, reference: ReferenceData) -> None:
         """An event applied before a crash: send again what was recorded for it."""
         floor = delivery.replay_floor(message.tp) if delivery is not None else 0
         sends = outbox.recorded(key, message.offset)
-        if sends is None and message.offset < floor:
-            # Entries are pruned only below committed offsets: this one was delivered.
-            log.info("event %s@%s was applied and delivered before", message.tp, message.offset)
+        if sends is None and (message.offset < floor or message.offset != applied.last_offset):
+            # Nothing to send again: below the floor it was delivered (entries are pruned only
+            # there); before the lead's latest event it was a duplicate, which sends nothing (a
+            # later event's entry, written after it, would hold its sends otherwise).
+            log.info("event %s@%s has nothing to send again", message.tp, message.offset)
             return
         metrics.replays.inc()
         if sends is None:
