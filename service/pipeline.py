@@ -93,18 +93,24 @@ def evaluate_event(
     attributes = merge.attributes
     enrichment = enrich_lead(attributes, accounts, policy.enrichment)
     score = score_lead(enrichment, merge.activities, event.occurred_at, policy.scoring)
-    features: LeadFeatures | None = None
     if learned is not None:
         half_life_days = learned.half_life_days
+
+    def known_features() -> LeadFeatures:
+        """What the model may know of the lead now (also kept with its decision)."""
+        return lead_features(
+            attributes,
+            merge.activities,
+            enrichment,
+            event.occurred_at,
+            source=merge.base.source,
+            half_life_days=half_life_days,
+        )
+
+    features: LeadFeatures | None = None
+    if learned is not None:
         if learned.is_ready:
-            features = lead_features(
-                attributes,
-                merge.activities,
-                enrichment,
-                event.occurred_at,
-                source=merge.base.source,
-                half_life_days=half_life_days,
-            )
+            features = known_features()
         score = score_with_model(score, learned, features, policy.scoring)
     route = decide_route(policy.ruleset, attributes, enrichment, score)
     outcome: Outcome
@@ -119,14 +125,7 @@ def evaluate_event(
         # features of the latest nurture decision.
         generation = merge.base.generation
         if features is None:
-            features = lead_features(
-                attributes,
-                merge.activities,
-                enrichment,
-                event.occurred_at,
-                source=merge.base.source,
-                half_life_days=half_life_days,
-            )
+            features = known_features()
         nurture_id = decision_id(f"{identity}|{event.event_id}", generation)
         profile = merge.profile(
             last_offset=offset, routed_snapshot=_snapshot(nurture_id, features, score)
@@ -135,14 +134,7 @@ def evaluate_event(
         outcome = "routed"
         generation = merge.base.generation + 1
         if features is None:
-            features = lead_features(
-                attributes,
-                merge.activities,
-                enrichment,
-                event.occurred_at,
-                source=merge.base.source,
-                half_life_days=half_life_days,
-            )
+            features = known_features()
         snapshot = _snapshot(decision_id(identity, generation), features, score)
         profile = merge.profile(
             last_offset=offset,
