@@ -1,6 +1,5 @@
 """Expiry: state of leads long gone is deleted by the worker that owns its partition."""
 
-import asyncio
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
@@ -9,22 +8,10 @@ from agents.plumbing.delivery import DeliveryGuard
 from agents.plumbing.expiry import Expiring, json_text, json_time, partition_of, sweep
 from agents.plumbing.outputs import Output
 from agents.plumbing.tables import DurableTable
+from tests.unit.fake_producer import FakeProducer
 
 NOW = datetime(2026, 12, 2, tzinfo=UTC)
 TOPIC = "leadrouter.leads.keyed.v1"
-
-
-class FakeProducer:
-    def __init__(self) -> None:
-        self.sent: list[tuple[str, bytes | None, bytes | None, int | None]] = []
-
-    async def send(
-        self, topic: str, key: bytes | None, value: bytes | None, partition: int | None, *_: Any
-    ) -> "asyncio.Future[Any]":
-        self.sent.append((topic, key, value, partition))
-        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        future.set_result(None)
-        return future
 
 
 async def no_hole(tp: Any, offset: int) -> int | None:

@@ -1,31 +1,16 @@
 """The outbox: what the profile stage sent for a lead's recent events, re-sent on replay."""
 
-import asyncio
-from typing import Any
-
 import pytest
 
 from agents.plumbing.outbox import MAX_ENTRIES, Outbox, Send
 from agents.plumbing.outputs import Output
 from agents.plumbing.tables import DurableTable
+from tests.unit.fake_producer import FakeProducer
 
 
 class FakeTable:
     def __init__(self) -> None:
         self.data: dict[bytes, bytes] = {}
-
-
-class FakeProducer:
-    def __init__(self) -> None:
-        self.sent: list[tuple[str, bytes | None, bytes | None, int | None]] = []
-
-    async def send(
-        self, topic: str, key: bytes | None, value: bytes | None, partition: int | None, *_: Any
-    ) -> "asyncio.Future[Any]":
-        self.sent.append((topic, key, value, partition))
-        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        future.set_result(None)
-        return future
 
 
 class FakeApp:
