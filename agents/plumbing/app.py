@@ -7,6 +7,7 @@ from aiohttp.web import Response
 from faust import web
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
+from agents.plumbing import faust_speedups
 from agents.plumbing.credentials import broker_credentials
 from agents.plumbing.log_limits import RepeatLimit, limited_worker
 from agents.plumbing.settings import Settings
@@ -15,7 +16,9 @@ from agents.plumbing.settings import Settings
 def create_faust_app(settings: Settings) -> faust.App:
     limits = settings.limits
     repeat_limit = RepeatLimit(limits.log_repeat_burst, limits.log_repeat_interval_seconds)
-    return faust.App(
+    tuning = settings.tuning
+    light: dict[str, Any] = {"Monitor": faust_speedups.LightMonitor} if tuning.light_monitor else {}
+    app = faust.App(
         settings.app_id,
         broker=[f"kafka://{host}" for host in settings.kafka.hosts],
         broker_credentials=broker_credentials(settings.kafka),
@@ -44,7 +47,11 @@ def create_faust_app(settings: Settings) -> faust.App:
         table_cleanup_interval=60.0,
         # Repeated log lines (a broker away) at a bounded rate: agents/plumbing/log_limits.py.
         Worker=limited_worker(repeat_limit),
+        cython_optimizations=tuning.cython,
+        **light,
     )
+    faust_speedups.install(app, fast_delivery=tuning.fast_delivery)
+    return app
 
 
 def register_metrics_page(app: faust.App, registry: CollectorRegistry) -> None:

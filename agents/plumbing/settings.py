@@ -83,6 +83,12 @@ class LimitSettings(BaseModel):
     max_event_bytes: int = Field(default=65_536, ge=1024)
     max_future_seconds: float = Field(default=3600.0, ge=0)
     dedupe_window: int = Field(default=64, ge=1, description="event ids remembered per lead")
+    decoded_profiles: int = Field(
+        default=20_000,
+        ge=0,
+        description="lead profiles each worker keeps decoded in memory (the most recently used); "
+        "the table stays the durable copy. 0 parses every profile on every event",
+    )
     profile_ttl_days: float = Field(
         default=365.0,
         ge=0,
@@ -114,6 +120,24 @@ class LimitSettings(BaseModel):
     )
     log_repeat_interval_seconds: float = Field(
         default=60.0, gt=0, description="the interval; past the burst one summary is logged"
+    )
+
+
+class TuningSettings(BaseModel):
+    """Faust's per-message costs (`agents/plumbing/faust_speedups.py`); each can be turned off."""
+
+    model_config = ConfigDict(frozen=True)
+
+    fast_delivery: bool = Field(
+        default=True,
+        description="deliver a fetched message without Faust's four futures when its stream "
+        "queue has room (a delivery that must wait is still abortable by a rebalance)",
+    )
+    light_monitor: bool = Field(
+        default=True, description="Faust's monitor keeps only what Faust itself reads back"
+    )
+    cython: bool = Field(
+        default=True, description="Faust's repaired Cython fast paths (`cython_optimizations`)"
     )
 
 
@@ -152,6 +176,7 @@ class Settings(BaseSettings):
     topics: TopicSettings = TopicSettings()
     limits: LimitSettings = LimitSettings()
     learning: LearningSettings = LearningSettings()
+    tuning: TuningSettings = TuningSettings()
     datadir: Path = Path(".run/worker")
     store: str = "memory://"
     rules_file: Path | None = Field(
