@@ -11,6 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 from agents.plumbing.deadletters import DeadLetterWriter, guard_event
+from agents.plumbing.decoded import DecodedTable
 from agents.plumbing.expiry import Expiring, json_time, register_expiry
 from agents.plumbing.outbox import Outbox, Send
 from agents.plumbing.reference import ReferenceData
@@ -51,6 +52,7 @@ def register_profiling(runtime: Runtime, reference: ReferenceData) -> None:
     writer = DeadLetterWriter(runtime, runtime.output(DEAD_LETTER))
     profiles = durable_table(runtime, PROFILES_TABLE)
     outbox_table = durable_table(runtime, OUTBOX_TABLE)
+    decoded = DecodedTable(profiles, LeadProfile, settings.limits.decoded_profiles)
     updates = runtime.output(SALES_UPDATES)
     written = (qualified, nurture, decisions, updates, examples)
     outbox = Outbox(outbox_table, {output.name: output for output in written})
@@ -76,10 +78,6 @@ def register_profiling(runtime: Runtime, reference: ReferenceData) -> None:
     handed_back_total = metrics.handed_back
     for outcome in NEGATIVE_OUTCOMES:
         handed_back_total.labels(outcome=outcome)  # each series exists at 0 from the start
-
-    def load_profile(key: bytes) -> LeadProfile | None:
-        raw = profiles.get(key)
-        return None if raw is None else LeadProfile.model_validate_json(raw)
 
     def outputs_of(
         evaluation: Evaluation, key: bytes, record: KeyedLeadEvent, event: LeadEvent
@@ -136,7 +134,7 @@ def register_profiling(runtime: Runtime, reference: ReferenceData) -> None:
     async def handle_event(
         key: bytes, record: KeyedLeadEvent, event: LeadEvent, message: Any
     ) -> None:
-        previous = load_profile(key)
+        previous = decoded.get(key)
         if previous is not None and message.offset <= previous.last_offset:
             await replay(key, record, event, message, previous)
             return
@@ -161,9 +159,7 @@ def register_profiling(runtime: Runtime, reference: ReferenceData) -> None:
         floor = delivery.replay_floor(message.tp) if delivery is not None else 0
         # Durable before anything is sent: the profile, and the sends a replay repeats.
         await asyncio.gather(
-            await profiles.put(
-                key, evaluation.profile.model_dump_json().encode(), message.partition
-            ),
+            await decoded.put(key, evaluation.profile, message.partition),
             await outbox.record(key, message.offset, sends, message.partition, floor),
         )
         for send in sends:
@@ -203,7 +199,7 @@ def register_profiling(runtime: Runtime, reference: ReferenceData) -> None:
     ) -> None:
         """Apply sales' verdict. Its sends are recorded (and acknowledged) before anything else,
         so a replay sends them again and re-applies the verdict, which changes nothing twice."""
-        result = apply_feedback(load_profile(key), feedback)
+        result = apply_feedback(decoded.get(key), feedback)
         applies = result is not None and result.effect != "stale"
         sends = outbox.recorded(key, message.offset)
         if sends is None:  # the first time this record is handled
@@ -215,7 +211,7 @@ def register_profiling(runtime: Runtime, reference: ReferenceData) -> None:
             floor = delivery.replay_floor(message.tp) if delivery is not None else 0
             await (await outbox.record(key, message.offset, sends, message.partition, floor))
         if result is not None and applies:
-            await profiles.put(key, result.profile.model_dump_json().encode(), message.partition)
+            await decoded.put(key, result.profile, message.partition)
         for send in sends:
             await send.output.send(send.key, send.value)
 
