@@ -73,6 +73,11 @@ class Track:
         self._finished = True
         self._maybe_complete()
 
+    @property
+    def settling(self) -> bool:
+        """Finished by the stage, and waiting for acknowledgements that may still come."""
+        return self._finished and self._outstanding > 0 and not self.failed
+
     def _settled(self, future: "asyncio.Future[Any]") -> None:
         self._outstanding -= 1
         if future.cancelled() or future.exception() is not None:
@@ -115,6 +120,21 @@ class DeliveryGuard:
     def revoked(self, partitions: Any) -> None:
         for tp in partitions:
             self._partitions.pop(Partition(tp[0], tp[1]), None)
+
+    async def settled(self, timeout: float, poll: float = 0.01) -> bool:
+        """Wait (at most `timeout` seconds) until no finished event waits for Kafka to
+        acknowledge its sends, so that a commit that follows covers them; False on timeout."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while any(
+            track.settling
+            for state in self._partitions.values()
+            for track in state.in_flight.values()
+        ):
+            if loop.time() >= deadline:
+                return False
+            await asyncio.sleep(poll)
+        return True
 
     def manages(self, tp: Any) -> bool:
         return Partition(tp[0], tp[1]) in self._partitions

@@ -16,6 +16,11 @@ Read from its source and traced (`shared/design/faust-notes.md`, "Lost after a r
    Fix: seek every input partition without a commit to its earliest offset, tell the
    `DeliveryGuard` where each partition starts, and let the guard alone decide the offset to
    commit; Faust's acked list and gaps are ignored.
+4. Not a loss, a repeat: a stop or a rebalance commits once Faust's own acks are in
+   (`Consumer.wait_empty`), while the sends of finished events may still await Kafka's
+   acknowledgement (the profile stage queues them, `pipelined.py`); their offsets are left
+   uncommitted and the next owner replays them. Fix: wait (bounded) for the guard's finished
+   events to settle first.
 
 `install` asserts the versions these were written for: on an upgrade, read the new source
 again before changing the pin.
@@ -78,6 +83,7 @@ def _patch_classes() -> None:
         (Consumer, "_new_offset", _guarded_offset),
         (Consumer, "_add_gap", _no_gaps),
         (Consumer, "on_partitions_revoked", _forget_revoked),
+        (Consumer, "wait_empty", _settled_first),
     ]
     for cls, name, patch in patches:
         setattr(cls, name, patch(getattr(cls, name)))
@@ -155,6 +161,29 @@ def _no_gaps(method: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[
     async def wrapper(self: Consumer, tp: Any, offset_from: int, offset_to: int) -> None:
         if guard_of(self.app) is None:
             await method(self, tp, offset_from, offset_to)
+
+    return wrapper
+
+
+# How long a stop or a rebalance waits for the acknowledgements of finished events.
+SETTLE_SECONDS = 10.0
+
+
+def _settled_first(method: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
+    """Before the commit that ends a rebalance or a stop, let the sends of finished events
+    (queued ones included, `pipelined.py`) be acknowledged, so that the commit covers them and
+    the next owner does not replay them."""
+
+    @wraps(method)
+    async def wrapper(self: Consumer) -> None:
+        guard = guard_of(self.app)
+        if guard is not None and not await guard.settled(SETTLE_SECONDS):
+            log.warning(
+                "delivery: sends still unacknowledged after %.0f s; their events stay "
+                "uncommitted and are processed again by the next owner",
+                SETTLE_SECONDS,
+            )
+        await method(self)
 
     return wrapper
 

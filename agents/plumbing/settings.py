@@ -89,6 +89,12 @@ class LimitSettings(BaseModel):
         description="lead profiles each worker keeps decoded in memory (the most recently used); "
         "the table stays the durable copy. 0 parses every profile on every event",
     )
+    queued_events: int = Field(
+        default=500,
+        ge=1,
+        description="events whose sends may wait for their durable writes while the profile "
+        "stage goes on (`agents/plumbing/pipelined.py`); beyond it the stage waits",
+    )
     profile_ttl_days: float = Field(
         default=365.0,
         ge=0,

@@ -5,7 +5,6 @@ profile in a table keyed by identity, and sends the outcome: sales-ready leads t
 stage keyed by queue, the others back to marketing nurture; every decision to the audit topic.
 """
 
-import asyncio
 import logging
 from datetime import timedelta
 from typing import Any
@@ -14,6 +13,7 @@ from agents.plumbing.deadletters import DeadLetterWriter, guard_event
 from agents.plumbing.decoded import DecodedTable
 from agents.plumbing.expiry import Expiring, json_time, register_expiry
 from agents.plumbing.outbox import Outbox, Send
+from agents.plumbing.pipelined import SendQueue
 from agents.plumbing.reference import ReferenceData
 from agents.plumbing.runtime import Runtime
 from agents.plumbing.tables import durable_table
@@ -56,6 +56,8 @@ def register_profiling(runtime: Runtime, reference: ReferenceData) -> None:
     updates = runtime.output(SALES_UPDATES)
     written = (qualified, nurture, decisions, updates, examples)
     outbox = Outbox(outbox_table, {output.name: output for output in written})
+    # Every send of the stage goes through it, so that one lead's records keep their order.
+    queue = SendQueue(settings.limits.queued_events)
     register_expiry(
         runtime,
         [
@@ -127,9 +129,11 @@ def register_profiling(runtime: Runtime, reference: ReferenceData) -> None:
                 half_life_days=settings.learning.half_life_days,
             )
             sends = outputs_of(evaluation, key, record, event)
-            await (await outbox.record(key, message.offset, sends, message.partition, floor))
-        for send in sends:
-            await send.output.send(send.key, send.value)
+            await queue.after(
+                [await outbox.record(key, message.offset, sends, message.partition, floor)], sends
+            )
+            return
+        await queue.after((), sends)
 
     async def handle_event(
         key: bytes, record: KeyedLeadEvent, event: LeadEvent, message: Any
@@ -157,13 +161,13 @@ def register_profiling(runtime: Runtime, reference: ReferenceData) -> None:
         assert score is not None
         sends = outputs_of(evaluation, key, record, event)
         floor = delivery.replay_floor(message.tp) if delivery is not None else 0
-        # Durable before anything is sent: the profile, and the sends a replay repeats.
-        await asyncio.gather(
+        # Durable before anything is sent: the profile, and the sends a replay repeats. The
+        # stage goes on meanwhile; the event is committed only once its sends are acknowledged.
+        durable = (
             await decoded.put(key, evaluation.profile, message.partition),
             await outbox.record(key, message.offset, sends, message.partition, floor),
         )
-        for send in sends:
-            await send.output.send(send.key, send.value)
+        await queue.after(durable, sends)
         metrics.lead_score.observe(score.total)
         scoring_latency.observe(
             max(0.0, (runtime.clock() - record.source.timestamp).total_seconds())
@@ -212,8 +216,7 @@ def register_profiling(runtime: Runtime, reference: ReferenceData) -> None:
             await (await outbox.record(key, message.offset, sends, message.partition, floor))
         if result is not None and applies:
             await decoded.put(key, result.profile, message.partition)
-        for send in sends:
-            await send.output.send(send.key, send.value)
+        await queue.after((), sends)
 
     async def handle(event: Any) -> None:
         record = KeyedLeadEvent.model_validate_json(event.value)

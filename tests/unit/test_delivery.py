@@ -181,3 +181,43 @@ async def test_faust_and_aiokafka_partitions_are_the_same_partition() -> None:
 
     assert guard.committable(TopicPartition("leads.events.v1", 0)) == 7
     assert guard.committable(TP) == 7
+
+
+async def test_settling_waits_for_finished_events_until_kafka_acknowledged_their_sends() -> None:
+    guard = guard_with()
+    guard.assigned({TP: 0})
+    track = await guard.begin(TP, 0)
+    assert track is not None
+    sent: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+    token = CURRENT_TRACK.set(track)
+    track_send(sent)
+    CURRENT_TRACK.reset(token)
+    track.finish()
+
+    waiting = asyncio.ensure_future(guard.settled(timeout=5, poll=0.001))
+    await asyncio.sleep(0.01)
+    assert not waiting.done()
+    sent.set_result("metadata")
+
+    assert await asyncio.wait_for(waiting, 1) is True
+
+
+async def test_settling_gives_up_after_its_timeout_and_says_so() -> None:
+    guard = guard_with()
+    guard.assigned({TP: 0})
+    track = await guard.begin(TP, 0)
+    assert track is not None
+    token = CURRENT_TRACK.set(track)
+    track_send(asyncio.get_running_loop().create_future())
+    CURRENT_TRACK.reset(token)
+    track.finish()
+
+    assert await guard.settled(timeout=0.02, poll=0.001) is False
+
+
+async def test_an_event_still_being_processed_does_not_hold_up_settling() -> None:
+    guard = guard_with()
+    guard.assigned({TP: 0})
+    assert await guard.begin(TP, 0) is not None
+
+    assert await guard.settled(timeout=0.02, poll=0.001) is True
