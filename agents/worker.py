@@ -5,6 +5,7 @@ from prometheus_client import CollectorRegistry, disable_created_metrics
 
 from agents.plumbing import aiokafka_fixes, faust_fixes
 from agents.plumbing.app import create_faust_app, register_metrics_page
+from agents.plumbing.batching import register_adaptive_linger
 from agents.plumbing.delivery import DeliveryGuard
 from agents.plumbing.failures import exit_without_commit
 from agents.plumbing.health import register_health
@@ -56,6 +57,7 @@ def create_runtime(settings: Settings, registry: CollectorRegistry | None = None
     register_feedback(runtime)
     register_training(runtime, reference)
     register_lag_monitor(runtime)
+    register_adaptive_linger(runtime)
     register_health(runtime, reference)
     if settings.rules_file is not None:
         register_rules_watch(runtime, reference, settings.rules_file)

@@ -44,6 +44,7 @@ class Metrics:
     accounts_view_size: Gauge
     reps_view_size: Gauge
     consumer_lag: Gauge
+    producer_linger: Gauge
     feedback: Counter
     outcomes_learned: Counter
     model_info: Gauge
@@ -192,6 +193,11 @@ class Metrics:
                 "leadrouter_consumer_lag",
                 "End offset minus committed offset, per assigned input partition.",
                 ["topic", "partition"],
+                registry=registry,
+            ),
+            producer_linger=Gauge(
+                "leadrouter_producer_linger_seconds",
+                "How long new producer batches wait to fill (more under load).",
                 registry=registry,
             ),
             feedback=Counter(

@@ -24,6 +24,19 @@ class KafkaSettings(BaseModel):
         "latency low; in the bench 5 ms cut the router's CPU per event by about a fifth and "
         "raised the p50 handoff at 200 events/s from 6 to 31 ms",
     )
+    producer_busy_linger_ms: float = Field(
+        default=2.0,
+        ge=0,
+        description="the linger under load (`agents/plumbing/batching.py`): from "
+        "`producer_busy_records_per_s` on, new batches wait this long to fill; at or below "
+        "`producer_linger_ms` the linger stays fixed",
+    )
+    producer_busy_records_per_s: float = Field(
+        default=2000.0,
+        gt=0,
+        description="records sent per second from which the worker counts as busy (about 400 "
+        "lead events/s); below half of it the linger is `producer_linger_ms` again",
+    )
 
     group_instance_id: str | None = Field(
         default=None,

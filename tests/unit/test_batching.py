@@ -1,0 +1,45 @@
+"""Producer batching that follows the load."""
+
+from types import SimpleNamespace
+
+from agents.plumbing.batching import LingerPolicy, accumulator_of
+
+POLICY = LingerPolicy(idle_s=0.0, busy_s=0.002, busy_rate=2000.0)
+
+
+def test_an_idle_worker_sends_every_record_at_once() -> None:
+    assert POLICY.next(0.0, records_per_s=150.0) == 0.0
+
+
+def test_from_the_busy_rate_on_new_batches_wait_to_fill() -> None:
+    assert POLICY.next(0.0, records_per_s=2000.0) == 0.002
+    assert POLICY.next(0.0, records_per_s=9000.0) == 0.002
+
+
+def test_between_half_the_busy_rate_and_the_busy_rate_the_linger_stays_as_it_was() -> None:
+    assert POLICY.next(0.002, records_per_s=1500.0) == 0.002
+    assert POLICY.next(0.0, records_per_s=1500.0) == 0.0
+
+
+def test_below_half_the_busy_rate_the_configured_linger_is_back() -> None:
+    assert POLICY.next(0.002, records_per_s=999.0) == 0.0
+
+
+def test_a_busy_linger_no_longer_than_the_configured_one_turns_adapting_off() -> None:
+    assert POLICY.adapts
+    assert not LingerPolicy(idle_s=0.005, busy_s=0.002, busy_rate=2000.0).adapts
+
+
+def test_before_the_producer_started_there_is_no_accumulator_to_adjust() -> None:
+    app = SimpleNamespace(producer=SimpleNamespace(_producer=None))
+
+    assert accumulator_of(app) is None
+
+
+def test_the_linger_is_read_from_the_running_aiokafka_producer() -> None:
+    accumulator = SimpleNamespace(_linger_time=0.0)
+    app = SimpleNamespace(
+        producer=SimpleNamespace(_producer=SimpleNamespace(_message_accumulator=accumulator))
+    )
+
+    assert accumulator_of(app) is accumulator
