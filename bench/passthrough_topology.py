@@ -5,16 +5,17 @@ records per event through the same send path:
 1. intake-like: parses the raw event with orjson only to find the lead (email or source id),
    re-keys it by that to `<prefix>leadrouter.leads.keyed.v1` (the original bytes; records it
    cannot key are dead-lettered, as the router's intake does with what it cannot decode);
-2. profile-like: a profile and an outbox entry written through `DurableTable` (awaited, as
-   the router awaits both before sending), then, by a draw from the record's checksum
-   (`bench.topology_shares`): a qualified record keyed by the lead's country, or a nurture
-   record and a decision, or a decision only, or nothing (duplicates);
+2. profile-like: a profile and an outbox entry written through `DurableTable`, whose sends
+   wait for both in a `SendQueue` (as the router's profile stage does), drawn from the
+   record's checksum (`bench.topology_shares`): a qualified record keyed by the lead's
+   country, or a nurture record and a decision, or a decision only, or nothing (duplicates);
 3. assign-like: the ledger entry written and awaited, then either the record passed on to
    the qualified topic again (overflow) or a queue-state write, a queue record and a decision.
 
 Like the worker (agents/worker.py) it uses the app of `create_faust_app` with the worker's
 settings (LEADROUTER_* from the environment), `faust_fixes.install` with a `DeliveryGuard`,
-`guard_event` around every event (begin, track every send, finish) and `Output` for every send:
+`guard_event` around every event (begin, track every send, finish), `Output` for every send
+and the worker's adaptive producer linger (`agents/plumbing/batching.py`):
 the router over this baseline is what leadrouter's own code costs, not the delivery guarantee.
 
 Usage: python -m bench.passthrough_topology SOURCE [--routed R --nurtured N --decided D
@@ -22,7 +23,6 @@ Usage: python -m bench.passthrough_topology SOURCE [--routed R --nurtured N --de
 """
 
 import argparse
-import asyncio
 import sys
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -32,12 +32,14 @@ from prometheus_client import CollectorRegistry
 
 from agents.plumbing import aiokafka_fixes, faust_fixes
 from agents.plumbing.app import create_faust_app
+from agents.plumbing.batching import register_adaptive_linger
 from agents.plumbing.deadletters import DeadLetterWriter, guard_event
 from agents.plumbing.delivery import DeliveryGuard
 from agents.plumbing.failures import exit_without_commit
 from agents.plumbing.holes import BrokerHoleCheck
 from agents.plumbing.metrics import Metrics
 from agents.plumbing.outbox import Outbox, Send
+from agents.plumbing.pipelined import SendQueue
 from agents.plumbing.runtime import Runtime
 from agents.plumbing.settings import Settings
 from agents.plumbing.tables import durable_table
@@ -90,6 +92,7 @@ def create_runtime(settings: Settings) -> Runtime:
     )
     runtime.delivery = DeliveryGuard(BrokerHoleCheck(settings.kafka), exit_without_commit)
     faust_fixes.install(runtime.app, runtime.delivery)
+    register_adaptive_linger(runtime)
     return runtime
 
 
@@ -136,6 +139,7 @@ def register_profile(runtime: Runtime, writer: DeadLetterWriter, shares: Shares)
         durable_table(runtime, OUTBOX_TABLE),
         {output.name: output for output in (qualified, nurture, decisions)},
     )
+    queue = SendQueue(runtime.settings.limits.queued_events)
 
     def sends_of(key: bytes, value: bytes, offset: int) -> list[Send]:
         outcome = outcome_of(value, shares)
@@ -157,12 +161,11 @@ def register_profile(runtime: Runtime, writer: DeadLetterWriter, shares: Shares)
         if not sends:  # the router's duplicates: nothing written
             return
         floor = delivery.replay_floor(message.tp) if delivery is not None else 0
-        await asyncio.gather(
+        durable = (
             await profiles.put(key, value, message.partition),
             await outbox.record(key, message.offset, sends, message.partition, floor),
         )
-        for send in sends:
-            await send.output.send(send.key, send.value)
+        await queue.after(durable, sends)
 
     register_agent(runtime, writer, "profile", runtime.topic(LEADS_KEYED), handle)
 
