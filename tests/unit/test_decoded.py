@@ -1,6 +1,6 @@
 """Decoded values kept in memory: used only while the table holds the bytes they came from."""
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import pytest
 from pydantic import BaseModel, ConfigDict
@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict
 from agents.plumbing.decoded import DecodedTable
 from agents.plumbing.outputs import Output
 from agents.plumbing.tables import DurableTable
-from tests.unit.fake_producer import FakeProducer
+from tests.unit.fake_producer import FakeProducer, fake_table
 
 
 class Thing(BaseModel):
@@ -16,11 +16,6 @@ class Thing(BaseModel):
 
     name: str
     count: int = 0
-
-
-class FakeTable:
-    def __init__(self) -> None:
-        self.data: dict[bytes, bytes] = {}
 
 
 class FakeApp:
@@ -42,8 +37,8 @@ def _reset_count() -> None:
     CountingThing.parsed = 0
 
 
-def decoded_table(capacity: int = 10) -> tuple[DecodedTable[CountingThing], FakeTable, FakeApp]:
-    app, store = FakeApp(), FakeTable()
+def decoded_table(capacity: int = 10) -> tuple[DecodedTable[CountingThing], Any, FakeApp]:
+    app, store = FakeApp(), fake_table()
     table = DurableTable(store, Output(app, "things-changelog"))
     return DecodedTable(table, CountingThing, capacity), store, app
 

@@ -8,7 +8,7 @@ from agents.plumbing.delivery import DeliveryGuard
 from agents.plumbing.expiry import Expiring, json_text, json_time, partition_of, sweep
 from agents.plumbing.outputs import Output
 from agents.plumbing.tables import DurableTable
-from tests.unit.fake_producer import FakeProducer
+from tests.unit.fake_producer import FakeProducer, fake_table
 
 NOW = datetime(2026, 12, 2, tzinfo=UTC)
 TOPIC = "leadrouter.leads.keyed.v1"
@@ -19,7 +19,7 @@ async def no_hole(tp: Any, offset: int) -> int | None:
 
 
 def table_with(app: Any, name: str, data: dict[bytes, bytes]) -> DurableTable:
-    return DurableTable(SimpleNamespace(data=dict(data)), Output(app, f"{name}-changelog"))
+    return DurableTable(fake_table(data), Output(app, f"{name}-changelog"))
 
 
 def runtime_owning(*partitions: int) -> Any:

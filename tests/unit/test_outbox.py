@@ -5,12 +5,7 @@ import pytest
 from agents.plumbing.outbox import MAX_ENTRIES, Outbox, Send
 from agents.plumbing.outputs import Output
 from agents.plumbing.tables import DurableTable
-from tests.unit.fake_producer import FakeProducer
-
-
-class FakeTable:
-    def __init__(self) -> None:
-        self.data: dict[bytes, bytes] = {}
+from tests.unit.fake_producer import FakeProducer, fake_table
 
 
 class FakeApp:
@@ -25,7 +20,7 @@ def app() -> FakeApp:
 
 def outbox_of(app: FakeApp) -> tuple[Outbox, Output, Output]:
     nurture, decisions = Output(app, "leads.nurture.v1"), Output(app, "leads.decisions.v1")
-    table = DurableTable(FakeTable(), Output(app, "leadrouter-lead-outbox-changelog"))
+    table = DurableTable(fake_table(), Output(app, "leadrouter-lead-outbox-changelog"))
     return Outbox(table, {o.name: o for o in (nurture, decisions)}), nurture, decisions
 
 
