@@ -80,6 +80,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--quiet-timeout", type=float, default=300.0)
     parser.add_argument("--bootstrap", default="", help="use a running broker (no broker-restart)")
     parser.add_argument("--keep-state", action="store_true", help="keep the broker's data")
+    parser.add_argument(
+        "--store", default="memory://", help="the worker's table store (memory:// or rocksdb://)"
+    )
     args = parser.parse_args(argv)
     args.scenarios = [name.strip() for name in args.scenarios.split(",") if name.strip()]
     unknown = set(args.scenarios) - set(SCENARIOS)
@@ -104,6 +107,7 @@ def specs(args: argparse.Namespace, tag: str) -> list[Spec]:
                     outage=args.outage,
                     malformed=args.malformed,
                     garbage_share=args.garbage_share,
+                    store=args.store,
                     quiet_timeout=args.quiet_timeout,
                     tag=tag,
                 )

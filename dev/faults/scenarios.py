@@ -46,6 +46,7 @@ class Spec:
     outage: float = 20.0
     malformed: int = 0
     garbage_share: float = 0.0
+    store: str = "memory://"
     quiet_idle: float = 20.0
     quiet_timeout: float = 300.0
     tag: str = ""
@@ -157,6 +158,7 @@ def _supervisor(harness: Harness, spec: Spec) -> Supervisor:
             harness.bootstrap, spec.app_id, spec.prefix, spec.partitions, logs / "data", port
         )
         env["LEADROUTER_KAFKA__GROUP_INSTANCE_ID"] = f"{spec.app_id}-{{port}}"
+        env["LEADROUTER_STORE"] = spec.store  # the data directory outlives each incarnation
         return ChildProcess(
             f"worker-{incarnation}", worker_command(), logs / f"worker-{incarnation}.log", env, ROOT
         )
