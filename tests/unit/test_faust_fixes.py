@@ -1,5 +1,6 @@
 """The Faust workarounds: the guard alone decides commits, and every input starts where checked."""
 
+import asyncio
 from collections import defaultdict
 from typing import Any
 
@@ -9,7 +10,7 @@ from faust.transport.consumer import Consumer, ThreadDelegateConsumer
 from faust.types import TP
 
 from agents.plumbing import faust_fixes
-from agents.plumbing.delivery import DeliveryGuard
+from agents.plumbing.delivery import CURRENT_TRACK, DeliveryGuard, track_send
 
 EVENTS = TP("leads.events.v1", 0)
 FRESH = TP("leads.events.v1", 1)
@@ -123,3 +124,25 @@ async def test_an_app_without_a_guard_keeps_faust_behaviour() -> None:
     consumer._gap = defaultdict(list)  # type: ignore[attr-defined]
 
     assert Consumer._new_offset(consumer, EVENTS) == 3  # type: ignore[arg-type]
+
+
+async def test_a_stop_commits_only_after_finished_events_had_their_sends_acknowledged() -> None:
+    guard = DeliveryGuard(no_hole, never_exit)
+    consumer = FakeConsumer(FakeApp(guard), {EVENTS: 40})
+    await Consumer.perform_seek(consumer)  # type: ignore[arg-type]
+    track = await guard.begin(EVENTS, 40)
+    assert track is not None
+    sent: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+    token = CURRENT_TRACK.set(track)
+    track_send(sent)
+    CURRENT_TRACK.reset(token)
+    track.finish()
+    committed_at: list[int | None] = []
+
+    async def faust_wait_empty(self: Any) -> None:  # Faust's: waits for its acks, commits
+        committed_at.append(guard.committable(EVENTS))
+
+    asyncio.get_running_loop().call_later(0.05, sent.set_result, "metadata")
+    await faust_fixes._settled_first(faust_wait_empty)(consumer)
+
+    assert committed_at == [41]
