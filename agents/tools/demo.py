@@ -1,6 +1,7 @@
 """The demo: shipped reference data onto its compacted topics, and a paced lead feed.
 
-`load_demo` publishes the demo accounts, reps and the default ruleset; `feed_demo` publishes
+`load_demo` publishes the demo accounts, reps and the default ruleset (or the demo ruleset, the
+default with SLAs of a minute and an escalation ladder, `demo_rules.yaml`); `feed_demo` publishes
 synthetic lead events at a steady rate (open loop: paced by the wall clock, never by acks).
 The live summary is `agents.tools.demo_summary`.
 """
@@ -44,6 +45,12 @@ def default_rules_text() -> str:
     return shipped_text("default_rules.yaml")
 
 
+def demo_rules_text() -> str:
+    """The default rules with service levels of minutes, so a demo shows breaches and
+    escalations soon after it starts."""
+    return shipped_text("demo_rules.yaml")
+
+
 def demo_accounts() -> list[Account]:
     return TypeAdapter(list[Account]).validate_json(shipped_text("demo_accounts.json"))
 
@@ -52,16 +59,18 @@ def demo_reps() -> list[Rep]:
     return TypeAdapter(list[Rep]).validate_json(shipped_text("demo_reps.json"))
 
 
-def reference_records() -> dict[str, list[tuple[bytes, bytes]]]:
+def reference_records(*, short_slas: bool = False) -> dict[str, list[tuple[bytes, bytes]]]:
     """The demo's reference records by base topic name: accounts keyed by account id, reps by
-    rep id, and the default ruleset's YAML text under the key `ruleset`."""
+    rep id, and the ruleset's YAML text (the default, or with `short_slas` the demo ruleset)
+    under the key `ruleset`."""
+    rules = demo_rules_text() if short_slas else default_rules_text()
     return {
         ACCOUNTS: [
             (account.account_id.encode(), account.model_dump_json().encode())
             for account in demo_accounts()
         ],
         REPS: [(rep.rep_id.encode(), rep.model_dump_json().encode()) for rep in demo_reps()],
-        RULES: [(RULESET_KEY, default_rules_text().encode())],
+        RULES: [(RULESET_KEY, rules.encode())],
     }
 
 
@@ -74,7 +83,7 @@ def create_producer(settings: Settings) -> AIOKafkaProducer:
     )
 
 
-async def load_demo(settings: Settings) -> dict[str, int]:
+async def load_demo(settings: Settings, *, short_slas: bool = False) -> dict[str, int]:
     """Publish the demo reference data (topics created first if missing); records per topic."""
     await ensure_topics(settings.kafka, topic_specs(settings))
     names = TopicNames(settings.topics.prefix)
@@ -82,7 +91,7 @@ async def load_demo(settings: Settings) -> dict[str, int]:
     await producer.start()
     try:
         sent: dict[str, int] = {}
-        for base, records in reference_records().items():
+        for base, records in reference_records(short_slas=short_slas).items():
             topic = names.name(base)
             futures = [await producer.send(topic, key=key, value=value) for key, value in records]
             await asyncio.gather(*futures)

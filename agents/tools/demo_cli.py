@@ -10,7 +10,7 @@ from agents.plumbing.settings import Settings
 def load_demo_data(args: argparse.Namespace) -> int:
     from agents.tools.demo import load_demo
 
-    sent = asyncio.run(load_demo(Settings()))
+    sent = asyncio.run(load_demo(Settings(), short_slas=args.short_slas))
     for topic, count in sent.items():
         print(f"{topic}: {count} record(s)")
     return 0
@@ -49,6 +49,11 @@ def add_demo_commands(commands: "argparse._SubParsersAction[Any]") -> None:
     demo_commands = demo.add_subparsers(dest="demo_command", required=True)
     load = demo_commands.add_parser(
         "load", help="publish the demo accounts, reps and the default ruleset"
+    )
+    load.add_argument(
+        "--short-slas",
+        action="store_true",
+        help="publish the demo ruleset instead: SLAs of a minute and an escalation ladder",
     )
     load.set_defaults(func=load_demo_data)
     feed = demo_commands.add_parser(

@@ -239,6 +239,11 @@ def test_demo_records_key_accounts_and_reps_by_id_and_the_ruleset_by_a_fixed_key
     assert load_policy(rules_text.decode()).version == "2026.11.1"
 
 
+def test_demo_load_publishes_the_default_rules_unless_asked_for_short_slas() -> None:
+    assert build_parser().parse_args(["demo", "load"]).short_slas is False
+    assert build_parser().parse_args(["demo", "load", "--short-slas"]).short_slas is True
+
+
 def test_demo_feed_defaults_to_twenty_per_second_forever_with_a_fresh_seed() -> None:
     args = build_parser().parse_args(["demo", "feed"])
 
