@@ -1,10 +1,13 @@
-"""`leadrouter demo`: load the demo data, feed leads, watch the worker."""
+"""`leadrouter demo`: load the demo data, feed leads, play the sales side, watch the worker."""
 
 import argparse
 import asyncio
 from typing import Any
 
 from agents.plumbing.settings import Settings
+
+# Where `demo sales` serves its counters.
+DEFAULT_SALES_METRICS_PORT = 6067
 
 
 def load_demo_data(args: argparse.Namespace) -> int:
@@ -31,6 +34,22 @@ def feed_demo_events(args: argparse.Namespace) -> int:
         )
     )
     print(f"fed {progress.sent} event(s)")
+    return 0
+
+
+def answer_as_sales(args: argparse.Namespace) -> int:
+    from agents.tools.cli import reach_broker
+    from agents.tools.demo import run_until_signalled
+    from agents.tools.demo_sales import run_sales_desk, served_metrics
+
+    settings = Settings()
+    if not reach_broker(settings):
+        return 2
+    with served_metrics(args.metrics_port or None) as metrics:
+        progress = run_until_signalled(
+            lambda stop: run_sales_desk(settings, stop, metrics=metrics, group_id=args.group_id)
+        )
+    print(progress.line())
     return 0
 
 
@@ -68,6 +87,20 @@ def add_demo_commands(commands: "argparse._SubParsersAction[Any]") -> None:
         "--seed", type=int, default=None, help="random seed of the feed (default: a new one)"
     )
     feed.set_defaults(func=feed_demo_events)
+    sales = demo_commands.add_parser(
+        "sales",
+        help="a simulated sales tool: answers the leads on every queue topic (Ctrl-C stops)",
+    )
+    sales.add_argument(
+        "--group-id", default=None, help="consumer group (default: <app id>-demo-sales)"
+    )
+    sales.add_argument(
+        "--metrics-port",
+        type=int,
+        default=DEFAULT_SALES_METRICS_PORT,
+        help=f"serve its counters on 127.0.0.1 (default {DEFAULT_SALES_METRICS_PORT}; 0: none)",
+    )
+    sales.set_defaults(func=answer_as_sales)
     watch = demo_commands.add_parser(
         "watch", help="print a summary of a worker's metrics every few seconds"
     )
