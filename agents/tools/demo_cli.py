@@ -6,7 +6,7 @@ from typing import Any
 
 from agents.plumbing.settings import Settings
 
-# Where `demo sales` serves its counters.
+# Where `demo sales` serves its counters and `demo watch` reads them.
 DEFAULT_SALES_METRICS_PORT = 6067
 
 
@@ -57,8 +57,9 @@ def watch_demo(args: argparse.Namespace) -> int:
     from agents.tools.demo_summary import watch_metrics
 
     url = args.metrics_url or f"http://127.0.0.1:{Settings().web.port}/metrics"
+    sales_url = args.sales_metrics_url or None
     try:
-        return watch_metrics(url, args.every, iterations=args.iterations)
+        return watch_metrics(url, args.every, sales_url=sales_url, iterations=args.iterations)
     except KeyboardInterrupt:
         return 0
 
@@ -106,6 +107,11 @@ def add_demo_commands(commands: "argparse._SubParsersAction[Any]") -> None:
     )
     watch.add_argument(
         "--metrics-url", default=None, help="default: http://127.0.0.1:<web port>/metrics"
+    )
+    watch.add_argument(
+        "--sales-metrics-url",
+        default=f"http://127.0.0.1:{DEFAULT_SALES_METRICS_PORT}/metrics",
+        help="the counters of `demo sales`, for the reasons behind rejections ('': none)",
     )
     watch.add_argument("--every", type=float, default=5.0, help="seconds between summaries")
     watch.add_argument("--iterations", type=int, default=None, help="stop after N summaries")

@@ -8,9 +8,11 @@ import pytest
 from prometheus_client import CollectorRegistry, generate_latest
 
 from agents.plumbing.metrics import Metrics
+from agents.tools.demo_sales import SalesMetrics
 from agents.tools.demo_summary import (
     format_summary,
     summarize_metrics,
+    summarize_sales_desk,
     watch_metrics,
 )
 from agents.tools.histograms import estimate_quantile
@@ -118,10 +120,12 @@ def test_watch_prints_a_summary_per_scrape_and_waits_for_an_unreachable_worker()
     assert "lead events 120  routed 10  nurtured 95  dead-lettered 3" in lines[1]
     assert lines[2] == "  handoff since start p50 250 ms  p99 4.75 s"
     assert lines[3] == "  routed: inside-sales 7, key-accounts 3"
+    assert lines[4] == "  sales: accepted 0  rejected 0  converted 0  time to accept p50 -"
+    assert lines[5] == "  SLA: breaches 0  reminders 0  re-routes 0  credits granted 0"
     # The third scrape saw the same ten handoffs again: the last 2 s alone are the second ten.
-    assert "lead events 240  routed 20" in lines[4]
+    assert "lead events 240  routed 20" in lines[6]
     assert (
-        lines[5] == "  handoff last 2s p50 250 ms  p99 4.75 s  (since start p50 250 ms  p99 4.75 s)"
+        lines[7] == "  handoff last 2s p50 250 ms  p99 4.75 s  (since start p50 250 ms  p99 4.75 s)"
     )
 
 
@@ -149,3 +153,128 @@ def test_after_a_worker_restart_only_the_latency_since_start_is_shown() -> None:
     text = format_summary(now, datetime(2026, 11, 24, 12, 0, tzinfo=UTC), before)
 
     assert "handoff since start p50 3.75 s" in text
+
+
+# --- demo watch: what sales did, and the SLA steps --------------------------------------------
+
+NOON = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+
+
+def follow_up_page() -> str:
+    """A worker's page after sales answered some leads and let others breach."""
+    registry = CollectorRegistry()
+    metrics = Metrics.create(registry)
+    metrics.prepare_queues(["inside-sales", "field-sales-emea"])
+    metrics.feedback.labels(outcome="accepted").inc(30)
+    metrics.feedback.labels(outcome="rejected").inc(6)
+    metrics.feedback.labels(outcome="converted").inc(9)
+    # Ten accepts: the 5th is the last of four in (1, 5] after one in (0, 1].
+    for seconds in (0.5, 2, 3, 4, 4.5, 6, 7, 8, 9, 20):
+        queue = "inside-sales" if seconds < 5 else "field-sales-emea"
+        metrics.time_to_accept.labels(queue=queue).observe(seconds)
+    metrics.sla_breaches.labels(queue="inside-sales").inc(4)
+    metrics.sla_breaches.labels(queue="field-sales-emea").inc(1)
+    metrics.escalations.labels(queue="inside-sales", action="remind", step="1").inc(4)
+    metrics.escalations.labels(queue="inside-sales", action="remind", step="3").inc(1)
+    metrics.escalations.labels(queue="inside-sales", action="reroute", step="2").inc(3)
+    metrics.escalations.labels(queue="sales-fallback", action="breached", step="1").inc(1)
+    metrics.credits.labels(queue="inside-sales", reason="escalation").inc(2)
+    metrics.credits.labels(queue="inside-sales", reason="rejected").inc(1)
+    return generate_latest(registry).decode()
+
+
+def sales_desk_page() -> str:
+    """The page of `demo sales` after it rejected six leads for four reasons."""
+    registry = CollectorRegistry()
+    metrics = SalesMetrics.create(registry)
+    for reason, count in [
+        ("no budget this year", 3),
+        ("not a decision maker", 1),
+        ("company too small for our offer", 1),
+        ("wrong territory", 1),
+    ]:
+        metrics.replies.labels(outcome="rejected", reason=reason).inc(count)
+    metrics.replies.labels(outcome="accepted", reason="none").inc(30)
+    metrics.ignored.inc(5)
+    metrics.withdrawn.inc(3)
+    return generate_latest(registry).decode()
+
+
+def test_summary_reads_sales_verdicts_time_to_accept_breaches_escalations_and_credits() -> None:
+    summary = summarize_metrics(follow_up_page())
+
+    assert summary.feedback == {"accepted": 30, "rejected": 6, "converted": 9}
+    assert summary.time_to_accept_p50 == pytest.approx(1 + 4 * (5 - 1) / 4)
+    assert summary.sla_breaches == 5
+    assert summary.escalations == {"remind": 5, "reroute": 3, "breached": 1}
+    assert summary.credits == 3
+
+
+def test_the_sales_desk_page_gives_the_reasons_behind_rejections_most_frequent_first() -> None:
+    desk = summarize_sales_desk(sales_desk_page())
+
+    assert (desk.ignored, desk.withdrawn) == (5, 3)
+    assert desk.top_reasons() == [
+        ("no budget this year", 3),
+        ("company too small for our offer", 1),
+        ("not a decision maker", 1),
+    ]
+
+
+def test_the_summary_says_what_sales_did_and_which_sla_steps_were_taken() -> None:
+    summary = summarize_metrics(follow_up_page())
+    desk = summarize_sales_desk(sales_desk_page())
+
+    lines = format_summary(summary, NOON, desk=desk).splitlines()
+
+    assert lines[-3:] == [
+        "  sales: accepted 30  rejected 6  converted 9  ignored 5  time to accept p50 5.00 s",
+        "    top rejection reasons: no budget this year 3, company too small for our offer 1, "
+        "not a decision maker 1",
+        "  SLA: breaches 5  reminders 5  re-routes 3  credits granted 3",
+    ]
+
+
+def test_without_the_sales_desk_the_summary_has_the_worker_s_figures_alone() -> None:
+    pages = {"http://w/metrics": follow_up_page()}
+
+    def fetch(url: str) -> str:
+        if url not in pages:
+            raise OSError("connection refused")
+        return pages[url]
+
+    out = io.StringIO()
+
+    watch_metrics(
+        "http://w/metrics",
+        5.0,
+        sales_url="http://sales/metrics",
+        iterations=1,
+        out=out,
+        fetch=fetch,
+        sleep=lambda _: None,
+    )
+
+    lines = out.getvalue().splitlines()
+    assert lines[-2:] == [
+        "  sales: accepted 30  rejected 6  converted 9  time to accept p50 5.00 s",
+        "  SLA: breaches 5  reminders 5  re-routes 3  credits granted 3",
+    ]
+
+
+def test_the_watch_reads_the_sales_desk_beside_the_worker() -> None:
+    pages = {"http://w/metrics": follow_up_page(), "http://sales/metrics": sales_desk_page()}
+    out = io.StringIO()
+
+    watch_metrics(
+        "http://w/metrics",
+        5.0,
+        sales_url="http://sales/metrics",
+        iterations=1,
+        out=out,
+        fetch=pages.__getitem__,
+        sleep=lambda _: None,
+    )
+
+    assert "top rejection reasons: no budget this year 3" in out.getvalue()
+    assert "ignored 5" in out.getvalue()
