@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import orjson
 from aiokafka import AIOKafkaProducer, ConsumerRecord
 
-from agents.tools.demo import scrape
+from agents.tools.demo_summary import scrape
 from bench.processes import Process
 from bench.stats import LatencySummary, metric_total, summarize_samples
 from bench.topics import TopicProbe

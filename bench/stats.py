@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from prometheus_client.parser import text_string_to_metric_families
 
-from agents.tools.demo import estimate_quantile
+from agents.tools.histograms import estimate_quantile
 
 Buckets = tuple[tuple[float, float], ...]
 HANDOFF_HISTOGRAM = "leadrouter_handoff_latency_seconds"

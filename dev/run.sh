@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make run`: the local broker (unless LEADROUTER_KAFKA__BOOTSTRAP_SERVERS names a Kafka), topics,
-# demo data, the worker and the demo feed in the background, and a live summary of the worker's
-# metrics in this terminal. Ctrl-C, or any of the three exiting, stops them all.
+# demo data (with the demo ruleset's SLAs of a minute), the worker, a simulated sales tool that
+# answers the routed leads, and the demo feed in the background, and a live summary of the
+# worker's metrics in this terminal. Ctrl-C, or any of them exiting, stops them all.
 #
 # Only what this run started is stopped: a local broker that was already running (`make
 # broker-up`, or an earlier run still up) is left running, since someone else may be using it.
@@ -61,7 +62,8 @@ fi
 say "Kafka at $LEADROUTER_KAFKA__BOOTSTRAP_SERVERS"
 
 "$LEADROUTER" topics create
-"$LEADROUTER" demo load
+# SLAs of a minute and an escalation ladder, so breaches and re-routes show within minutes.
+"$LEADROUTER" demo load --short-slas
 
 # Logs go to files so that this terminal shows the summaries.
 # Static membership: a worker restarted by hand resumes at once, not after the session timeout.
@@ -82,12 +84,19 @@ for _ in $(seq 1 240); do
   sleep 0.5
 done
 
+# The sales side: accepts most routed leads within seconds, rejects some, ignores a tenth (they
+# breach and escalate). Its counters (rejection reasons) are served for the summary.
+"$LEADROUTER" demo sales >"$RUN_DIR/sales.log" 2>&1 &
+pids+=($!)
+names+=(sales)
+say "sales log: $RUN_DIR/sales.log"
+
 "$LEADROUTER" demo feed --rate 20 >"$RUN_DIR/feed.log" 2>&1 &
 pids+=($!)
 names+=(feed)
 say "feed log: $RUN_DIR/feed.log; Ctrl-C stops everything"
-# The summary runs in the background too, so that the loop below notices whichever of the
-# three exits first; its output still comes to this terminal.
+# The summary runs in the background too, so that the loop below notices whichever of them
+# exits first; its output still comes to this terminal.
 "$LEADROUTER" demo watch &
 pids+=($!)
 names+=(watch)
@@ -102,6 +111,7 @@ while :; do
       set -e
       say "the ${names[$i]} ended (status $status); stopping the others"
       if [ "${names[$i]}" = worker ]; then tail -n 40 "$RUN_DIR/worker.log" >&2; fi
+      if [ "${names[$i]}" = sales ]; then tail -n 20 "$RUN_DIR/sales.log" >&2; fi
       exit "$status"
     fi
   done

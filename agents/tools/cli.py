@@ -12,6 +12,7 @@ from typing import get_args
 
 from agents.plumbing.admin import ensure_topics, topic_specs
 from agents.plumbing.settings import Settings
+from agents.tools.demo_cli import add_demo_commands
 from schemas.deadletters import DeadLetterReason
 
 
@@ -49,43 +50,6 @@ def create_topics(args: argparse.Namespace) -> int:
     created = asyncio.run(ensure_topics(settings.kafka, topic_specs(settings)))
     print(f"created {len(created)} topic(s)" + (": " + ", ".join(created) if created else ""))
     return 0
-
-
-def load_demo_data(args: argparse.Namespace) -> int:
-    from agents.tools.demo import load_demo
-
-    sent = asyncio.run(load_demo(Settings()))
-    for topic, count in sent.items():
-        print(f"{topic}: {count} record(s)")
-    return 0
-
-
-def feed_demo_events(args: argparse.Namespace) -> int:
-    from agents.tools.demo import feed_demo, run_until_signalled
-
-    settings = Settings()
-    progress = run_until_signalled(
-        lambda stop: feed_demo(
-            settings,
-            rate=args.rate,
-            count=args.count,
-            garbage_share=args.garbage_share,
-            seed=args.seed,
-            stop=stop,
-        )
-    )
-    print(f"fed {progress.sent} event(s)")
-    return 0
-
-
-def watch_demo(args: argparse.Namespace) -> int:
-    from agents.tools.demo import watch_metrics
-
-    url = args.metrics_url or f"http://127.0.0.1:{Settings().web.port}/metrics"
-    try:
-        return watch_metrics(url, args.every, iterations=args.iterations)
-    except KeyboardInterrupt:
-        return 0
 
 
 def check_rules(args: argparse.Namespace) -> int:
@@ -208,33 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
     create = topics_commands.add_parser("create", help="create every topic that is missing")
     create.set_defaults(func=create_topics)
 
-    demo = commands.add_parser("demo", help="demo data, a synthetic lead feed, a live summary")
-    demo_commands = demo.add_subparsers(dest="demo_command", required=True)
-    load = demo_commands.add_parser(
-        "load", help="publish the demo accounts, reps and the default ruleset"
-    )
-    load.set_defaults(func=load_demo_data)
-    feed = demo_commands.add_parser(
-        "feed", help="publish synthetic lead events at a steady rate (Ctrl-C stops)"
-    )
-    feed.add_argument("--rate", type=float, default=20.0, help="events per second (default 20)")
-    feed.add_argument("--count", type=int, default=None, help="stop after this many events")
-    feed.add_argument(
-        "--garbage-share", type=float, default=0.02, help="share of invalid records (0.02)"
-    )
-    feed.add_argument(
-        "--seed", type=int, default=None, help="random seed of the feed (default: a new one)"
-    )
-    feed.set_defaults(func=feed_demo_events)
-    watch = demo_commands.add_parser(
-        "watch", help="print a summary of a worker's metrics every few seconds"
-    )
-    watch.add_argument(
-        "--metrics-url", default=None, help="default: http://127.0.0.1:<web port>/metrics"
-    )
-    watch.add_argument("--every", type=float, default=5.0, help="seconds between summaries")
-    watch.add_argument("--iterations", type=int, default=None, help="stop after N summaries")
-    watch.set_defaults(func=watch_demo)
+    add_demo_commands(commands)
 
     rules = commands.add_parser("rules", help="routing rulesets")
     rules_commands = rules.add_subparsers(dest="rules_command", required=True)

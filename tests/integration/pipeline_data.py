@@ -2,7 +2,9 @@
 reps that are always available (no working hours), so routing does not depend on the clock."""
 
 import json
+import uuid
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -83,3 +85,19 @@ def transactional_lead(n: int, id_prefix: str = "evt") -> dict[str, Any]:
         },
         "demo_request",
     )
+
+
+def rules_file(tmp_path: Path, sla_s: float, reroute_after_s: float, max_steps: int = 2) -> Path:
+    """The shipped rules with inside-sales on an SLA of seconds and an escalation ladder."""
+    text = resources.files("service").joinpath("data/default_rules.yaml").read_text()
+    rules = yaml.safe_load(text)
+    rules["queues"]["inside-sales"]["sla_minutes"] = sla_s / 60
+    rules["queues"]["inside-sales"]["escalation"] = {
+        "remind_after_minutes": 0,
+        "reroute_after_minutes": reroute_after_s / 60,
+        "then_queue": "sales-fallback",
+        "max_steps": max_steps,
+    }
+    path = tmp_path / f"rules-{uuid.uuid4().hex[:6]}.yaml"
+    path.write_text(yaml.safe_dump(rules, sort_keys=False))
+    return path

@@ -8,38 +8,20 @@ import urllib.request
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from importlib import resources
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from tests.integration.kafka import Record, WorkerProcess, consume, produce
 from tests.integration.pipeline_data import (
     always_available_reps,
     as_record,
+    rules_file,
     shipped_accounts,
     transactional_lead,
 )
 
 ALWAYS_AWAY = {"start": "2000-01-01T00:00:00Z", "end": "2100-01-01T00:00:00Z"}
 AWAY_REP = "rep-inside-sales-3"
-
-
-def rules_file(tmp_path: Path, sla_s: float, reroute_after_s: float, max_steps: int = 2) -> Path:
-    """The shipped rules with inside-sales on an SLA of seconds and an escalation ladder."""
-    text = resources.files("service").joinpath("data/default_rules.yaml").read_text()
-    rules = yaml.safe_load(text)
-    rules["queues"]["inside-sales"]["sla_minutes"] = sla_s / 60
-    rules["queues"]["inside-sales"]["escalation"] = {
-        "remind_after_minutes": 0,
-        "reroute_after_minutes": reroute_after_s / 60,
-        "then_queue": "sales-fallback",
-        "max_steps": max_steps,
-    }
-    path = tmp_path / f"rules-{uuid.uuid4().hex[:6]}.yaml"
-    path.write_text(yaml.safe_dump(rules, sort_keys=False))
-    return path
 
 
 async def load_reference(bootstrap: str) -> str:

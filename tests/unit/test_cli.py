@@ -1,25 +1,14 @@
-"""The `leadrouter` command: rules check, explain, and the pieces behind `demo load` and `watch`."""
+"""The `leadrouter` command: rules check, explain, and the pieces behind `demo load` and `feed`."""
 
-import io
 import json
-import math
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from prometheus_client import CollectorRegistry, generate_latest
 
-from agents.plumbing.metrics import Metrics
 from agents.plumbing.topics import ACCOUNTS, REPS, RULES
 from agents.tools.cli import build_parser, main
-from agents.tools.demo import (
-    RULESET_KEY,
-    estimate_quantile,
-    format_summary,
-    reference_records,
-    summarize_metrics,
-    watch_metrics,
-)
+from agents.tools.demo import RULESET_KEY, reference_records
 from bench.labelled import generate, write_files
 from schemas.accounts import Account
 from schemas.learning import TrainingExample
@@ -29,7 +18,6 @@ from service.learning.training import Trainer
 from service.policy import load_policy
 
 DATA = Path(__file__).resolve().parents[2] / "service" / "data"
-INF = math.inf
 
 BROKEN_RULES = """\
 version: "1"
@@ -251,142 +239,12 @@ def test_demo_records_key_accounts_and_reps_by_id_and_the_ruleset_by_a_fixed_key
     assert load_policy(rules_text.decode()).version == "2026.11.1"
 
 
+def test_demo_load_publishes_the_default_rules_unless_asked_for_short_slas() -> None:
+    assert build_parser().parse_args(["demo", "load"]).short_slas is False
+    assert build_parser().parse_args(["demo", "load", "--short-slas"]).short_slas is True
+
+
 def test_demo_feed_defaults_to_twenty_per_second_forever_with_a_fresh_seed() -> None:
     args = build_parser().parse_args(["demo", "feed"])
 
     assert (args.rate, args.count, args.garbage_share, args.seed) == (20.0, None, 0.02, None)
-
-
-# --- demo watch: the quantile estimate --------------------------------------------------------
-
-
-def test_quantile_interpolates_linearly_within_its_bucket() -> None:
-    buckets = [(0.1, 10.0), (0.5, 20.0), (1.0, 40.0), (INF, 40.0)]
-
-    assert estimate_quantile(0.75, buckets) == pytest.approx(0.75)
-    assert estimate_quantile(0.5, buckets) == pytest.approx(0.5)
-    assert estimate_quantile(0.99, buckets) == pytest.approx(0.5 + 0.5 * (39.6 - 20) / 20)
-
-
-def test_quantile_in_the_first_bucket_starts_from_zero() -> None:
-    assert estimate_quantile(0.5, [(0.2, 10.0), (INF, 10.0)]) == pytest.approx(0.1)
-
-
-def test_quantile_beyond_the_last_finite_bucket_is_that_bucket_bound() -> None:
-    assert estimate_quantile(0.99, [(0.1, 1.0), (1.0, 2.0), (INF, 10.0)]) == 1.0
-
-
-def test_quantile_ignores_bucket_order() -> None:
-    buckets = [(INF, 40.0), (1.0, 40.0), (0.1, 10.0), (0.5, 20.0)]
-
-    assert estimate_quantile(0.75, buckets) == pytest.approx(0.75)
-
-
-def test_quantile_of_an_empty_histogram_or_one_without_inf_bucket_is_unknown() -> None:
-    assert estimate_quantile(0.5, [(0.1, 0.0), (INF, 0.0)]) is None
-    assert estimate_quantile(0.5, [(0.1, 3.0), (1.0, 5.0)]) is None
-    assert estimate_quantile(0.5, []) is None
-
-
-def test_quantile_outside_zero_to_one_is_refused() -> None:
-    with pytest.raises(ValueError, match="between 0 and 1"):
-        estimate_quantile(1.5, [(1.0, 1.0), (INF, 1.0)])
-
-
-# --- demo watch: the summary ------------------------------------------------------------------
-
-
-def worker_page(rounds: int = 1) -> str:
-    """A worker's /metrics page after `rounds` times the same traffic."""
-    registry = CollectorRegistry()
-    metrics = Metrics.create(registry)
-    for _ in range(rounds):
-        metrics.events_consumed.labels(topic="leads.events.v1").inc(120)
-        metrics.events_consumed.labels(topic="leadrouter.leads.keyed.v1").inc(118)
-        metrics.leads_routed.labels(queue="inside-sales").inc(7)
-        metrics.leads_routed.labels(queue="key-accounts").inc(3)
-        metrics.leads_nurtured.labels(reason="below_threshold").inc(90)
-        metrics.leads_nurtured.labels(reason="nurture_rule").inc(5)
-        metrics.deadletters.labels(reason="not_json").inc(2)
-        metrics.deadletters.labels(reason="invalid_email").inc(1)
-        for seconds in (0.02, 0.03, 0.04, 0.04, 0.2, 0.3, 0.3, 0.4, 0.6, 3.0):
-            queue = "inside-sales" if seconds < 0.35 else "key-accounts"
-            metrics.handoff_latency.labels(queue=queue).observe(seconds)
-    return generate_latest(registry).decode()
-
-
-def test_summary_reads_routed_per_queue_nurtured_dead_letters_and_handoff_quantiles() -> None:
-    summary = summarize_metrics(worker_page())
-
-    assert summary.events_in == 120
-    assert summary.routed == {"inside-sales": 7, "key-accounts": 3}
-    assert summary.routed_total == 10
-    assert (summary.nurtured, summary.dead_lettered) == (95, 3)
-    # Ten observations over both queues: the 5th is in (0.1, 0.25], the 10th in (2.5, 5].
-    assert summary.handoff_p50 == pytest.approx(0.1 + 0.15 * (5 - 4) / 1)
-    assert summary.handoff_p99 == pytest.approx(2.5 + 2.5 * (9.9 - 9) / 1)
-
-
-def test_summary_of_a_fresh_worker_has_no_latency_yet() -> None:
-    summary = summarize_metrics(generate_latest(CollectorRegistry()).decode())
-
-    assert summary.routed == {}
-    assert summary.handoff_p50 is None
-    text = format_summary(summary, datetime(2026, 11, 24, 12, 0, 5, tzinfo=UTC))
-    assert "handoff since start p50 -  p99 -" in text
-
-
-def test_watch_prints_a_summary_per_scrape_and_waits_for_an_unreachable_worker() -> None:
-    pages: list[str | OSError] = [OSError("connection refused"), worker_page(), worker_page(2)]
-
-    def fetch(url: str) -> str:
-        page = pages.pop(0)
-        if isinstance(page, OSError):
-            raise page
-        return page
-
-    out = io.StringIO()
-    pauses: list[float] = []
-
-    status = watch_metrics(
-        "http://w/metrics", 2.0, iterations=3, out=out, fetch=fetch, sleep=pauses.append
-    )
-
-    lines = out.getvalue().splitlines()
-    assert status == 0
-    assert pauses == [2.0, 2.0]
-    assert "waiting for the worker at http://w/metrics: connection refused" in lines[0]
-    assert "lead events 120  routed 10  nurtured 95  dead-lettered 3" in lines[1]
-    assert lines[2] == "  handoff since start p50 250 ms  p99 4.75 s"
-    assert lines[3] == "  routed: inside-sales 7, key-accounts 3"
-    # The third scrape saw the same ten handoffs again: the last 2 s alone are the second ten.
-    assert "lead events 240  routed 20" in lines[4]
-    assert (
-        lines[5] == "  handoff last 2s p50 250 ms  p99 4.75 s  (since start p50 250 ms  p99 4.75 s)"
-    )
-
-
-def latency_page(*seconds: float) -> str:
-    registry = CollectorRegistry()
-    metrics = Metrics.create(registry)
-    for value in seconds:
-        metrics.handoff_latency.labels(queue="inside-sales").observe(value)
-    return generate_latest(registry).decode()
-
-
-def test_recent_handoff_latency_counts_only_what_happened_since_the_previous_scrape() -> None:
-    before = summarize_metrics(latency_page(*[0.02] * 10))
-    now = summarize_metrics(latency_page(*[0.02] * 10, *[3.0] * 10))
-
-    text = format_summary(now, datetime(2026, 11, 24, 12, 0, tzinfo=UTC), before, "last 5s")
-
-    assert "handoff last 5s p50 3.75 s  p99 4.97 s  (since start p50 25 ms  p99 4.95 s)" in text
-
-
-def test_after_a_worker_restart_only_the_latency_since_start_is_shown() -> None:
-    before = summarize_metrics(latency_page(*[0.02] * 10))
-    now = summarize_metrics(latency_page(3.0))
-
-    text = format_summary(now, datetime(2026, 11, 24, 12, 0, tzinfo=UTC), before)
-
-    assert "handoff since start p50 3.75 s" in text
