@@ -111,7 +111,7 @@ def register_assigning(runtime: Runtime, reference: ReferenceData) -> None:
 
     per_queue: dict[str, tuple[Any, Any]] = {}
 
-    def observe_handoff(queue: str, ready_at: datetime) -> Any:
+    def observe_handoff(queue: str, ready_at: datetime, *, handoff: bool) -> Any:
         if queue not in per_queue:
             per_queue[queue] = (
                 metrics.handoff_latency.labels(queue=queue),
@@ -121,8 +121,10 @@ def register_assigning(runtime: Runtime, reference: ReferenceData) -> None:
 
         def on_acknowledged(_: Any) -> None:
             # Runs when Kafka acknowledged the routed record: the lead now sits in the queue,
-            # so it is counted as routed only now.
-            histogram.observe(max(0.0, (runtime.clock() - ready_at).total_seconds()))
+            # so it is counted as routed only now. A re-route by the escalation ladder is not a
+            # handoff from marketing (its `sales_ready_at` is the first one's): no latency.
+            if handoff:
+                histogram.observe(max(0.0, (runtime.clock() - ready_at).total_seconds()))
             routed.inc()
 
         return on_acknowledged
@@ -209,7 +211,9 @@ def register_assigning(runtime: Runtime, reference: ReferenceData) -> None:
         await topic.send(
             key=lead.identity.encode(),
             value=routed.model_dump_json().encode(),
-            on_acknowledged=observe_handoff(lead.queue, lead.sales_ready_at),
+            on_acknowledged=observe_handoff(
+                lead.queue, lead.sales_ready_at, handoff=not lead.escalation_step
+            ),
         )
         await decisions.send(
             key=lead.identity.encode(), value=routed.decision.model_dump_json().encode()

@@ -119,6 +119,10 @@ async def test_an_unaccepted_lead_is_reminded_then_rerouted_to_another_available
     # The rep the lead was taken from got their turn back.
     credits = 'leadrouter_credits_total{queue="inside-sales",reason="escalation"}'
     assert metric(worker, credits) == 1
+    # Routed twice, handed off once: the re-route is not a handoff from marketing.
+    assert metric(worker, 'leadrouter_leads_routed_total{queue="inside-sales"}') == 2
+    handoffs = 'leadrouter_handoff_latency_seconds_count{queue="inside-sales"}'
+    assert metric(worker, handoffs) == 1
 
 
 async def test_when_every_rep_of_the_queue_had_the_lead_it_goes_to_the_then_queue(
