@@ -13,19 +13,8 @@ from typing import get_args
 from agents.plumbing.admin import ensure_topics, topic_specs
 from agents.plumbing.settings import Settings
 from agents.tools.demo_cli import add_demo_commands
+from agents.tools.reach import reach_broker
 from schemas.deadletters import DeadLetterReason
-
-
-def reach_broker(settings: Settings) -> bool:
-    """Check the broker answers and accepts our credentials; on failure print why, in one line."""
-    from agents.plumbing.preflight import BrokerConnectionError, check_broker
-
-    try:
-        asyncio.run(check_broker(settings.kafka))
-    except BrokerConnectionError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return False
-    return True
 
 
 def run_worker(args: argparse.Namespace) -> int:

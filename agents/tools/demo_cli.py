@@ -38,9 +38,9 @@ def feed_demo_events(args: argparse.Namespace) -> int:
 
 
 def answer_as_sales(args: argparse.Namespace) -> int:
-    from agents.tools.cli import reach_broker
     from agents.tools.demo import run_until_signalled
     from agents.tools.demo_sales import run_sales_desk, served_metrics
+    from agents.tools.reach import reach_broker
 
     settings = Settings()
     if not reach_broker(settings):
