@@ -35,7 +35,7 @@ class DecodedTable(Generic[M]):
             self._decoded.pop(key, None)
             return None
         held = self._decoded.get(key)
-        if held is not None and held[0] == raw:  # the same object in the memory store
+        if held is not None and held[0] == raw:  # the very object (memory), equal bytes (RocksDB)
             self._decoded.move_to_end(key)
             return held[1]
         value = self._model.model_validate_json(raw)

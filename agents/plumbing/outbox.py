@@ -13,7 +13,7 @@ from typing import Any
 
 import orjson
 
-from agents.plumbing.outputs import Acknowledged, Output
+from agents.plumbing.outputs import Output
 from agents.plumbing.tables import DurableTable
 
 # A lead with more events than this inside one commit window keeps only the newest.
@@ -25,8 +25,6 @@ class Send:
     output: Output
     key: bytes | None
     value: bytes
-    # Not recorded: what a replay sends runs no callback.
-    on_acknowledged: Acknowledged | None = None
 
 
 class Outbox:

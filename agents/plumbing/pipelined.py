@@ -45,7 +45,7 @@ class SendQueue:
             raise ValueError("a send queue holds at least one event")
         self._limit = limit
         self._pending: deque[_Pending] = deque()
-        self._room: asyncio.Event | None = None
+        self._room = asyncio.Event()
         self._drainer: asyncio.Task[None] | None = None
 
     def __len__(self) -> int:
@@ -59,8 +59,6 @@ class SendQueue:
             await _send_all(sends)
             return
         while len(self._pending) >= self._limit:
-            if self._room is None:
-                self._room = asyncio.Event()
             self._room.clear()
             await self._room.wait()
         handed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
@@ -68,11 +66,6 @@ class SendQueue:
         self._pending.append(_Pending(durable, sends, CURRENT_TRACK.get(), handed))
         if self._drainer is None or self._drainer.done():
             self._drainer = asyncio.create_task(self._drain(), name="leadrouter-send-queue")
-
-    async def flush(self) -> None:
-        """Wait until every queued send was handed to the producer."""
-        while self._drainer is not None and not self._drainer.done():
-            await asyncio.shield(self._drainer)
 
     async def _drain(self) -> None:
         pending = self._pending
@@ -91,8 +84,7 @@ class SendQueue:
                 return
             pending.popleft()
             item.handed.set_result(None)
-            if self._room is not None:
-                self._room.set()
+            self._room.set()
 
     def _fail_all(self, error: Exception | None) -> None:
         """Nothing queued may go out after a failed send: their events stay uncommitted."""
@@ -113,4 +105,4 @@ def _acknowledged(future: "asyncio.Future[Any]") -> bool:
 
 async def _send_all(sends: Sequence[Send]) -> None:
     for send in sends:
-        await send.output.send(send.key, send.value, on_acknowledged=send.on_acknowledged)
+        await send.output.send(send.key, send.value)

@@ -1,8 +1,15 @@
 """Producer batching that follows the load."""
 
+from collections.abc import Awaitable, Callable
 from types import SimpleNamespace
+from typing import Any
 
-from agents.plumbing.batching import LingerPolicy, accumulator_of
+from prometheus_client import CollectorRegistry
+
+from agents.plumbing.batching import LingerPolicy, accumulator_of, register_adaptive_linger
+from agents.plumbing.metrics import Metrics
+from agents.plumbing.outputs import Output
+from agents.plumbing.settings import KafkaSettings
 
 POLICY = LingerPolicy(idle_s=0.0, busy_s=0.002, busy_rate=2000.0)
 
@@ -43,3 +50,53 @@ def test_the_linger_is_read_from_the_running_aiokafka_producer() -> None:
     )
 
     assert accumulator_of(app) is accumulator
+
+
+class TimerApp:
+    """An app whose timer the test runs by hand, on a started producer."""
+
+    def __init__(self) -> None:
+        self.accumulator = SimpleNamespace(_linger_time=0.0)
+        self.producer = SimpleNamespace(
+            _producer=SimpleNamespace(_message_accumulator=self.accumulator)
+        )
+        self.timers: list[Callable[[], Awaitable[None]]] = []
+
+    def timer(self, interval: float, name: str) -> Callable[[Any], Any]:
+        def register(function: Callable[[], Awaitable[None]]) -> Any:
+            self.timers.append(function)
+            return function
+
+        return register
+
+
+def runtime_of(app: TimerApp, busy_linger_ms: float = 2.0) -> Any:
+    kafka = KafkaSettings(producer_busy_linger_ms=busy_linger_ms)
+    return SimpleNamespace(
+        app=app,
+        settings=SimpleNamespace(kafka=kafka),
+        metrics=Metrics.create(CollectorRegistry()),
+    )
+
+
+async def test_the_worker_lingers_while_it_sends_fast_and_stops_when_it_slows_down() -> None:
+    app = TimerApp()
+    runtime = runtime_of(app)
+    register_adaptive_linger(runtime)
+    [adapt] = app.timers
+
+    Output.records += 1_000  # 4,000 records/s over the 0.25 s interval
+    await adapt()
+    assert app.accumulator._linger_time == 0.002
+    assert runtime.metrics.producer_linger._value.get() == 0.002
+
+    Output.records += 100  # 400 records/s
+    await adapt()
+    assert app.accumulator._linger_time == 0.0
+
+
+def test_with_no_busy_linger_configured_nothing_adapts() -> None:
+    app = TimerApp()
+    register_adaptive_linger(runtime_of(app, busy_linger_ms=0.0))
+
+    assert app.timers == []

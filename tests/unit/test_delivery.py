@@ -12,6 +12,7 @@ from agents.plumbing.delivery import (
     Partition,
     track_send,
 )
+from tests.unit.tracks import finished_awaiting_ack
 
 TP = Partition("leads.events.v1", 0)
 
@@ -186,13 +187,7 @@ async def test_faust_and_aiokafka_partitions_are_the_same_partition() -> None:
 async def test_settling_waits_for_finished_events_until_kafka_acknowledged_their_sends() -> None:
     guard = guard_with()
     guard.assigned({TP: 0})
-    track = await guard.begin(TP, 0)
-    assert track is not None
-    sent: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-    token = CURRENT_TRACK.set(track)
-    track_send(sent)
-    CURRENT_TRACK.reset(token)
-    track.finish()
+    sent = await finished_awaiting_ack(guard, TP, 0)
 
     waiting = asyncio.ensure_future(guard.settled(timeout=5, poll=0.001))
     await asyncio.sleep(0.01)
@@ -205,12 +200,7 @@ async def test_settling_waits_for_finished_events_until_kafka_acknowledged_their
 async def test_settling_gives_up_after_its_timeout_and_says_so() -> None:
     guard = guard_with()
     guard.assigned({TP: 0})
-    track = await guard.begin(TP, 0)
-    assert track is not None
-    token = CURRENT_TRACK.set(track)
-    track_send(asyncio.get_running_loop().create_future())
-    CURRENT_TRACK.reset(token)
-    track.finish()
+    await finished_awaiting_ack(guard, TP, 0)
 
     assert await guard.settled(timeout=0.02, poll=0.001) is False
 

@@ -10,7 +10,8 @@ from faust.transport.consumer import Consumer, ThreadDelegateConsumer
 from faust.types import TP
 
 from agents.plumbing import faust_fixes
-from agents.plumbing.delivery import CURRENT_TRACK, DeliveryGuard, track_send
+from agents.plumbing.delivery import DeliveryGuard
+from tests.unit.tracks import finished_awaiting_ack
 
 EVENTS = TP("leads.events.v1", 0)
 FRESH = TP("leads.events.v1", 1)
@@ -130,13 +131,7 @@ async def test_a_stop_commits_only_after_finished_events_had_their_sends_acknowl
     guard = DeliveryGuard(no_hole, never_exit)
     consumer = FakeConsumer(FakeApp(guard), {EVENTS: 40})
     await Consumer.perform_seek(consumer)  # type: ignore[arg-type]
-    track = await guard.begin(EVENTS, 40)
-    assert track is not None
-    sent: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-    token = CURRENT_TRACK.set(track)
-    track_send(sent)
-    CURRENT_TRACK.reset(token)
-    track.finish()
+    sent = await finished_awaiting_ack(guard, EVENTS, 40)
     committed_at: list[int | None] = []
 
     async def faust_wait_empty(self: Any) -> None:  # Faust's: waits for its acks, commits

@@ -165,19 +165,31 @@ async def test_after_a_failed_write_nothing_queued_goes_out_and_the_worker_exits
     assert len(queue) == 0
 
 
-async def test_flush_returns_once_every_queued_send_was_handed_to_the_producer(
-    app: App,
+async def test_a_cancelled_queue_leaves_its_events_uncommitted_without_stopping_the_worker(
+    app: App, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    exits: list[str] = []
+    monkeypatch.setattr(pipelined, "exit_without_commit", lambda message, _: exits.append(message))
+    guard = DeliveryGuard(lambda tp, offset: asyncio.sleep(0, offset), lambda *_: None)
+    guard.assigned({TP: 0})
     queue = SendQueue(limit=10)
-    profile = write()
-    await queue.after([profile], sends(app, b"routed"))
-    flushed = asyncio.ensure_future(queue.flush())
+    track = await guard.begin(TP, 0)
+    assert track is not None
+    token = CURRENT_TRACK.set(track)
+    await queue.after([write()], sends(app, b"routed"))
+    CURRENT_TRACK.reset(token)
+    track.finish()
     await settle()
-    assert not flushed.done()
 
-    profile.set_result(None)
-    await asyncio.wait_for(flushed, 1)
-    assert app.producer.sent == [b"routed"]
+    drainer = queue._drainer
+    assert drainer is not None
+    drainer.cancel()  # the loop stopping under it, as at the end of a stop
+    await settle()
+
+    assert app.producer.sent == []
+    assert exits == []
+    assert len(queue) == 0
+    assert guard.committable(TP) == 0
 
 
 def test_a_queue_must_hold_at_least_one_event() -> None:
