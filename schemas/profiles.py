@@ -2,12 +2,15 @@
 
 from typing import Literal
 
-from pydantic import AwareDatetime
+from pydantic import AwareDatetime, Field
 
 from schemas.base import OutputModel
 from schemas.events import ActivityType, LeadAttributes
 
 LeadStatus = Literal["nurture", "routed"]
+# The lane of records read from the keyed topic (the re-key hop); a direct lane is named by
+# its input topic.
+KEYED_LANE = ""
 
 
 class ActivityRecord(OutputModel):
@@ -38,7 +41,11 @@ class LeadProfile(OutputModel):
     `recent_event_ids` is the de-duplication window: the last event ids applied to this lead.
     `last_offset` is the position of the last record applied (in the lead's partition of the
     keyed topic): a record at or before it is a replay after a crash, not a new event, and its
-    outputs are sent again. `routed_event_id` names the event that made the current generation
+    outputs are sent again. Records that skipped the re-key hop (their input was already keyed
+    by the lead's identity) have positions of their own input topic, the lead's partition of it:
+    `direct_offsets` holds the last applied per input topic, and `latest_lane` names where the
+    latest applied record came from ("" for the keyed topic, else the input topic), see
+    `position` and `is_latest`. `routed_event_id` names the event that made the current generation
     sales-ready. `routed_snapshot` holds the model features of the current routing decision;
     `labelled_decisions` the decisions whose outcome was already sent to the model (the newest
     few), so a late or repeated outcome is learned once.
@@ -55,6 +62,8 @@ class LeadProfile(OutputModel):
     generation: int = 0
     recent_event_ids: tuple[str, ...] = ()
     last_offset: int = -1
+    direct_offsets: dict[str, int] = Field(default_factory=dict)
+    latest_lane: str = ""
     routed_event_id: str | None = None
     routed_snapshot: RoutedSnapshot | None = None
     labelled_decisions: tuple[str, ...] = ()
@@ -62,3 +71,17 @@ class LeadProfile(OutputModel):
     sales_heard_at: AwareDatetime | None = None
     sales_heard_total: int | None = None
     unheard_events: int = 0
+
+    def position(self, lane: str) -> int:
+        """The last applied offset of a lane: "" the keyed topic, else a direct input topic."""
+        return self.last_offset if lane == KEYED_LANE else self.direct_offsets.get(lane, -1)
+
+    def is_latest(self, lane: str, offset: int) -> bool:
+        """Whether the record at `offset` of `lane` is the latest one applied to the lead."""
+        return self.latest_lane == lane and self.position(lane) == offset
+
+    def positioned(self, lane: str, offset: int) -> dict[str, object]:
+        """The fields that record `offset` of `lane` as the latest applied (a model update)."""
+        if lane == KEYED_LANE:
+            return {"last_offset": offset, "latest_lane": lane}
+        return {"direct_offsets": {**self.direct_offsets, lane: offset}, "latest_lane": lane}

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from schemas.decisions import Outcome
 from schemas.enrichment import Enrichment
 from schemas.events import LeadEvent
-from schemas.profiles import LeadProfile, RoutedSnapshot
+from schemas.profiles import KEYED_LANE, LeadProfile, RoutedSnapshot
 from schemas.scores import Score
 from service.accounts import AccountIndex
 from service.decision_ids import decision_id
@@ -57,6 +57,7 @@ def evaluate_event(
     policy: Policy,
     *,
     offset: int,
+    lane: str = KEYED_LANE,
     window: int = 64,
     learned: LearnedModel | None = None,
     half_life_days: float = DEFAULT_HALF_LIFE_DAYS,
@@ -76,8 +77,11 @@ def evaluate_event(
     and contributions (and the probability may decide sales-readiness, see `score_with_model`).
     A routed lead's profile keeps the model features it had at that moment (taken with the
     model's engagement half-life, else `half_life_days`), so its outcome can be learned later.
+
+    `offset` is the record's position in `lane`: the keyed topic (`KEYED_LANE`), or the input
+    topic a record came from directly; at or before the lane's last applied one it is a replay.
     """
-    if previous is not None and offset <= previous.last_offset:
+    if previous is not None and offset <= previous.position(lane):
         return _replay(previous, event, identity, accounts, policy, learned)
     merge = merge_event(previous, event, identity, received_at, window=window)
     if merge is None:  # a duplicate: the profile is unchanged
@@ -115,10 +119,11 @@ def evaluate_event(
     route = decide_route(policy.ruleset, attributes, enrichment, score)
     outcome: Outcome
     update: SalesUpdate | None = None
+    positioned = merge.base.positioned(lane, offset)
     if merge.status == "routed":
         outcome = "already_routed"
         update, heard = sales_update(merge.base, event, score, update_interval)
-        profile = merge.profile(last_offset=offset, **heard)
+        profile = merge.profile(**positioned, **heard)
     elif route.nurture:
         outcome = "nurtured"
         # Leads marketing keeps convert (or not) too: their outcome is learned from the
@@ -128,7 +133,7 @@ def evaluate_event(
             features = known_features()
         nurture_id = decision_id(f"{identity}|{event.event_id}", generation)
         profile = merge.profile(
-            last_offset=offset, routed_snapshot=_snapshot(nurture_id, features, score)
+            **positioned, routed_snapshot=_snapshot(nurture_id, features, score)
         )
     else:
         outcome = "routed"
@@ -137,7 +142,7 @@ def evaluate_event(
             features = known_features()
         snapshot = _snapshot(decision_id(identity, generation), features, score)
         profile = merge.profile(
-            last_offset=offset,
+            **positioned,
             generation=generation,
             routed_event_id=event.event_id,
             status="routed",

@@ -43,6 +43,8 @@ class DroppedRecordsError(RuntimeError):
 class _PartitionState:
     start: int
     next_offset: int
+    # The partition's end offset when it was assigned (None: not known).
+    end: int | None = None
     committed: int = 0
     # Offsets begun and not yet complete, in offset order (dicts keep insertion order).
     in_flight: dict[int, "Track"] = field(default_factory=dict)
@@ -110,12 +112,21 @@ class DeliveryGuard:
         self._exit = exit_without_commit
         self._partitions: dict[Partition, _PartitionState] = {}
 
-    def assigned(self, starts: Mapping[Any, int]) -> None:
-        """Partitions (re)assigned and sought: processing restarts at these offsets."""
+    def assigned(self, starts: Mapping[Any, int], ends: Mapping[Any, int] | None = None) -> None:
+        """Partitions (re)assigned and sought: processing restarts at `starts`; `ends` holds
+        their end offsets at that moment, where known (see `caught_up`)."""
+        ends = ends or {}
         for tp, offset in starts.items():
             key = Partition(tp[0], tp[1])
-            self._partitions[key] = _PartitionState(start=offset, next_offset=offset)
-            log.info("delivery: %s[%d] starts at offset %d", key.topic, key.partition, offset)
+            end = ends.get(tp)
+            self._partitions[key] = _PartitionState(start=offset, next_offset=offset, end=end)
+            log.info(
+                "delivery: %s[%d] starts at offset %d (end %s)",
+                key.topic,
+                key.partition,
+                offset,
+                end,
+            )
 
     def revoked(self, partitions: Any) -> None:
         for tp in partitions:
@@ -143,6 +154,13 @@ class DeliveryGuard:
         """The offset to commit for a partition: everything before it is complete."""
         state = self._partitions.get(Partition(tp[0], tp[1]))
         return None if state is None else state.committable()
+
+    def caught_up(self, tp: Any) -> bool:
+        """Whether every record the partition held when it was assigned here is complete
+        (processed, and its sends acknowledged); False when it is not assigned here or its end
+        was not known."""
+        state = self._partitions.get(Partition(tp[0], tp[1]))
+        return state is not None and state.end is not None and state.committable() >= state.end
 
     def start_of(self, tp: Any) -> int | None:
         """The offset this assignment of the partition started at (checked at the seek)."""

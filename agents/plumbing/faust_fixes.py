@@ -136,9 +136,20 @@ def _checked_seek(method: Callable[..., Awaitable[None]]) -> Callable[..., Await
                 self._committed_offset[tp] = offset
         for tp in inputs:
             self._read_offset[tp] = starts[tp] or None
-        guard.assigned(starts)
+        guard.assigned(starts, await _ends(self, inputs))
 
     return wrapper
+
+
+async def _ends(consumer: Consumer, partitions: list[Any]) -> Mapping[Any, int]:
+    """The partitions' end offsets now (for `DeliveryGuard.caught_up`); none if not known."""
+    if not partitions:
+        return {}
+    try:
+        return await consumer.highwaters(*partitions)
+    except Exception as error:  # only a shortcut depends on it: the partitions still start
+        log.warning("delivery: end offsets not known (%s); no partition counts as caught up", error)
+        return {}
 
 
 def _guarded_offset(method: Callable[[Consumer, Any], int | None]) -> Callable[..., int | None]:

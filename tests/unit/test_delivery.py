@@ -211,3 +211,24 @@ async def test_an_event_still_being_processed_does_not_hold_up_settling() -> Non
     assert await guard.begin(TP, 0) is not None
 
     assert await guard.settled(timeout=0.02, poll=0.001) is True
+
+
+async def test_a_partition_is_caught_up_once_what_it_held_at_assignment_is_complete() -> None:
+    guard = guard_with()
+    guard.assigned({TP: 40}, {TP: 42})
+    first, second = await guard.begin(TP, 40), await guard.begin(TP, 41)
+    assert first is not None
+    assert second is not None
+
+    first.finish()
+    assert not guard.caught_up(TP)
+    second.finish()
+    assert guard.caught_up(TP)
+
+
+def test_a_partition_whose_end_is_not_known_never_counts_as_caught_up() -> None:
+    guard = guard_with()
+    guard.assigned({TP: 40})
+
+    assert not guard.caught_up(TP)
+    assert not guard.caught_up(Partition("elsewhere.v1", 0))

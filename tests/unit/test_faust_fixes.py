@@ -44,6 +44,7 @@ class FakeConsumer:
         self._read_offset: dict[TP, int | None] = {}
         self._committed_offset: dict[TP, int | None] = {}
         self.sought: dict[TP, int] = {}
+        self.ends: dict[TP, int] | None = dict.fromkeys((EVENTS, FRESH), 60)
 
     async def seek_to_committed(self) -> dict[TP, int | None]:
         return dict(self._committed)
@@ -56,6 +57,11 @@ class FakeConsumer:
 
     async def earliest_offsets(self, *tps: TP) -> dict[TP, int]:
         return dict.fromkeys(tps, 12)
+
+    async def highwaters(self, *tps: TP) -> dict[TP, int]:
+        if self.ends is None:
+            raise ConnectionError("broker away")
+        return {tp: self.ends[tp] for tp in tps}
 
     async def seek_wait(self, partitions: dict[TP, int]) -> None:
         self.sought.update(partitions)
@@ -101,6 +107,27 @@ async def test_a_partition_without_a_commit_is_sought_to_its_earliest_offset() -
     assert guard.start_of(FRESH) == 12
     assert not guard.manages(CHANGELOG)
     assert consumer._read_offset[FRESH] == 12
+
+
+async def test_the_seek_tells_the_guard_each_input_partitions_end_at_assignment() -> None:
+    guard = DeliveryGuard(no_hole, never_exit)
+    consumer = FakeConsumer(FakeApp(guard), {EVENTS: 60, FRESH: None})
+
+    await Consumer.perform_seek(consumer)  # type: ignore[arg-type]
+
+    assert guard.caught_up(EVENTS)  # committed at its end: nothing to catch up with
+    assert not guard.caught_up(FRESH)  # 12..59 still to process
+
+
+async def test_end_offsets_the_broker_does_not_give_leave_no_partition_caught_up() -> None:
+    guard = DeliveryGuard(no_hole, never_exit)
+    consumer = FakeConsumer(FakeApp(guard), {EVENTS: 60})
+    consumer.ends = None
+
+    await Consumer.perform_seek(consumer)  # type: ignore[arg-type]
+
+    assert guard.start_of(EVENTS) == 60
+    assert not guard.caught_up(EVENTS)
 
 
 async def test_faust_commits_what_the_guard_says_whatever_it_acked_or_counted_as_gaps() -> None:

@@ -66,3 +66,30 @@ async def test_an_entry_naming_a_topic_the_stage_does_not_write_is_refused(app: 
 
     with pytest.raises(ValueError, match="does not write"):
         outbox.recorded(b"k", 1)
+
+
+DIRECT = "leads.events.v1"
+
+
+async def test_the_same_offset_in_two_lanes_names_two_events(app: FakeApp) -> None:
+    outbox, nurture, decisions = outbox_of(app)
+    keyed, direct = [Send(nurture, b"k", b"keyed")], [Send(decisions, b"k", b"direct")]
+
+    await outbox.record(b"k", 5, keyed, partition=0, floor=0)
+    await outbox.record(b"k", 5, direct, partition=0, floor=0, lane=DIRECT)
+
+    assert outbox.recorded(b"k", 5) == keyed
+    assert outbox.recorded(b"k", 5, DIRECT) == direct
+    assert outbox.recorded(b"k", 6, DIRECT) is None
+
+
+async def test_a_lane_prunes_only_its_own_entries_by_its_floor(app: FakeApp) -> None:
+    outbox, nurture, _ = outbox_of(app)
+    await outbox.record(b"k", 3, [Send(nurture, b"k", b"keyed")], partition=0, floor=0)
+    await outbox.record(b"k", 4, [Send(nurture, b"k", b"d4")], partition=0, floor=0, lane=DIRECT)
+
+    await outbox.record(b"k", 90, [Send(nurture, b"k", b"d90")], partition=0, floor=50, lane=DIRECT)
+
+    assert outbox.recorded(b"k", 3) is not None
+    assert outbox.recorded(b"k", 4, DIRECT) is None
+    assert outbox.recorded(b"k", 90, DIRECT) is not None

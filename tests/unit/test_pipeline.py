@@ -101,7 +101,7 @@ def test_nurture_decisions_are_named_per_event_and_routing_decisions_per_generat
 def _applied(previous: LeadProfile | None, event: LeadEvent, offset: int) -> LeadProfile:
     """The profile as apply_event, then the offset, then the routing changes make it."""
     profile = apply_event(previous, event, "email:x", NOW).profile
-    return profile.model_copy(update={"last_offset": offset})
+    return profile.model_copy(update={"last_offset": offset, "latest_lane": ""})
 
 
 def test_the_profile_is_the_event_applied_with_the_offset_and_the_routing_changes() -> None:
@@ -145,3 +145,55 @@ def test_the_profile_is_the_event_applied_with_the_offset_and_the_routing_change
         assert result.outcome == outcome
         assert result.profile == profile
         assert result.profile.model_fields_set == profile.model_fields_set
+
+
+DIRECT = "leads.events.v1"
+
+
+def evaluate_in(
+    lane: str, previous: LeadProfile | None, event: LeadEvent, offset: int
+) -> Evaluation:
+    return evaluate_event(previous, event, "email:x", NOW, INDEX, POLICY, offset=offset, lane=lane)
+
+
+def test_a_direct_record_records_its_input_offset_and_leaves_the_keyed_position() -> None:
+    keyed = evaluate(None, lead_event("e1", STUDENT), 40).profile
+
+    direct = evaluate_in(DIRECT, keyed, lead_event("e2", STUDENT), 7).profile
+
+    assert direct.last_offset == 40
+    assert direct.direct_offsets == {DIRECT: 7}
+    assert direct.is_latest(DIRECT, 7)
+    assert not direct.is_latest("", 40)
+
+
+def test_offsets_of_one_lane_never_make_a_record_of_the_other_a_replay() -> None:
+    keyed = evaluate(None, lead_event("e1", STUDENT), 40).profile
+
+    # Offset 3 of the input topic is below the keyed position 40, yet a new event.
+    direct = evaluate_in(DIRECT, keyed, lead_event("e2", STUDENT), 3)
+
+    assert direct.outcome == "nurtured"
+    assert direct.profile.event_count == keyed.event_count + 1
+
+
+def test_a_direct_record_read_again_is_a_replay_that_decides_the_same() -> None:
+    routed = evaluate_in(DIRECT, None, lead_event("e1", KEY_ACCOUNT_VP, "demo_request"), 9)
+
+    replay = evaluate_in(
+        DIRECT, routed.profile, lead_event("e1", KEY_ACCOUNT_VP, "demo_request"), 9
+    )
+
+    assert replay.outcome == "routed"
+    assert replay.decision_id == routed.decision_id
+    assert replay.profile == routed.profile
+
+
+def test_a_keyed_record_after_a_direct_one_makes_the_keyed_lane_the_latest() -> None:
+    direct = evaluate_in(DIRECT, None, lead_event("e1", STUDENT), 9).profile
+
+    keyed = evaluate(direct, lead_event("e2", STUDENT), 0).profile
+
+    assert keyed.is_latest("", 0)
+    assert not keyed.is_latest(DIRECT, 9)
+    assert keyed.direct_offsets == {DIRECT: 9}
