@@ -7,6 +7,7 @@ from agents.plumbing import aiokafka_fixes, faust_fixes
 from agents.plumbing.app import create_faust_app, register_metrics_page
 from agents.plumbing.batching import register_adaptive_linger
 from agents.plumbing.delivery import DeliveryGuard
+from agents.plumbing.direct import DirectGate, DirectPath, DirectProfile
 from agents.plumbing.failures import exit_without_commit
 from agents.plumbing.health import register_health
 from agents.plumbing.holes import BrokerHoleCheck
@@ -16,7 +17,7 @@ from agents.plumbing.reference import ReferenceData
 from agents.plumbing.rules_watch import register_rules_watch
 from agents.plumbing.runtime import Runtime
 from agents.plumbing.settings import Settings
-from agents.plumbing.topics import ACCOUNTS, MODEL, REPS, RULES, TopicNames
+from agents.plumbing.topics import ACCOUNTS, LEADS_KEYED, MODEL, REPS, RULES, TopicNames
 from agents.plumbing.views import CompactedView
 from agents.stages.assign import register_assigning
 from agents.stages.feedback import register_feedback
@@ -51,8 +52,8 @@ def create_runtime(settings: Settings, registry: CollectorRegistry | None = None
     reference = ReferenceData.start(runtime.metrics, settings.rules_file)
     reference.learned_top = settings.learning.top_contributions
     register_views(runtime, reference)
-    register_intake(runtime)
-    register_profiling(runtime, reference)
+    profiling = register_profiling(runtime, reference)
+    register_intake(runtime, direct_path(runtime, profiling))
     register_assigning(runtime, reference)
     register_feedback(runtime)
     register_training(runtime, reference)
@@ -63,6 +64,20 @@ def create_runtime(settings: Settings, registry: CollectorRegistry | None = None
         register_rules_watch(runtime, reference, settings.rules_file)
     runtime.reference = reference
     return runtime
+
+
+def direct_path(runtime: Runtime, profiling: DirectProfile) -> DirectPath | None:
+    """Intake's shortcut to the profile stage for records already keyed by lead identity."""
+    if not runtime.settings.tuning.direct_path or runtime.delivery is None:
+        return None
+    app = runtime.app
+
+    def partitions(topic: str) -> int | None:
+        count: int | None = app.consumer.topic_partitions(topic)  # known once subscribed
+        return count
+
+    gate = DirectGate(runtime.delivery, runtime.names.name(LEADS_KEYED), partitions)
+    return DirectPath(gate, profiling)
 
 
 def register_views(runtime: Runtime, reference: ReferenceData) -> None:

@@ -28,6 +28,7 @@ class Metrics:
     handoff_latency: Histogram
     stage_latency: Histogram
     events_consumed: Counter
+    direct_events: Counter
     leads_routed: Counter
     leads_nurtured: Counter
     deadletters: Counter
@@ -100,6 +101,12 @@ class Metrics:
                 "leadrouter_events_consumed_total",
                 "Records consumed, per input topic.",
                 ["topic"],
+                registry=registry,
+            ),
+            direct_events=Counter(
+                "leadrouter_direct_events_total",
+                "Lead events decided straight from their input record, without the re-key hop "
+                "(already keyed by the lead's identity).",
                 registry=registry,
             ),
             leads_routed=Counter(

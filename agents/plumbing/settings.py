@@ -158,6 +158,11 @@ class TuningSettings(BaseModel):
     cython: bool = Field(
         default=True, description="Faust's repaired Cython fast paths (`cython_optimizations`)"
     )
+    direct_path: bool = Field(
+        default=True,
+        description="an input record already keyed by its lead's identity, in that key's "
+        "partition, skips the re-key hop (`agents/plumbing/direct.py`)",
+    )
 
 
 class LearningSettings(BaseModel):

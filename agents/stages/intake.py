@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from agents.plumbing.deadletters import DeadLetterWriter, guard_event
+from agents.plumbing.direct import DirectPath
 from agents.plumbing.runtime import Runtime, kafka_time
 from agents.plumbing.topics import DEAD_LETTER, LEAD_EVENTS, LEADS_KEYED
 from schemas.pipeline import KeyedLeadEvent, SourceRecord
@@ -17,7 +18,9 @@ from service.intake import Rejection, decode_lead_event
 log = logging.getLogger(__name__)
 
 
-def register_intake(runtime: Runtime) -> None:
+def register_intake(runtime: Runtime, direct: DirectPath | None = None) -> None:
+    """Validate and key every input record; `direct` lets records already keyed by identity
+    skip the keyed topic."""
     settings = runtime.settings
     source = runtime.topic(LEAD_EVENTS)
     keyed = runtime.output(LEADS_KEYED)
@@ -56,7 +59,14 @@ def register_intake(runtime: Runtime) -> None:
                 timestamp=received,
             ),
         )
-        await keyed.send(key=identity.encode(), value=record.model_dump_json().encode())
+        key = identity.encode()
+        if direct is not None and direct.accepts(message.key, key, message.partition):
+            intake_latency.observe(max(0.0, (runtime.clock() - received).total_seconds()))
+            await direct.profile.handle(record, message)
+            return
+        sent = await keyed.send(key=key, value=record.model_dump_json().encode())
+        if direct is not None:
+            direct.gate.rekeyed(key, sent)
         intake_latency.observe(max(0.0, (runtime.clock() - received).total_seconds()))
 
     @runtime.app.agent(source, name="intake", concurrency=1)

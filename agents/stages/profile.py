@@ -5,12 +5,17 @@ profile in a table keyed by identity, and sends the outcome: sales-ready leads t
 stage keyed by queue, the others back to marketing nurture; every decision to the audit topic.
 """
 
+import asyncio
 import logging
+from collections import defaultdict
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from agents.plumbing.deadletters import DeadLetterWriter, guard_event
 from agents.plumbing.decoded import DecodedTable
+from agents.plumbing.delivery import Partition
+from agents.plumbing.direct import DirectProfile
 from agents.plumbing.expiry import Expiring, json_time, register_expiry
 from agents.plumbing.outbox import Outbox, Send
 from agents.plumbing.pipelined import SendQueue
@@ -31,7 +36,7 @@ from agents.plumbing.topics import (
 from schemas.events import LeadEvent
 from schemas.feedback import NEGATIVE_OUTCOMES, SalesFeedback
 from schemas.pipeline import KeyedLeadEvent
-from schemas.profiles import LeadProfile
+from schemas.profiles import KEYED_LANE, LeadProfile
 from service.feedback import FeedbackResult, apply_feedback
 from service.handback import handed_back
 from service.pipeline import Evaluation, evaluate_event
@@ -40,7 +45,18 @@ from service.records import nurture_decision, nurtured_record, qualified_lead, u
 log = logging.getLogger(__name__)
 
 
-def register_profiling(runtime: Runtime, reference: ReferenceData) -> None:
+@dataclass(frozen=True, slots=True)
+class _At:
+    """Where a lead event stands: its lane, offset there, the lane's replay floor, and the
+    partition of the lead (the tables' partition)."""
+
+    lane: str
+    offset: int
+    floor: int
+    partition: int
+
+
+def register_profiling(runtime: Runtime, reference: ReferenceData) -> DirectProfile:
     settings = runtime.settings
     metrics = runtime.metrics
     delivery = runtime.delivery
@@ -73,6 +89,7 @@ def register_profiling(runtime: Runtime, reference: ReferenceData) -> None:
         settings.limits.expiry_sweep_s,
     )
     consumed = metrics.events_consumed.labels(topic=LEADS_KEYED)
+    directed = metrics.direct_events
     scoring_latency = metrics.stage_latency.labels(stage="scoring")
     nurtured_below = metrics.leads_nurtured.labels(reason="below_threshold")
     nurtured_rule = metrics.leads_nurtured.labels(reason="rule")
@@ -102,16 +119,15 @@ def register_profiling(runtime: Runtime, reference: ReferenceData) -> None:
         return sends
 
     async def replay(
-        key: bytes, record: KeyedLeadEvent, event: LeadEvent, message: Any, applied: LeadProfile
+        key: bytes, record: KeyedLeadEvent, event: LeadEvent, at: _At, applied: LeadProfile
     ) -> None:
         """An event applied before a crash: send again what was recorded for it."""
-        floor = delivery.replay_floor(message.tp) if delivery is not None else 0
-        sends = outbox.recorded(key, message.offset)
-        if sends is None and (message.offset < floor or message.offset != applied.last_offset):
+        sends = outbox.recorded(key, at.offset, at.lane)
+        if sends is None and (at.offset < at.floor or not applied.is_latest(at.lane, at.offset)):
             # Nothing to send again: below the floor it was delivered (entries are pruned only
             # there); before the lead's latest event it was a duplicate, which sends nothing (a
             # later event's entry, written after it, would hold its sends otherwise).
-            log.info("event %s@%s has nothing to send again", message.tp, message.offset)
+            log.info("event %s@%s has nothing to send again", at.lane or LEADS_KEYED, at.offset)
             return
         metrics.replays.inc()
         if sends is None:
@@ -124,23 +140,45 @@ def register_profiling(runtime: Runtime, reference: ReferenceData) -> None:
                 record.source.timestamp,
                 reference.accounts,
                 reference.policy,
-                offset=message.offset,
+                offset=at.offset,
+                lane=at.lane,
                 learned=reference.model,
                 half_life_days=settings.learning.half_life_days,
             )
             sends = outputs_of(evaluation, key, record, event)
-            await queue.after(
-                [await outbox.record(key, message.offset, sends, message.partition, floor)], sends
-            )
+            recorded = await outbox.record(key, at.offset, sends, at.partition, at.floor, at.lane)
+            await queue.after([recorded], sends)
             return
         await queue.after((), sends)
 
+    def floor_of(topic: str, partition: int) -> int:
+        return delivery.replay_floor(Partition(topic, partition)) if delivery is not None else 0
+
+    def keyed_at(record: KeyedLeadEvent, message: Any, previous: LeadProfile | None) -> _At:
+        """Where a keyed record stands: in the keyed lane, unless its input record was already
+        applied directly (read again after a crash, it took the keyed path this time)."""
+        source = record.source
+        if (
+            previous is not None
+            and source.partition == message.partition
+            and source.offset <= previous.direct_offsets.get(source.topic, -1)
+        ):
+            floor = floor_of(source.topic, source.partition)
+            return _At(source.topic, source.offset, floor, message.partition)
+        floor = floor_of(message.topic, message.partition)
+        return _At(KEYED_LANE, message.offset, floor, message.partition)
+
     async def handle_event(
-        key: bytes, record: KeyedLeadEvent, event: LeadEvent, message: Any
+        key: bytes, record: KeyedLeadEvent, event: LeadEvent, message: Any, direct: bool
     ) -> None:
         previous = decoded.get(key)
-        if previous is not None and message.offset <= previous.last_offset:
-            await replay(key, record, event, message, previous)
+        if direct:
+            floor = floor_of(message.topic, message.partition)
+            at = _At(message.topic, message.offset, floor, message.partition)
+        else:
+            at = keyed_at(record, message, previous)
+        if previous is not None and at.offset <= previous.position(at.lane):
+            await replay(key, record, event, at, previous)
             return
         evaluation = evaluate_event(
             previous,
@@ -149,7 +187,8 @@ def register_profiling(runtime: Runtime, reference: ReferenceData) -> None:
             record.source.timestamp,
             reference.accounts,
             reference.policy,
-            offset=message.offset,
+            offset=at.offset,
+            lane=at.lane,
             window=settings.limits.dedupe_window,
             learned=reference.model,
             half_life_days=settings.learning.half_life_days,
@@ -160,12 +199,11 @@ def register_profiling(runtime: Runtime, reference: ReferenceData) -> None:
         score = evaluation.score
         assert score is not None
         sends = outputs_of(evaluation, key, record, event)
-        floor = delivery.replay_floor(message.tp) if delivery is not None else 0
         # Durable before anything is sent: the profile, and the sends a replay repeats. The
         # stage goes on meanwhile; the event is committed only once its sends are acknowledged.
         durable = (
-            await decoded.put(key, evaluation.profile, message.partition),
-            await outbox.record(key, message.offset, sends, message.partition, floor),
+            await decoded.put(key, evaluation.profile, at.partition),
+            await outbox.record(key, at.offset, sends, at.partition, at.floor, at.lane),
         )
         await queue.after(durable, sends)
         metrics.lead_score.observe(score.total)
@@ -218,13 +256,26 @@ def register_profiling(runtime: Runtime, reference: ReferenceData) -> None:
             await decoded.put(key, result.profile, message.partition)
         await queue.after((), sends)
 
+    # One lead's state is changed by one handler at a time: the keyed stream's and intake's
+    # direct events meet here, per partition of the lead.
+    locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+
     async def handle(event: Any) -> None:
+        message = event.message
         record = KeyedLeadEvent.model_validate_json(event.value)
         key = record.identity.encode()
-        if record.event is not None:
-            await handle_event(key, record, record.event, event.message)
-        elif record.feedback is not None:
-            await handle_feedback(key, record, record.feedback, event.message)
+        async with locks[message.partition]:
+            if record.event is not None:
+                await handle_event(key, record, record.event, message, direct=False)
+            elif record.feedback is not None:
+                await handle_feedback(key, record, record.feedback, message)
+
+    async def handle_direct(record: KeyedLeadEvent, message: Any) -> None:
+        """A lead event straight from its input record (see `agents/plumbing/direct.py`)."""
+        assert record.event is not None
+        directed.inc()
+        async with locks[message.partition]:
+            await handle_event(record.identity.encode(), record, record.event, message, direct=True)
 
     @runtime.app.agent(source_topic, name="profile", concurrency=1)
     async def profile(stream: Any) -> None:
@@ -232,3 +283,5 @@ def register_profiling(runtime: Runtime, reference: ReferenceData) -> None:
         async for event in stream.events():
             consumed.inc()
             await guard_event(writer, event, handle)
+
+    return DirectProfile(ready=lambda: reference.is_ready, handle=handle_direct)

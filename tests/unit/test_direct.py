@@ -1,0 +1,125 @@
+"""The direct path's gate: which input records may skip the re-key hop, and when."""
+
+import asyncio
+from types import SimpleNamespace
+from typing import Any
+
+from aiokafka.partitioner import DefaultPartitioner
+
+from agents.plumbing.delivery import DeliveryGuard, Partition
+from agents.plumbing.direct import DirectGate, keyed_partition
+
+KEYED = "leadrouter.leads.keyed.v1"
+PARTITIONS = 4
+JANE = b"email:jane@acme.com"
+HOME = keyed_partition(JANE, PARTITIONS)
+# Another lead whose keyed partition is not Jane's.
+OTHER = next(
+    key
+    for key in (f"email:lead{n}@acme.com".encode() for n in range(100))
+    if keyed_partition(key, PARTITIONS) != HOME
+)
+
+
+async def no_hole(tp: Partition, offset: int) -> int | None:
+    return offset
+
+
+def never_exit(message: str, error: BaseException) -> None:
+    raise AssertionError(message)
+
+
+def gate_with(
+    ends: dict[int, int] | None = None, count: int | None = PARTITIONS
+) -> tuple[DirectGate, DeliveryGuard]:
+    """A gate over a guard whose keyed partitions start at 0 and held `ends` at assignment
+    (every partition empty unless named)."""
+    guard = DeliveryGuard(no_hole, never_exit)
+    held = ends or {}
+    partitions = [Partition(KEYED, p) for p in range(PARTITIONS)]
+    guard.assigned(
+        dict.fromkeys(partitions, 0), {tp: held.get(tp.partition, 0) for tp in partitions}
+    )
+    return DirectGate(guard, KEYED, lambda topic: count), guard
+
+
+async def process(guard: DeliveryGuard, partition: int, offset: int) -> None:
+    track = await guard.begin(Partition(KEYED, partition), offset)
+    assert track is not None
+    track.finish()
+
+
+def acknowledged_at(offset: int) -> "asyncio.Future[Any]":
+    sent: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+    sent.set_result(SimpleNamespace(offset=offset))
+    return sent
+
+
+def test_the_keyed_partition_is_the_one_kafkas_default_partitioner_picks() -> None:
+    partitioner = DefaultPartitioner()
+    for n in range(50):
+        key = f"email:lead{n}@acme.com".encode()
+        assert keyed_partition(key, 6) == partitioner(key, list(range(6)), list(range(6)))
+
+
+def test_a_record_keyed_by_its_identity_in_that_keys_partition_goes_direct() -> None:
+    gate, _ = gate_with()
+
+    assert gate.is_open(JANE, JANE, HOME)
+
+
+def test_a_record_keyed_otherwise_or_in_another_partition_is_re_keyed() -> None:
+    gate, _ = gate_with()
+
+    assert not gate.is_open(b"L-123", JANE, HOME)
+    assert not gate.is_open(None, JANE, HOME)
+    assert not gate.is_open(JANE, JANE, (HOME + 1) % PARTITIONS)
+
+
+def test_nothing_goes_direct_while_the_keyed_partition_count_is_unknown() -> None:
+    gate, _ = gate_with(count=None)
+
+    assert not gate.is_open(JANE, JANE, HOME)
+
+
+async def test_a_partition_opens_only_once_what_it_held_at_assignment_is_processed() -> None:
+    gate, guard = gate_with(ends={HOME: 2})
+
+    assert not gate.is_open(JANE, JANE, HOME)
+    await process(guard, HOME, 0)
+    assert not gate.is_open(JANE, JANE, HOME)
+    await process(guard, HOME, 1)
+    assert gate.is_open(JANE, JANE, HOME)
+
+
+async def test_a_re_keyed_record_closes_its_leads_partition_until_processed_there() -> None:
+    gate, guard = gate_with()
+    sent: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+
+    gate.rekeyed(JANE, sent)
+    assert not gate.is_open(JANE, JANE, HOME)  # not acknowledged: its offset is unknown
+    sent.set_result(SimpleNamespace(offset=0))
+    await asyncio.sleep(0)  # the acknowledgement's callback
+    assert not gate.is_open(JANE, JANE, HOME)  # acknowledged at 0, not processed yet
+    assert gate.is_open(OTHER, OTHER, keyed_partition(OTHER, PARTITIONS))
+    await process(guard, HOME, 0)
+    assert gate.is_open(JANE, JANE, HOME)
+
+
+async def test_a_partition_waits_for_the_last_of_several_re_keyed_records() -> None:
+    gate, guard = gate_with()
+    for offset in (0, 1):
+        gate.rekeyed(JANE, acknowledged_at(offset))
+    await asyncio.sleep(0)
+
+    await process(guard, HOME, 0)
+    assert not gate.is_open(JANE, JANE, HOME)
+    await process(guard, HOME, 1)
+    assert gate.is_open(JANE, JANE, HOME)
+
+
+def test_a_partition_not_assigned_here_never_opens() -> None:
+    guard = DeliveryGuard(no_hole, never_exit)
+    gate = DirectGate(guard, KEYED, lambda topic: PARTITIONS)
+
+    assert not gate.is_open(JANE, JANE, HOME)
