@@ -337,6 +337,11 @@ def _latency_cells(summary: LatencySummary) -> str:
 _NAME = 26  # width of the consumer column
 
 
+def identity_keyed_note(share: float | None) -> str:
+    """How the loaded events were keyed (runs before the setting was recorded: nothing)."""
+    return "" if share is None else f" ({share:.0%} keyed by lead identity)"
+
+
 def format_table(results: BenchResults) -> str:
     """The human summary printed at the end of `make bench`."""
     machine = results.machine
@@ -352,8 +357,9 @@ def format_table(results: BenchResults) -> str:
             if machine.load_average_end
             else ""
         ),
-        f"{settings.get('events', 0):,} {settings.get('workload', 'synthetic')} events, "
-        f"{settings.get('partitions')} partitions, "
+        f"{settings.get('events', 0):,} {settings.get('workload', 'synthetic')} events"
+        + identity_keyed_note(settings.get("identity_keyed"))
+        + f", {settings.get('partitions')} partitions, "
         f"{settings.get('accounts', 0):,} accounts, {settings.get('reps')} reps, "
         f"rules: {settings.get('rules')}",
     ]

@@ -2,9 +2,9 @@
 
 One run, on a local broker it starts itself (throughput JVM settings, its own state dir, stopped
 at the end whatever happens, like every process the bench starts):
-1. loads N synthetic events (about 20% new leads, 1% invalid) once, with 10,000 accounts and
-   50 always-available reps, into `bench.leads.events.v1` (the router's input under the topic
-   prefix `bench.`);
+1. loads N synthetic events (about 20% new leads, 1% invalid, the valid ones keyed by lead
+   identity: `--identity-keyed`) once, with 10,000 accounts and 50 always-available reps, into
+   `bench.leads.events.v1` (the router's input under the topic prefix `bench.`);
 2. consumes them four times, one consumer after the other, each in a fresh consumer group: a
    plain aiokafka passthrough, a bare Faust passthrough with leadrouter's Faust settings,
    `leadrouter worker` (sampled by py-spy while it runs), and a three-stage Faust passthrough
@@ -44,7 +44,7 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from types import FrameType
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from agents.plumbing.admin import ensure_topics, topic_specs
 from agents.plumbing.reference import default_rules_text
@@ -60,6 +60,7 @@ from agents.plumbing.topics import (
     TopicNames,
     changelog_topic,
 )
+from agents.tools.feed_keys import share_argument
 from agents.tools.synthetic import synthetic_accounts
 from bench import latency, micro, profiler
 from bench.broker import LocalBroker
@@ -91,7 +92,7 @@ from bench.stats import (
 )
 from bench.topics import TopicProbe
 from bench.topology_shares import SYNTHETIC_SHARES, Shares, router_shares
-from bench.workloads import WORKLOADS, make_feed, rep_capacity
+from bench.workloads import IDENTITY_KEYED, WORKLOADS, make_feed, rep_capacity
 from schemas.accounts import Account
 from schemas.reps import Rep
 from service.policy import load_policy
@@ -565,7 +566,9 @@ async def run_latency(
     setup.children.start(child)
     for url in urls:
         await latency.wait_worker_ready(child, url, len(setup.accounts), len(setup.reps))
-    feed = make_feed(args.workload, args.seed + 1, setup.accounts, args.garbage_share)
+    feed = make_feed(
+        args.workload, args.seed + 1, setup.accounts, args.garbage_share, args.identity_keyed
+    )
     source = names.name(LEAD_EVENTS)
     rates = latency.latency_rates(args.rates, max_rate)
     producer = create_producer(setup.bootstrap, linger_ms=0)
@@ -629,7 +632,9 @@ async def run_kafka_phases(setup: Setup, results: BenchResults) -> None:
             await prepare_router_topics(setup, settings)
             outputs = [names.passthrough_output(kind) for kind in ("aiokafka", "faust")]
             await probe.create(outputs, args.partitions)
-            feed = make_feed(args.workload, args.seed, setup.accounts, args.garbage_share)
+            feed = make_feed(
+                args.workload, args.seed, setup.accounts, args.garbage_share, args.identity_keyed
+            )
             start = datetime.now(UTC) - EVENT_INTERVAL * args.events - timedelta(minutes=5)
             print(f"[bench] loading {args.events:,} {args.workload} events into {source}")
             results.load = await load_events(
@@ -671,7 +676,9 @@ async def run_scaled_router(
         setup.bootstrap, setup.names.app(f"router-x{args.workers}"), prefix, args.partitions
     )
     await prepare_router_topics(setup, settings)
-    feed = make_feed(args.workload, args.seed, setup.accounts, args.garbage_share)
+    feed = make_feed(
+        args.workload, args.seed, setup.accounts, args.garbage_share, args.identity_keyed
+    )
     source = TopicNames(prefix).name(LEAD_EVENTS)
     print(f"[bench] throughput: {ROUTER}, {args.workers} workers (input loaded once stable)")
     run = await run_router(
@@ -741,6 +748,16 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--garbage-share", type=float, default=0.01, help="invalid records, dead-lettered (0.01)"
     )
+    parser.add_argument(
+        "--identity-keyed",
+        type=share_argument,
+        default=None,
+        metavar="SHARE",
+        help="share of the valid events keyed by the lead's identity, which the router takes "
+        "without re-keying; the others by its external id (default: "
+        + ", ".join(f"{share:g} {name}" for name, share in IDENTITY_KEYED.items())
+        + ")",
+    )
     parser.add_argument("--latency-seconds", type=float, default=20.0, help="per rate (20)")
     parser.add_argument(
         "--rates",
@@ -797,6 +814,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     for item in args.worker_setting:
         if not item.startswith("LEADROUTER_") or "=" not in item:
             parser.error(f"--worker-setting {item!r}: LEADROUTER_NAME=VALUE")
+    if args.identity_keyed is None:
+        args.identity_keyed = IDENTITY_KEYED[args.workload]
     args.workers = max(1, min(args.workers, args.partitions))
     if args.latency_workers > args.partitions:
         parser.error("--latency-workers: at most one worker per partition")
@@ -811,6 +830,31 @@ def write_results(results: BenchResults, stamp: str) -> Path:
     if hotspots:
         (RESULTS / f"{stamp}-hotspots.txt").write_text(hotspots)
     return path
+
+
+def run_settings(args: argparse.Namespace, run_dir: Path) -> dict[str, Any]:
+    """What the run was asked to do, as its results and report record it."""
+    return {
+        "events": args.events,
+        "partitions": args.partitions,
+        "workers": args.workers,
+        "worker_settings": args.worker_setting,
+        "latency_workers": args.latency_workers,
+        "accounts": args.accounts,
+        "reps": args.reps,
+        "seed": args.seed,
+        "garbage_share": args.garbage_share,
+        "workload": args.workload,
+        "identity_keyed": args.identity_keyed,
+        "rep_capacity": rep_capacity(args.workload),
+        "rules": "shipped default",
+        "latency_seconds": args.latency_seconds,
+        "time_box_seconds": args.time_box,
+        "micro_events": args.micro_events,
+        "micro_rounds": args.micro_rounds,
+        "million_accounts": args.million_accounts,
+        "logs": str(run_dir),
+    }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -833,26 +877,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             python=platform.python_version(),
             load_average=os.getloadavg(),
         ),
-        settings={
-            "events": args.events,
-            "partitions": args.partitions,
-            "workers": args.workers,
-            "worker_settings": args.worker_setting,
-            "latency_workers": args.latency_workers,
-            "accounts": args.accounts,
-            "reps": args.reps,
-            "seed": args.seed,
-            "garbage_share": args.garbage_share,
-            "workload": args.workload,
-            "rep_capacity": rep_capacity(args.workload),
-            "rules": "shipped default",
-            "latency_seconds": args.latency_seconds,
-            "time_box_seconds": args.time_box,
-            "micro_events": args.micro_events,
-            "micro_rounds": args.micro_rounds,
-            "million_accounts": args.million_accounts,
-            "logs": str(run_dir),
-        },
+        settings=run_settings(args, run_dir),
     )
     failed = False
     try:

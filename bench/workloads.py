@@ -9,8 +9,11 @@ and a share of leads are buyers whose visits go to pricing and end in a demo req
 with sales, so they become sales-ready. With `bench_reps(capacity=...)` their queues fill up and
 many of them overflow, as on a busy day.
 
-Both are seeded (one `random.Random`) and cheap: values pre-drawn where they repeat, a handful
-of `random()` calls per event.
+Both are seeded (one `random.Random`, and one for the keys) and cheap: values pre-drawn where
+they repeat, a handful of `random()` calls per event. A share of each one's valid records is keyed
+by the lead's identity as intake computes it (the worker takes those without re-keying), the rest
+by its external id: all of them in the synthetic workload (the bench measures that path), four in
+five in the real-shaped one (one lead's events arrive both ways, as from several marketing systems).
 """
 
 import math
@@ -22,7 +25,14 @@ from typing import Any, Final, Literal, Protocol, TypeVar
 
 import orjson
 
-from agents.tools.synthetic import DEFAULT_INTERVAL, DEFAULT_START, Record, SyntheticFeed
+from agents.tools.feed_keys import KeyChooser
+from agents.tools.synthetic import (
+    DEFAULT_INTERVAL,
+    DEFAULT_START,
+    Header,
+    Record,
+    SyntheticFeed,
+)
 from schemas.accounts import Account
 
 _T = TypeVar("_T")
@@ -31,6 +41,8 @@ WORKLOADS: Final[tuple[Workload, ...]] = ("synthetic", "real-shaped")
 # Leads per day a rotating bench rep takes in the real-shaped workload (the demo reps keep their
 # own capacities, 8 to 40): the queues fill and later sales-ready leads overflow.
 REAL_SHAPED_REP_CAPACITY: Final = 10
+# Share of the valid records keyed by the lead's identity, unless the bench is told otherwise.
+IDENTITY_KEYED: Final[dict[Workload, float]] = {"synthetic": 1.0, "real-shaped": 0.8}
 
 
 class Feed(Protocol):
@@ -40,11 +52,17 @@ class Feed(Protocol):
 
 
 def make_feed(
-    workload: Workload, seed: int, accounts: Sequence[Account], garbage_share: float = 0.0
+    workload: Workload,
+    seed: int,
+    accounts: Sequence[Account],
+    garbage_share: float = 0.0,
+    identity_keyed: float | None = None,
 ) -> Feed:
+    """The workload's feed; `identity_keyed` None: the workload's share (`IDENTITY_KEYED`)."""
+    share = IDENTITY_KEYED[workload] if identity_keyed is None else identity_keyed
     if workload == "real-shaped":
-        return RealShapedFeed(seed, accounts, garbage_share=garbage_share)
-    return SyntheticFeed(seed, accounts, garbage_share=garbage_share)
+        return RealShapedFeed(seed, accounts, garbage_share=garbage_share, identity_keyed=share)
+    return SyntheticFeed(seed, accounts, garbage_share=garbage_share, identity_keyed=share)
 
 
 def rep_capacity(workload: Workload) -> int | None:
@@ -130,6 +148,7 @@ class _Lead:
     source: str
     attributes: dict[str, Any]
     buyer: bool
+    identity: bytes | None = None  # the key intake gives it, when the feed keys records by it
     visits: int = 0
 
 
@@ -146,7 +165,8 @@ class RealShapedFeed:
 
     `new_lead_share` of the valid events create a lead (a form on its first visit);
     `garbage_share` of all records are invalid (cut off, or without a lead). `max_active_leads`
-    bounds memory: older leads stop coming back.
+    bounds memory: older leads stop coming back. `identity_keyed` of the valid records (chosen
+    per record) are keyed by the lead's identity, the others and the invalid ones by its id.
     """
 
     def __init__(
@@ -157,10 +177,12 @@ class RealShapedFeed:
         garbage_share: float = 0.0,
         *,
         max_active_leads: int = 20_000,
+        identity_keyed: float = 0.0,
     ) -> None:
         if not 0.0 <= new_lead_share <= 1.0 or not 0.0 <= garbage_share <= 1.0:
             raise ValueError("shares are between 0 and 1")
         self.rng = random.Random(seed)
+        self.keys = KeyChooser(identity_keyed, seed)
         self._random = self.rng.random
         self.accounts = [account for account in accounts if account.domains]
         self.new_lead_share = new_lead_share
@@ -250,7 +272,8 @@ class RealShapedFeed:
         else:
             attributes["email"] = f"{local}@{self._choose(_FREE_MAIL)}"
             attributes["country"] = self._choose(_COUNTRIES)
-        lead = _Lead(attributes["external_id"].encode(), "website", attributes, buyer)
+        identity = self.keys.identity(attributes, "website")
+        lead = _Lead(attributes["external_id"].encode(), "website", attributes, buyer, identity)
         if len(self.leads) < self.max_active_leads:
             self.leads.append(lead)
         else:
@@ -311,6 +334,13 @@ class RealShapedFeed:
     def _record(
         self, lead: _Lead, event_type: str, activity: dict[str, Any], now: datetime
     ) -> Record:
+        value = self._value(lead, event_type, activity, now)
+        key = self.keys.choose(lead.key, lead.identity)
+        return key, value, [("content-type", b"application/json")]
+
+    def _value(
+        self, lead: _Lead, event_type: str, activity: dict[str, Any], now: datetime
+    ) -> bytes:
         stamp = self._stamp(now)
         envelope = {
             "event_id": f"evt-{self.rng.getrandbits(64):016x}",
@@ -321,7 +351,7 @@ class RealShapedFeed:
             "lead": lead.attributes,
             "activity": {**activity, "occurred_at": stamp},
         }
-        return lead.key, orjson.dumps(envelope), [("content-type", b"application/json")]
+        return orjson.dumps(envelope)
 
     def _stamp(self, now: datetime) -> str:
         """RFC 3339 in UTC to the millisecond, the date part formatted once per second."""
@@ -333,12 +363,13 @@ class RealShapedFeed:
 
     def _garbage(self, now: datetime) -> Record:
         lead = self._returning_lead() if self.leads else self._new_lead()
-        key, value, headers = self._record(lead, "lead.activity", {"type": "page_view"}, now)
+        value = self._value(lead, "lead.activity", {"type": "page_view"}, now)
+        headers: list[Header] = [("content-type", b"application/json")]
         if self._random() < 0.5:  # a producer cut off mid-record
-            return key, value[: 10 + self._below(len(value) // 2)], headers
+            return lead.key, value[: 10 + self._below(len(value) // 2)], headers
         document = orjson.loads(value)
         del document["lead"]
-        return key, orjson.dumps(document), headers
+        return lead.key, orjson.dumps(document), headers
 
 
 def _cumulative(weights: Sequence[float]) -> list[float]:

@@ -25,6 +25,7 @@ from agents.plumbing.admin import ensure_topics, topic_specs
 from agents.plumbing.credentials import client_options
 from agents.plumbing.settings import Settings
 from agents.plumbing.topics import ACCOUNTS, LEAD_EVENTS, REPS, RULES, TopicNames
+from agents.tools.feed_keys import MIXED_IDENTITY_KEYED
 from agents.tools.synthetic import SyntheticFeed
 from schemas.accounts import Account
 from schemas.reps import Rep
@@ -122,6 +123,7 @@ async def feed_demo(
     rate: float,
     count: int | None = None,
     garbage_share: float = 0.0,
+    identity_keyed: float = MIXED_IDENTITY_KEYED,
     seed: int | None = None,
     stop: asyncio.Event | None = None,
 ) -> FeedProgress:
@@ -130,7 +132,9 @@ async def feed_demo(
     Open loop: event i is due at start + i / rate on the wall clock, whatever the broker's acks
     say, so a slow pipeline shows up as latency and lag instead of slowing the load down.
     Without a seed each run draws one (and logs it): the same seed publishes the same event ids,
-    which a worker that already saw them rightly drops as duplicates.
+    which a worker that already saw them rightly drops as duplicates. `identity_keyed` of the
+    valid records are keyed by the lead's identity (the worker takes them without re-keying),
+    the others by its external id: one lead's events arrive both ways.
     """
     if rate <= 0:
         raise ValueError("rate must be positive")
@@ -138,7 +142,9 @@ async def feed_demo(
         seed = secrets.randbits(32)
     log.info("feeding %s events per second with seed %d", f"{rate:g}", seed)
     await ensure_topics(settings.kafka, topic_specs(settings))
-    feed = SyntheticFeed(seed, demo_accounts(), garbage_share=garbage_share)
+    feed = SyntheticFeed(
+        seed, demo_accounts(), garbage_share=garbage_share, identity_keyed=identity_keyed
+    )
     topic = TopicNames(settings.topics.prefix).name(LEAD_EVENTS)
     stop = stop or asyncio.Event()
     progress = FeedProgress()

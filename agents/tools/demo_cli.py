@@ -5,6 +5,7 @@ import asyncio
 from typing import Any
 
 from agents.plumbing.settings import Settings
+from agents.tools.feed_keys import MIXED_IDENTITY_KEYED, share_argument
 
 # Where `demo sales` serves its counters and `demo watch` reads them.
 DEFAULT_SALES_METRICS_PORT = 6067
@@ -29,6 +30,7 @@ def feed_demo_events(args: argparse.Namespace) -> int:
             rate=args.rate,
             count=args.count,
             garbage_share=args.garbage_share,
+            identity_keyed=args.identity_keyed,
             seed=args.seed,
             stop=stop,
         )
@@ -83,6 +85,14 @@ def add_demo_commands(commands: "argparse._SubParsersAction[Any]") -> None:
     feed.add_argument("--count", type=int, default=None, help="stop after this many events")
     feed.add_argument(
         "--garbage-share", type=float, default=0.02, help="share of invalid records (0.02)"
+    )
+    feed.add_argument(
+        "--identity-keyed",
+        type=share_argument,
+        default=MIXED_IDENTITY_KEYED,
+        metavar="SHARE",
+        help="share of the valid records keyed by the lead's identity, which the worker takes "
+        f"without re-keying; the others by its external id (default {MIXED_IDENTITY_KEYED:g})",
     )
     feed.add_argument(
         "--seed", type=int, default=None, help="random seed of the feed (default: a new one)"

@@ -5,10 +5,12 @@ about one kilobyte, or now and then a CloudEvents binary-mode record (`ce_*` hea
 fifth of the events create new leads; the rest are engagement of leads already created, weighted
 as marketing sees it (opens, clicks and page views common; demo requests rare). Leads come from
 demo-account domains (so key accounts and customers match), other companies and free mailboxes.
-A `garbage_share` of records is invalid on purpose, for the dead-letter path.
+A `garbage_share` of records is invalid on purpose, for the dead-letter path. Records are keyed
+by the lead's external id, or an `identity_keyed` share of them by its identity as intake computes
+it (`agents.tools.feed_keys`), so the worker can take them without re-keying; garbage keeps its key.
 
-Everything is drawn from one `random.Random(seed)`: the same seed and the same clock readings give
-the same bytes.
+Everything is drawn from one `random.Random(seed)` (which records are identity-keyed from a
+second one, seeded alike): the same seed and the same clock readings give the same bytes.
 """
 
 import math
@@ -20,6 +22,7 @@ from typing import Any, Final, Literal, TypeVar
 
 import orjson
 
+from agents.tools.feed_keys import KeyChooser
 from schemas.accounts import Account, AccountTier, CustomerStatus
 
 _T = TypeVar("_T")
@@ -282,6 +285,7 @@ class _Lead:
     key: bytes
     source: str
     attributes: dict[str, Any]
+    identity: bytes | None = None  # the key intake gives it, when the feed keys records by it
 
 
 def _cumulative(weights: Sequence[float]) -> list[float]:
@@ -309,7 +313,8 @@ class SyntheticFeed:
     `accounts` are the CRM accounts whose domains some leads use (the demo accounts, or
     `synthetic_accounts(n)` for benchmarks). `new_lead_share` of the valid events create a lead;
     `garbage_share` of all records are invalid (not JSON, a missing field, a bad email, an unknown
-    event type). `max_active_leads` bounds memory: older leads stop engaging.
+    event type). `max_active_leads` bounds memory: older leads stop engaging. `identity_keyed` of
+    the valid records (0 to 1, chosen per record) are keyed by the lead's identity.
     """
 
     def __init__(
@@ -321,10 +326,12 @@ class SyntheticFeed:
         *,
         cloudevents_share: float = _CLOUDEVENTS_SHARE,
         max_active_leads: int = 20_000,
+        identity_keyed: float = 0.0,
     ) -> None:
         if not 0.0 <= new_lead_share <= 1.0 or not 0.0 <= garbage_share <= 1.0:
             raise ValueError("shares are between 0 and 1")
         self.rng = random.Random(seed)
+        self.keys = KeyChooser(identity_keyed, seed)
         self._random = self.rng.random
         self.accounts = [account for account in accounts if account.domains]
         self.new_lead_share = new_lead_share
@@ -374,9 +381,10 @@ class SyntheticFeed:
             activity_type = self._activity_types[self._pick(self._activity_cum)]
             event_type = "lead.activity"
         envelope = self._envelope(lead, event_type, activity_type, now)
+        key = self.keys.choose(lead.key, lead.identity)
         if self._random() < self.cloudevents_share:
-            return self._cloudevent(lead, envelope)
-        return lead.key, orjson.dumps(envelope), [("content-type", b"application/json")]
+            return self._cloudevent(key, lead, envelope)
+        return key, orjson.dumps(envelope), [("content-type", b"application/json")]
 
     # --- leads --------------------------------------------------------------------------------
 
@@ -442,11 +450,9 @@ class SyntheticFeed:
             attributes["product_interest"] = self._choose(_INTERESTS)
         if self._random() < 0.03:
             attributes["do_not_email"] = True
-        lead = _Lead(
-            key=attributes["external_id"].encode(),
-            source=source,
-            attributes={name: value for name, value in attributes.items() if value is not None},
-        )
+        attributes = {name: value for name, value in attributes.items() if value is not None}
+        identity = self.keys.identity(attributes, source)
+        lead = _Lead(attributes["external_id"].encode(), source, attributes, identity)
         if len(self.leads) < self.max_active_leads:
             self.leads.append(lead)
         else:
@@ -553,7 +559,7 @@ class SyntheticFeed:
             "locale": self._choose(("en-US", "en-GB", "de-DE", "fr-FR", "ja-JP", "pt-BR")),
         }
 
-    def _cloudevent(self, lead: _Lead, envelope: dict[str, Any]) -> Record:
+    def _cloudevent(self, key: bytes, lead: _Lead, envelope: dict[str, Any]) -> Record:
         data: dict[str, Any] = {
             name: envelope[name] for name in ("lead", "activity", "context") if name in envelope
         }
@@ -566,7 +572,7 @@ class SyntheticFeed:
             ("ce_time", envelope["occurred_at"].encode()),
             ("content-type", b"application/json"),
         ]
-        return lead.key, orjson.dumps(data), headers
+        return key, orjson.dumps(data), headers
 
     def _garbage(self, now: datetime) -> Record:
         kind = self._choose(GARBAGE_KINDS)

@@ -6,6 +6,8 @@ Scenarios (`--scenarios`, all by default), each in its own topic prefix and cons
   sigterm         the same with SIGTERM (a graceful stop) (one run per seed)
   broker-restart  the broker stopped for `--outage` s mid-stream, started again on its data
   fuzz            `--malformed` malformed records interleaved with `--events` / 4 valid events
+The feed keys `--identity-keyed` (0.8) of the valid events by the lead's identity (the worker's
+direct path) and the rest by its external id, so one lead's events arrive both ways.
 Any worker exit is restarted by a supervisor loop and counted. Once the pipeline is quiet, every
 output topic is read back and every produced valid event accounted for. Results: a table, and
 dev/faults/results/<UTC stamp>.json; logs of every process in .run/faults/<stamp>/.
@@ -27,6 +29,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, NoReturn
 
+from agents.tools.feed_keys import MIXED_IDENTITY_KEYED, share_argument
 from agents.tools.synthetic import synthetic_accounts
 from bench.loading import bench_reps
 from dev.faults.accounting import Row, Verdict, judge
@@ -69,6 +72,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--outage", type=float, default=20.0, help="broker stop, seconds")
     parser.add_argument("--malformed", type=int, default=10_000, help="fuzz records")
     parser.add_argument("--garbage-share", type=float, default=0.0, help="invalid feed share")
+    parser.add_argument(
+        "--identity-keyed",
+        type=share_argument,
+        default=MIXED_IDENTITY_KEYED,
+        metavar="SHARE",
+        help="share of the valid events keyed by the lead's identity (the worker's direct path), "
+        f"the others by its external id (default {MIXED_IDENTITY_KEYED:g})",
+    )
     parser.add_argument("--partitions", type=int, default=4)
     parser.add_argument("--accounts", type=int, default=1_000)
     parser.add_argument(
@@ -107,6 +118,7 @@ def specs(args: argparse.Namespace, tag: str) -> list[Spec]:
                     outage=args.outage,
                     malformed=args.malformed,
                     garbage_share=args.garbage_share,
+                    identity_keyed=args.identity_keyed,
                     store=args.store,
                     quiet_timeout=args.quiet_timeout,
                     tag=tag,

@@ -1,6 +1,7 @@
-"""The input of one scenario: synthetic lead events (keyed, valid unless asked otherwise),
-malformed records interleaved when asked, and a paced producer that remembers where each record
-landed and can pause while the broker is away."""
+"""The input of one scenario: synthetic lead events (valid unless asked otherwise; a share keyed
+by the lead's identity, the rest by its external id), malformed records interleaved when asked,
+and a paced producer that remembers where each record landed and can pause while the broker is
+away."""
 
 import asyncio
 import random
@@ -11,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 from aiokafka import AIOKafkaProducer
 
+from agents.tools.feed_keys import MIXED_IDENTITY_KEYED
 from agents.tools.synthetic import SyntheticFeed
 from dev.faults.accounting import ProducedRecord
 
@@ -36,13 +38,16 @@ def plan_input(
     *,
     garbage_share: float = 0.0,
     malformed: int = 0,
+    identity_keyed: float = MIXED_IDENTITY_KEYED,
 ) -> list[PlannedRecord]:
     """`events` synthetic events (about a fifth new leads, the rest their activity) in feed
     order, with `malformed` records at seeded positions among them. Event times end a few
-    minutes before now, so none is in the future for the worker."""
+    minutes before now, so none is in the future for the worker. `identity_keyed` of the valid
+    events are keyed by the lead's identity (the worker's direct path), the others by its
+    external id, so one lead's events arrive both ways."""
     now = datetime.now(UTC)
     start = now - events * EVENT_INTERVAL - timedelta(minutes=5)
-    feed = SyntheticFeed(seed, accounts, garbage_share=garbage_share)
+    feed = SyntheticFeed(seed, accounts, garbage_share=garbage_share, identity_keyed=identity_keyed)
     valid: list[Record] = list(feed.events(events, start, EVENT_INTERVAL))
     bad: list[Record] = list(malformed_records(malformed, seed)) if malformed else []
     # Interleave keeping both orders: one lead's events stay in the order the feed made them.

@@ -32,7 +32,8 @@ class KafkaRecord(Protocol):
 
 
 def classify(record: Record, now: datetime) -> tuple[str, str] | None:
-    """(event id, lead identity) of a record the worker's intake accepts; None if it rejects it."""
+    """(event id, lead identity) of a record the worker's intake accepts; None if it rejects it.
+    The key plays no part: a lead's events come keyed by its identity or by its external id."""
     _, value, headers = record
     decoded = decode_lead_event(value, headers, now)
     if isinstance(decoded, Rejection):

@@ -12,6 +12,7 @@ from pathlib import Path
 from agents.plumbing.admin import ensure_topics, topic_specs
 from agents.plumbing.settings import KafkaSettings, Settings, TopicSettings
 from agents.plumbing.topics import LEAD_EVENTS, TopicNames
+from agents.tools.feed_keys import MIXED_IDENTITY_KEYED
 from bench.loading import load_reference
 from bench.processes import ChildProcess, Children
 from bench.topics import TopicProbe
@@ -46,6 +47,7 @@ class Spec:
     outage: float = 20.0
     malformed: int = 0
     garbage_share: float = 0.0
+    identity_keyed: float = MIXED_IDENTITY_KEYED
     store: str = "memory://"
     quiet_idle: float = 20.0
     quiet_timeout: float = 300.0
@@ -172,7 +174,7 @@ async def run_scenario(harness: Harness, spec: Spec) -> Row:
     malformed = spec.malformed if spec.scenario == FUZZ else 0
     planned = plan_input(
         spec.events, spec.seed, harness.accounts, garbage_share=spec.garbage_share,
-        malformed=malformed,
+        malformed=malformed, identity_keyed=spec.identity_keyed,
     )  # fmt: skip
     await _prepare(harness, spec)
     supervisor = _supervisor(harness, spec)

@@ -234,3 +234,14 @@ def test_topology_goal_is_met_at_three_fifths_of_the_three_stage_passthrough() -
     assert evaluate_goals(met)[3].measured == "0.62x"
     assert evaluate_goals(missed)[3].met is False
     assert evaluate_goals(missed)[0].met is None  # no bare Faust run: not measured
+
+
+def test_the_table_says_how_the_events_were_keyed_when_the_run_recorded_it() -> None:
+    keyed = results()
+    keyed.settings = {**keyed.settings, "workload": "real-shaped", "identity_keyed": 0.8}
+
+    assert "1,000 real-shaped events (80% keyed by lead identity), 4 partitions" in format_table(
+        keyed
+    )
+    assert "1,000 synthetic events, 4 partitions" in format_table(results())
+    assert build_report(keyed)["settings"]["identity_keyed"] == 0.8

@@ -1,20 +1,30 @@
 """The real-shaped workload: seeded, schema 1.1 website visits of returning leads; reps with
-capacity for it."""
+capacity for it; both workloads key a share of their records by the lead's identity."""
 
 from collections import Counter
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from functools import cache
+from pathlib import Path
+
+import orjson
+import pytest
 
 from agents.tools.synthetic import DEFAULT_START, Record, SyntheticFeed, synthetic_accounts
 from bench.loading import bench_reps
+from bench.run import parse_args, run_settings
 from bench.workloads import (
+    IDENTITY_KEYED,
     REAL_SHAPED_REP_CAPACITY,
+    WORKLOADS,
+    Feed,
     RealShapedFeed,
     make_feed,
     rep_capacity,
 )
 from schemas.accounts import Account
 from schemas.events import LeadEvent
+from service.identity import lead_identity
 from service.intake import Rejection, decode_lead_event
 
 NOW = DEFAULT_START + timedelta(days=1)
@@ -120,3 +130,73 @@ def test_timestamps_are_rfc3339_in_utc() -> None:
     _, value, _ = feed.next_event(when)
 
     assert b'"occurred_at":"2026-11-02T09:30:15.123Z"' in value
+
+
+# --- keys: the lead's external id, or its identity as intake computes it -----------------------
+
+
+def intake_identity(record: Record) -> bytes | None:
+    """The key intake gives the record's event (its lead's identity); None if it rejects it."""
+    _, value, headers = record
+    event = decode_lead_event(value, headers, NOW)
+    if isinstance(event, Rejection):
+        return None
+    identity = lead_identity(event.lead, event.source)
+    return None if identity is None else identity.encode()
+
+
+def made(feed: Feed, n: int) -> tuple[Record, ...]:
+    return tuple(feed.events(n, DEFAULT_START, timedelta(milliseconds=50)))
+
+
+def keyed_share(batch: Sequence[Record]) -> float:
+    """Share of the valid records keyed by their lead's identity."""
+    identities = [(key, intake_identity((key, value, headers))) for key, value, headers in batch]
+    valid = [(key, identity) for key, identity in identities if identity is not None]
+    return sum(key == identity for key, identity in valid) / len(valid)
+
+
+def test_the_synthetic_workload_keys_every_valid_event_by_the_identity_intake_computes() -> None:
+    batch = made(make_feed("synthetic", 5, accounts(), garbage_share=0.05), 2000)
+
+    for key, value, headers in batch:
+        identity = intake_identity((key, value, headers))
+        assert key == identity or (identity is None and not key.startswith((b"email:", b"ext:")))
+    assert keyed_share(batch) == 1.0
+
+
+def test_the_real_shaped_workload_keys_four_in_five_by_identity_and_the_rest_by_id() -> None:
+    batch = made(make_feed("real-shaped", 5, accounts(), garbage_share=0.05), 4000)
+
+    assert 0.75 < keyed_share(batch) < 0.85
+    for key, value, headers in batch:
+        identity = intake_identity((key, value, headers))
+        if identity is None:  # garbage keeps the lead's id
+            assert key.startswith(b"web-")
+        else:
+            assert key == identity or key == orjson.loads(value)["lead"]["external_id"].encode()
+
+
+def test_a_share_given_to_the_bench_overrides_the_workloads() -> None:
+    for workload in WORKLOADS:
+        for share in (0.0, 0.5, 1.0):
+            batch = made(make_feed(workload, 5, accounts(), identity_keyed=share), 2000)
+            assert abs(keyed_share(batch) - share) < 0.05
+
+
+def test_the_real_shaped_share_changes_keys_and_nothing_else() -> None:
+    keyed = RealShapedFeed(11, accounts(), garbage_share=0.1, identity_keyed=0.8).events(4000)
+
+    assert [record[1:] for record in keyed] == [record[1:] for record in records(garbage_share=0.1)]
+    assert keyed_share(records()) == 0.0  # the class's default: keyed by the lead's id
+
+
+def test_the_bench_records_the_identity_keyed_share_of_its_workload() -> None:
+    def recorded(*argv: str) -> object:
+        return run_settings(parse_args(list(argv)), Path("logs"))["identity_keyed"]
+
+    assert recorded() == IDENTITY_KEYED["synthetic"] == 1.0
+    assert recorded("--workload", "real-shaped") == IDENTITY_KEYED["real-shaped"] == 0.8
+    assert recorded("--workload", "real-shaped", "--identity-keyed", "0.3") == 0.3
+    with pytest.raises(SystemExit):
+        parse_args(["--identity-keyed", "2"])
