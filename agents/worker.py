@@ -7,7 +7,7 @@ from agents.plumbing import aiokafka_fixes, faust_fixes
 from agents.plumbing.app import create_faust_app, register_metrics_page
 from agents.plumbing.batching import register_adaptive_linger
 from agents.plumbing.delivery import DeliveryGuard
-from agents.plumbing.direct import DirectGate, DirectPath, DirectProfile
+from agents.plumbing.direct import DirectGate, DirectPath
 from agents.plumbing.failures import exit_without_commit
 from agents.plumbing.health import register_health
 from agents.plumbing.holes import BrokerHoleCheck
@@ -52,8 +52,9 @@ def create_runtime(settings: Settings, registry: CollectorRegistry | None = None
     reference = ReferenceData.start(runtime.metrics, settings.rules_file)
     reference.learned_top = settings.learning.top_contributions
     register_views(runtime, reference)
-    profiling = register_profiling(runtime, reference)
-    register_intake(runtime, direct_path(runtime, profiling))
+    gate = direct_gate(runtime)
+    profiling = register_profiling(runtime, reference, gate)
+    register_intake(runtime, None if gate is None else DirectPath(gate, profiling))
     register_assigning(runtime, reference)
     register_feedback(runtime)
     register_training(runtime, reference)
@@ -66,8 +67,8 @@ def create_runtime(settings: Settings, registry: CollectorRegistry | None = None
     return runtime
 
 
-def direct_path(runtime: Runtime, profiling: DirectProfile) -> DirectPath | None:
-    """Intake's shortcut to the profile stage for records already keyed by lead identity."""
+def direct_gate(runtime: Runtime) -> DirectGate | None:
+    """Which events may skip the re-key hop (`agents/plumbing/direct.py`); None when none."""
     if not runtime.settings.tuning.direct_path or runtime.delivery is None:
         return None
     app = runtime.app
@@ -76,8 +77,7 @@ def direct_path(runtime: Runtime, profiling: DirectProfile) -> DirectPath | None
         count: int | None = app.consumer.topic_partitions(topic)  # known once subscribed
         return count
 
-    gate = DirectGate(runtime.delivery, runtime.names.name(LEADS_KEYED), partitions)
-    return DirectPath(gate, profiling)
+    return DirectGate(runtime.delivery, runtime.names.name(LEADS_KEYED), partitions)
 
 
 def register_views(runtime: Runtime, reference: ReferenceData) -> None:

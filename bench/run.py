@@ -214,7 +214,8 @@ def router_topics(names: TopicNames) -> dict[str, tuple[str, ...]]:
         "completed": (names.name(DECISIONS), names.name(DEAD_LETTER)),
         "written": outputs + internal,
         "sources": (names.name(LEAD_EVENTS), *internal),
-        "progress": (names.name(LEADS_KEYED),),
+        # One record per input event, whichever path it took (direct events skip the keyed topic).
+        "progress": (names.name(DECISIONS), names.name(DEAD_LETTER)),
     }
 
 

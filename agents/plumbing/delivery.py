@@ -111,11 +111,14 @@ class DeliveryGuard:
         self._check_hole = check_hole
         self._exit = exit_without_commit
         self._partitions: dict[Partition, _PartitionState] = {}
+        # How many assignments there were (a reader can tell that one happened since it looked).
+        self.assignments = 0
 
     def assigned(self, starts: Mapping[Any, int], ends: Mapping[Any, int] | None = None) -> None:
         """Partitions (re)assigned and sought: processing restarts at `starts`; `ends` holds
         their end offsets at that moment, where known (see `caught_up`)."""
         ends = ends or {}
+        self.assignments += 1
         for tp, offset in starts.items():
             key = Partition(tp[0], tp[1])
             end = ends.get(tp)

@@ -10,22 +10,24 @@ Intake then hands the event to the profile stage in-process (`DirectProfile`), i
 event's own delivery track: its input offset is committed only once the profile, the outbox
 entry and every send are acknowledged, as on the keyed path.
 
-One lead's events keep their order when some arrive keyed by identity and some not. The gate
-of a keyed partition opens only when everything that could still reach the lead through the
-keyed topic ahead of a direct event has been processed there:
-- after an assignment, every record the keyed partition held then (`DeliveryGuard.caught_up`),
+One lead's events keep their order when some arrive keyed by identity and some not. A lead's
+event goes direct only when nothing that could still reach the lead through the keyed topic
+ahead of it is unprocessed:
+- after an assignment, every record its keyed partition held then (`DeliveryGuard.caught_up`),
   which covers what an earlier owner or a crashed run re-keyed;
-- every record this worker re-keyed into that partition since: until Kafka acknowledged it
-  (its offset is unknown before) and the keyed partition is complete past its offset.
+- every record of that lead this worker re-keyed since, known by its input coordinates until
+  the profile stage reports it processed (at most `tracked` of them; past that, and for a
+  re-key acknowledged across an assignment, the lead's whole partition waits until it is
+  complete past the record's offset).
 A record read again after a crash may take the other path the second time; the profile stage
 recognises it by its input coordinates (`schemas.profiles.LeadProfile.direct_offsets`).
 """
 
 import asyncio
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from aiokafka.partitioner import murmur2
@@ -41,20 +43,33 @@ def keyed_partition(key: bytes, partitions: int) -> int:
     return (hashed & 0x7FFFFFFF) % partitions
 
 
+# Where an input record was read: (topic, partition, offset); a keyed record carries its source's.
+Source = tuple[str, int, int]
+
+
 class DirectGate:
-    """Per keyed partition: may an event of a lead there skip the keyed topic now?"""
+    """May an event of a lead skip the keyed topic now?"""
 
     def __init__(
         self,
         guard: DeliveryGuard,
         keyed_topic: str,
         partitions: Callable[[str], int | None],
+        *,
+        tracked: int = 100_000,
     ) -> None:
         self._guard = guard
         self._topic = keyed_topic
         self._partitions = partitions
         self._count: int | None = None
-        # Per keyed partition: re-keyed records not yet acknowledged, and the offset after the
+        self._tracked = tracked
+        self._assignments = guard.assignments
+        # Records this worker re-keyed and the profile stage has not processed yet, by their
+        # input coordinates, and how many each lead has.
+        self._pending: dict[Source, bytes] = {}
+        self._leads: Counter[bytes] = Counter()
+        # Per keyed partition, re-keys not tracked per lead (past `tracked`, or acknowledged
+        # across an assignment): how many are not acknowledged yet, and the offset after the
         # last acknowledged one (the partition must be complete up to it).
         self._unacknowledged: defaultdict[int, int] = defaultdict(int)
         self._after: dict[int, int] = {}
@@ -64,13 +79,18 @@ class DirectGate:
             self._count = self._partitions(self._topic)
         return self._count
 
+    def __len__(self) -> int:
+        """Re-keyed records tracked per lead, not processed yet."""
+        return len(self._pending)
+
     def is_open(self, key: bytes | None, identity: bytes, partition: int) -> bool:
         """Whether the input record (`key`, in `partition`) of the lead `identity` may go
         straight to the profile stage."""
         count = self.partition_count()
         if key != identity or count is None or keyed_partition(identity, count) != partition:
             return False
-        if self._unacknowledged[partition]:
+        self._forget_on_assignment()
+        if self._leads[identity] or self._unacknowledged[partition]:
             return False
         keyed = Partition(self._topic, partition)
         if not self._guard.caught_up(keyed):
@@ -84,18 +104,57 @@ class DirectGate:
         del self._after[partition]
         return True
 
-    def rekeyed(self, identity: bytes, sent: "asyncio.Future[Any]") -> None:
-        """A record of `identity` was sent to the keyed topic: the lead's partition stays
-        closed until it is processed there."""
+    def rekeyed(self, identity: bytes, source: Source, sent: "asyncio.Future[Any]") -> None:
+        """The record at `source` of the lead `identity` was sent to the keyed topic: the
+        lead's events are re-keyed too until the profile stage processed it."""
         count = self.partition_count()
         if count is None:
-            return  # no partition opens before the count is known
+            return  # nothing goes direct before the count is known
+        self._forget_on_assignment()
         partition = keyed_partition(identity, count)
-        self._unacknowledged[partition] += 1
-        sent.add_done_callback(lambda future: self._acknowledged(partition, future))
+        if len(self._pending) < self._tracked:
+            self._pending[source] = identity
+            self._leads[identity] += 1
+            sent.add_done_callback(
+                partial(self._tracked_acknowledged, partition, self._assignments)
+            )
+        else:
+            self._unacknowledged[partition] += 1
+            sent.add_done_callback(partial(self._acknowledged, partition))
+
+    def processed(self, source: Source) -> None:
+        """The profile stage is done with a keyed record read from `source`."""
+        identity = self._pending.pop(source, None)
+        if identity is None:
+            return
+        left = self._leads[identity] - 1
+        if left:
+            self._leads[identity] = left
+        else:
+            del self._leads[identity]
+
+    def _forget_on_assignment(self) -> None:
+        """After an assignment the keyed partitions must catch up with everything they held
+        (`DeliveryGuard.caught_up`), which covers every acknowledged re-key: the per-lead
+        records are forgotten (their partition may have moved to another worker)."""
+        if self._guard.assignments != self._assignments:
+            self._assignments = self._guard.assignments
+            self._pending.clear()
+            self._leads.clear()
+
+    def _tracked_acknowledged(
+        self, partition: int, assignments: int, sent: "asyncio.Future[Any]"
+    ) -> None:
+        if assignments != self._guard.assignments:
+            # Acknowledged after an assignment, perhaps past the end it was caught up to.
+            self._wait_past(partition, sent)
 
     def _acknowledged(self, partition: int, sent: "asyncio.Future[Any]") -> None:
         self._unacknowledged[partition] -= 1
+        self._wait_past(partition, sent)
+
+    def _wait_past(self, partition: int, sent: "asyncio.Future[Any]") -> None:
+        """The partition waits until it is complete past the acknowledged record."""
         if sent.cancelled() or sent.exception() is not None:
             return  # the worker exits without committing (outputs.py)
         after = sent.result().offset + 1
@@ -106,7 +165,8 @@ class DirectGate:
 class DirectProfile:
     """What intake needs of the profile stage: whether it can decide now, and how."""
 
-    ready: Callable[[], bool]
+    # Returns once the profile stage can decide (its reference views caught up).
+    wait_ready: Callable[[], Awaitable[None]]
     # Decide one lead event in the profile stage, positioned by its input record (`message`).
     handle: Callable[[KeyedLeadEvent, Any], Awaitable[None]]
 
@@ -115,6 +175,3 @@ class DirectProfile:
 class DirectPath:
     gate: DirectGate
     profile: DirectProfile
-
-    def accepts(self, key: bytes | None, identity: bytes, partition: int) -> bool:
-        return self.profile.ready() and self.gate.is_open(key, identity, partition)

@@ -41,11 +41,6 @@ class ReferenceData:
     model: LearnedModel | None = None
     learned_top: int = DEFAULT_TOP
 
-    @property
-    def is_ready(self) -> bool:
-        """Whether every view has caught up (`wait_ready` would return at once)."""
-        return all(view.ready.is_set() for view in self.views)
-
     async def wait_ready(self) -> None:
         """Block until every view has caught up, so no lead is routed on partial data."""
         for view in self.views:

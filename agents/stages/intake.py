@@ -60,17 +60,21 @@ def register_intake(runtime: Runtime, direct: DirectPath | None = None) -> None:
             ),
         )
         key = identity.encode()
-        if direct is not None and direct.accepts(message.key, key, message.partition):
+        if direct is not None and direct.gate.is_open(message.key, key, message.partition):
             intake_latency.observe(max(0.0, (runtime.clock() - received).total_seconds()))
             await direct.profile.handle(record, message)
             return
         sent = await keyed.send(key=key, value=record.model_dump_json().encode())
         if direct is not None:
-            direct.gate.rekeyed(key, sent)
+            direct.gate.rekeyed(key, (message.topic, message.partition, message.offset), sent)
         intake_latency.observe(max(0.0, (runtime.clock() - received).total_seconds()))
 
     @runtime.app.agent(source, name="intake", concurrency=1)
     async def intake(stream: Any) -> None:
+        if direct is not None:
+            # Events go direct only once the profile stage can decide: no backlog is re-keyed
+            # meanwhile that its leads' later events would then have to follow.
+            await direct.profile.wait_ready()
         async for event in stream.events():
             consumed.inc()
             await guard_event(writer, event, handle)

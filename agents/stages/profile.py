@@ -15,7 +15,7 @@ from typing import Any
 from agents.plumbing.deadletters import DeadLetterWriter, guard_event
 from agents.plumbing.decoded import DecodedTable
 from agents.plumbing.delivery import Partition
-from agents.plumbing.direct import DirectProfile
+from agents.plumbing.direct import DirectGate, DirectProfile
 from agents.plumbing.expiry import Expiring, json_time, register_expiry
 from agents.plumbing.outbox import Outbox, Send
 from agents.plumbing.pipelined import SendQueue
@@ -56,7 +56,11 @@ class _At:
     partition: int
 
 
-def register_profiling(runtime: Runtime, reference: ReferenceData) -> DirectProfile:
+def register_profiling(
+    runtime: Runtime, reference: ReferenceData, gate: DirectGate | None = None
+) -> DirectProfile:
+    """The profile stage; what it returns lets intake hand it events directly, and `gate`
+    hears of every keyed lead event it processed (`agents/plumbing/direct.py`)."""
     settings = runtime.settings
     metrics = runtime.metrics
     delivery = runtime.delivery
@@ -266,7 +270,12 @@ def register_profiling(runtime: Runtime, reference: ReferenceData) -> DirectProf
         key = record.identity.encode()
         async with locks[message.partition]:
             if record.event is not None:
-                await handle_event(key, record, record.event, message, direct=False)
+                try:
+                    await handle_event(key, record, record.event, message, direct=False)
+                finally:
+                    if gate is not None:
+                        source = record.source
+                        gate.processed((source.topic, source.partition, source.offset))
             elif record.feedback is not None:
                 await handle_feedback(key, record, record.feedback, message)
 
@@ -284,4 +293,4 @@ def register_profiling(runtime: Runtime, reference: ReferenceData) -> DirectProf
             consumed.inc()
             await guard_event(writer, event, handle)
 
-    return DirectProfile(ready=lambda: reference.is_ready, handle=handle_direct)
+    return DirectProfile(wait_ready=reference.wait_ready, handle=handle_direct)

@@ -30,7 +30,7 @@ def never_exit(message: str, error: BaseException) -> None:
 
 
 def gate_with(
-    ends: dict[int, int] | None = None, count: int | None = PARTITIONS
+    ends: dict[int, int] | None = None, count: int | None = PARTITIONS, tracked: int = 100
 ) -> tuple[DirectGate, DeliveryGuard]:
     """A gate over a guard whose keyed partitions start at 0 and held `ends` at assignment
     (every partition empty unless named)."""
@@ -40,7 +40,7 @@ def gate_with(
     guard.assigned(
         dict.fromkeys(partitions, 0), {tp: held.get(tp.partition, 0) for tp in partitions}
     )
-    return DirectGate(guard, KEYED, lambda topic: count), guard
+    return DirectGate(guard, KEYED, lambda topic: count, tracked=tracked), guard
 
 
 async def process(guard: DeliveryGuard, partition: int, offset: int) -> None:
@@ -92,29 +92,89 @@ async def test_a_partition_opens_only_once_what_it_held_at_assignment_is_process
     assert gate.is_open(JANE, JANE, HOME)
 
 
-async def test_a_re_keyed_record_closes_its_leads_partition_until_processed_there() -> None:
-    gate, guard = gate_with()
+def source(offset: int) -> tuple[str, int, int]:
+    return ("leads.events.v1", HOME, offset)
+
+
+async def test_a_re_keyed_record_holds_back_its_leads_events_until_processed() -> None:
+    gate, _ = gate_with()
     sent: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
 
-    gate.rekeyed(JANE, sent)
-    assert not gate.is_open(JANE, JANE, HOME)  # not acknowledged: its offset is unknown
+    gate.rekeyed(JANE, source(7), sent)
+    assert not gate.is_open(JANE, JANE, HOME)
     sent.set_result(SimpleNamespace(offset=0))
     await asyncio.sleep(0)  # the acknowledgement's callback
-    assert not gate.is_open(JANE, JANE, HOME)  # acknowledged at 0, not processed yet
+    assert not gate.is_open(JANE, JANE, HOME)  # acknowledged, not processed yet
+    gate.processed(source(7))
+    assert gate.is_open(JANE, JANE, HOME)
+    assert len(gate) == 0
+
+
+async def test_a_re_keyed_record_holds_back_no_other_lead() -> None:
+    gate, _ = gate_with()
+    # A lead in Jane's partition, and one in another.
+    neighbour = next(
+        key
+        for key in (f"email:n{n}@acme.com".encode() for n in range(200))
+        if key != JANE and keyed_partition(key, PARTITIONS) == HOME
+    )
+
+    gate.rekeyed(JANE, source(7), acknowledged_at(0))
+
+    assert gate.is_open(neighbour, neighbour, HOME)
     assert gate.is_open(OTHER, OTHER, keyed_partition(OTHER, PARTITIONS))
+
+
+async def test_a_lead_waits_for_each_of_its_re_keyed_records() -> None:
+    gate, _ = gate_with()
+    for offset in (7, 8):
+        gate.rekeyed(JANE, source(offset), acknowledged_at(offset))
+
+    gate.processed(source(7))
+    assert not gate.is_open(JANE, JANE, HOME)
+    gate.processed(source(8))
+    assert gate.is_open(JANE, JANE, HOME)
+
+
+async def test_past_the_tracked_limit_the_leads_whole_partition_waits_for_the_record() -> None:
+    gate, guard = gate_with(tracked=0)
+    sent: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+
+    gate.rekeyed(JANE, source(7), sent)
+    assert not gate.is_open(JANE, JANE, HOME)  # not acknowledged: its offset is unknown
+    sent.set_result(SimpleNamespace(offset=0))
+    await asyncio.sleep(0)
+    assert not gate.is_open(JANE, JANE, HOME)  # acknowledged at 0, partition not past it
     await process(guard, HOME, 0)
     assert gate.is_open(JANE, JANE, HOME)
 
 
-async def test_a_partition_waits_for_the_last_of_several_re_keyed_records() -> None:
+async def test_an_assignment_forgets_the_leads_and_waits_for_the_partitions_to_catch_up() -> None:
     gate, guard = gate_with()
-    for offset in (0, 1):
-        gate.rekeyed(JANE, acknowledged_at(offset))
+    gate.rekeyed(JANE, source(7), acknowledged_at(0))
     await asyncio.sleep(0)
 
+    keyed = [Partition(KEYED, p) for p in range(PARTITIONS)]
+    guard.assigned(dict.fromkeys(keyed, 0), {tp: 1 if tp.partition == HOME else 0 for tp in keyed})
+
+    assert not gate.is_open(JANE, JANE, HOME)  # offset 0 is not processed yet
     await process(guard, HOME, 0)
+    assert gate.is_open(JANE, JANE, HOME)
+    assert len(gate) == 0
+
+
+async def test_a_re_key_acknowledged_after_an_assignment_holds_its_partition() -> None:
+    gate, guard = gate_with()
+    sent: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+    gate.rekeyed(JANE, source(7), sent)
+    keyed = [Partition(KEYED, p) for p in range(PARTITIONS)]
+    guard.assigned(dict.fromkeys(keyed, 0), dict.fromkeys(keyed, 0))
+
+    sent.set_result(SimpleNamespace(offset=0))  # past the end the partition caught up to
+    await asyncio.sleep(0)
+
     assert not gate.is_open(JANE, JANE, HOME)
-    await process(guard, HOME, 1)
+    await process(guard, HOME, 0)
     assert gate.is_open(JANE, JANE, HOME)
 
 
