@@ -10,6 +10,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_l
 from agents.plumbing import faust_speedups
 from agents.plumbing.credentials import broker_credentials
 from agents.plumbing.log_limits import RepeatLimit, limited_worker
+from agents.plumbing.partitioner import remembering_partitioner
 from agents.plumbing.settings import Settings
 
 
@@ -35,6 +36,7 @@ def create_faust_app(settings: Settings) -> faust.App:
         broker_heartbeat_interval=settings.kafka.heartbeat_interval_s,
         producer_acks=-1,
         producer_linger=settings.kafka.producer_linger_ms / 1000,
+        producer_partitioner=remembering_partitioner,
         key_serializer="raw",
         value_serializer="raw",
         web_enabled=True,

@@ -27,21 +27,12 @@ import asyncio
 from collections import Counter, defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from functools import lru_cache, partial
+from functools import partial
 from typing import Any
 
-from aiokafka.partitioner import murmur2
-
 from agents.plumbing.delivery import DeliveryGuard, Partition
+from agents.plumbing.partitioner import keyed_partition
 from schemas.pipeline import KeyedLeadEvent
-
-
-@lru_cache(maxsize=65_536)
-def keyed_partition(key: bytes, partitions: int) -> int:
-    """The partition Kafka's default partitioner (murmur2, as Faust's producer uses) gives `key`."""
-    hashed: int = murmur2(key)
-    return (hashed & 0x7FFFFFFF) % partitions
-
 
 # Where an input record was read: (topic, partition, offset); a keyed record carries its source's.
 Source = tuple[str, int, int]

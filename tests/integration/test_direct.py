@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from aiokafka import AIOKafkaProducer
 
-from agents.plumbing.direct import keyed_partition
+from agents.plumbing.partitioner import keyed_partition
 from tests.integration.kafka import WorkerProcess, consume, produce
 from tests.integration.pipeline_data import lead_event, reference_records
 from tests.integration.test_pipeline import metric_value

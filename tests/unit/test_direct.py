@@ -4,10 +4,9 @@ import asyncio
 from types import SimpleNamespace
 from typing import Any
 
-from aiokafka.partitioner import DefaultPartitioner
-
 from agents.plumbing.delivery import DeliveryGuard, Partition
-from agents.plumbing.direct import DirectGate, keyed_partition
+from agents.plumbing.direct import DirectGate
+from agents.plumbing.partitioner import keyed_partition
 
 KEYED = "leadrouter.leads.keyed.v1"
 PARTITIONS = 4
@@ -53,13 +52,6 @@ def acknowledged_at(offset: int) -> "asyncio.Future[Any]":
     sent: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
     sent.set_result(SimpleNamespace(offset=offset))
     return sent
-
-
-def test_the_keyed_partition_is_the_one_kafkas_default_partitioner_picks() -> None:
-    partitioner = DefaultPartitioner()
-    for n in range(50):
-        key = f"email:lead{n}@acme.com".encode()
-        assert keyed_partition(key, 6) == partitioner(key, list(range(6)), list(range(6)))
 
 
 def test_a_record_keyed_by_its_identity_in_that_keys_partition_goes_direct() -> None:
