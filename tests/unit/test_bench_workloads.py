@@ -24,8 +24,8 @@ from bench.workloads import (
 )
 from schemas.accounts import Account
 from schemas.events import LeadEvent
-from service.identity import lead_identity
 from service.intake import Rejection, decode_lead_event
+from tests.unit.intake_keys import intake_identity
 
 NOW = DEFAULT_START + timedelta(days=1)
 
@@ -135,23 +135,13 @@ def test_timestamps_are_rfc3339_in_utc() -> None:
 # --- keys: the lead's external id, or its identity as intake computes it -----------------------
 
 
-def intake_identity(record: Record) -> bytes | None:
-    """The key intake gives the record's event (its lead's identity); None if it rejects it."""
-    _, value, headers = record
-    event = decode_lead_event(value, headers, NOW)
-    if isinstance(event, Rejection):
-        return None
-    identity = lead_identity(event.lead, event.source)
-    return None if identity is None else identity.encode()
-
-
 def made(feed: Feed, n: int) -> tuple[Record, ...]:
     return tuple(feed.events(n, DEFAULT_START, timedelta(milliseconds=50)))
 
 
 def keyed_share(batch: Sequence[Record]) -> float:
     """Share of the valid records keyed by their lead's identity."""
-    identities = [(key, intake_identity((key, value, headers))) for key, value, headers in batch]
+    identities = [(record[0], intake_identity(record, NOW)) for record in batch]
     valid = [(key, identity) for key, identity in identities if identity is not None]
     return sum(key == identity for key, identity in valid) / len(valid)
 
@@ -160,7 +150,7 @@ def test_the_synthetic_workload_keys_every_valid_event_by_the_identity_intake_co
     batch = made(make_feed("synthetic", 5, accounts(), garbage_share=0.05), 2000)
 
     for key, value, headers in batch:
-        identity = intake_identity((key, value, headers))
+        identity = intake_identity((key, value, headers), NOW)
         assert key == identity or (identity is None and not key.startswith((b"email:", b"ext:")))
     assert keyed_share(batch) == 1.0
 
@@ -170,7 +160,7 @@ def test_the_real_shaped_workload_keys_four_in_five_by_identity_and_the_rest_by_
 
     assert 0.75 < keyed_share(batch) < 0.85
     for key, value, headers in batch:
-        identity = intake_identity((key, value, headers))
+        identity = intake_identity((key, value, headers), NOW)
         if identity is None:  # garbage keeps the lead's id
             assert key.startswith(b"web-")
         else:

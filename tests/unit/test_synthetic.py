@@ -27,6 +27,7 @@ from service.config import EnrichmentConfig
 from service.enrichment import enrich_lead
 from service.identity import lead_identity
 from service.intake import Rejection, decode_lead_event
+from tests.unit.intake_keys import intake_identity
 
 # Later than every event the feed stamps, so no event is "from the future".
 NOW = DEFAULT_START + timedelta(days=1)
@@ -264,16 +265,6 @@ def keyed_records(share: float, garbage_share: float = 0.0, seed: int = 11) -> t
     return tuple(feed.events(3000))
 
 
-def intake_identity(record: Record) -> bytes | None:
-    """The key intake gives the record's event (its lead's identity); None if it rejects it."""
-    _, value, headers = record
-    event = decode_lead_event(value, headers, NOW)
-    if isinstance(event, Rejection):
-        return None
-    identity = lead_identity(event.lead, event.source)
-    return None if identity is None else identity.encode()
-
-
 def test_by_default_every_record_is_keyed_by_the_leads_external_id() -> None:
     for (key, _, _), event in zip(records(), default_events(), strict=True):
         assert isinstance(event, LeadEvent)
@@ -284,7 +275,7 @@ def test_fully_identity_keyed_every_valid_record_is_keyed_by_the_identity_intake
     valid = [
         (record, identity)
         for record in keyed_records(1.0, garbage_share=0.1)
-        if (identity := intake_identity(record)) is not None
+        if (identity := intake_identity(record, NOW)) is not None
     ]
 
     assert [record[0] for record, _ in valid] == [identity for _, identity in valid]
@@ -302,7 +293,7 @@ def test_the_identity_keyed_share_changes_valid_records_keys_and_nothing_else() 
     garbage = [
         (by_identity[0], by_id[0])
         for by_identity, by_id in zip(keyed, plain, strict=True)
-        if intake_identity(by_identity) is None
+        if intake_identity(by_identity, NOW) is None
     ]
     assert len(garbage) > 200
     assert all(key == kept for key, kept in garbage)  # garbage keeps its key
@@ -311,7 +302,7 @@ def test_the_identity_keyed_share_changes_valid_records_keys_and_nothing_else() 
 def test_half_identity_keyed_one_leads_events_arrive_keyed_both_ways() -> None:
     ways: dict[bytes, list[bool]] = {}
     for record in keyed_records(0.5):
-        identity = intake_identity(record)
+        identity = intake_identity(record, NOW)
         assert identity is not None
         ways.setdefault(identity, []).append(record[0] == identity)
 
