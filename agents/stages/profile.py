@@ -5,9 +5,8 @@ profile in a table keyed by identity, and sends the outcome: sales-ready leads t
 stage keyed by queue, the others back to marketing nurture; every decision to the audit topic.
 """
 
-import asyncio
 import logging
-from collections import defaultdict
+from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -17,6 +16,7 @@ from agents.plumbing.decoded import DecodedTable
 from agents.plumbing.delivery import Partition
 from agents.plumbing.direct import DirectGate, DirectProfile
 from agents.plumbing.expiry import Expiring, json_time, register_expiry
+from agents.plumbing.key_locks import KeyLocks
 from agents.plumbing.outbox import Outbox, Send
 from agents.plumbing.pipelined import SendQueue
 from agents.plumbing.reference import ReferenceData
@@ -261,14 +261,17 @@ def register_profiling(
         await queue.after((), sends)
 
     # One lead's state is changed by one handler at a time: the keyed stream's and intake's
-    # direct events meet here, per partition of the lead.
-    locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+    # direct events meet here (without the direct path only the keyed stream changes it).
+    locks = KeyLocks()
+
+    def holding(key: bytes) -> AbstractAsyncContextManager[None]:
+        return nullcontext() if gate is None else locks.hold(key)
 
     async def handle(event: Any) -> None:
         message = event.message
         record = KeyedLeadEvent.model_validate_json(event.value)
         key = record.identity.encode()
-        async with locks[message.partition]:
+        async with holding(key):
             if record.event is not None:
                 try:
                     await handle_event(key, record, record.event, message, direct=False)
@@ -283,8 +286,9 @@ def register_profiling(
         """A lead event straight from its input record (see `agents/plumbing/direct.py`)."""
         assert record.event is not None
         directed.inc()
-        async with locks[message.partition]:
-            await handle_event(record.identity.encode(), record, record.event, message, direct=True)
+        key = record.identity.encode()
+        async with holding(key):
+            await handle_event(key, record, record.event, message, direct=True)
 
     @runtime.app.agent(source_topic, name="profile", concurrency=1)
     async def profile(stream: Any) -> None:
