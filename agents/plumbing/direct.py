@@ -19,6 +19,9 @@ ahead of it is unprocessed:
   the profile stage reports it processed (at most `tracked` of them; past that, and for a
   re-key acknowledged across an assignment, the lead's whole partition waits until it is
   complete past the record's offset).
+A partition whose identity-keyed records are mostly held back that way re-keys all of them for
+a while (`WINDOW`, `PAUSE`): with the profile work split between two agents, input that mixes
+keys record by record cost more CPU per event than the hop saves. Re-keying is always order-safe.
 A record read again after a crash may take the other path the second time; the profile stage
 recognises it by its input coordinates (`schemas.profiles.LeadProfile.direct_offsets`).
 """
@@ -64,6 +67,7 @@ class DirectGate:
         # last acknowledged one (the partition must be complete up to it).
         self._unacknowledged: defaultdict[int, int] = defaultdict(int)
         self._after: dict[int, int] = {}
+        self._splits: defaultdict[int, _Split] = defaultdict(_Split)
 
     def partition_count(self) -> int | None:
         if self._count is None:
@@ -80,6 +84,15 @@ class DirectGate:
         count = self.partition_count()
         if key != identity or count is None or keyed_partition(identity, count) != partition:
             return False
+        split = self._splits[partition]
+        if split.paused:
+            split.paused -= 1
+            return False
+        opened = self._opens(identity, partition)
+        split.count(opened)
+        return opened
+
+    def _opens(self, identity: bytes, partition: int) -> bool:
         self._forget_on_assignment()
         if self._leads[identity] or self._unacknowledged[partition]:
             return False
@@ -150,6 +163,29 @@ class DirectGate:
             return  # the worker exits without committing (outputs.py)
         after = sent.result().offset + 1
         self._after[partition] = max(self._after.get(partition, 0), after)
+
+
+# Per keyed partition: out of each WINDOW identity-keyed records, when more than half were held
+# back (their lead had a re-keyed record in flight), the next PAUSE are re-keyed without asking.
+# Splitting a partition's leads between intake and the profile agent cost more CPU per event
+# than the hop saved (README, Performance); re-keying is always safe for order.
+WINDOW = 200
+PAUSE = 2_000
+
+
+@dataclass(slots=True)
+class _Split:
+    tried: int = 0
+    held: int = 0
+    paused: int = 0
+
+    def count(self, opened: bool) -> None:
+        self.tried += 1
+        self.held += not opened
+        if self.tried == WINDOW:
+            if self.held * 2 > self.tried:
+                self.paused = PAUSE
+            self.tried = self.held = 0
 
 
 @dataclass(frozen=True, slots=True)

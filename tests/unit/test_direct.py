@@ -5,7 +5,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from agents.plumbing.delivery import DeliveryGuard, Partition
-from agents.plumbing.direct import DirectGate
+from agents.plumbing.direct import PAUSE, WINDOW, DirectGate
 from agents.plumbing.partitioner import keyed_partition
 
 KEYED = "leadrouter.leads.keyed.v1"
@@ -175,3 +175,26 @@ def test_a_partition_not_assigned_here_never_opens() -> None:
     gate = DirectGate(guard, KEYED, lambda topic: PARTITIONS)
 
     assert not gate.is_open(JANE, JANE, HOME)
+
+
+async def test_a_partition_whose_leads_are_mostly_held_back_re_keys_for_a_while() -> None:
+    gate, _ = gate_with(tracked=WINDOW * 2)
+    # Jane has a re-keyed record in flight for a whole window: every one of her events is held.
+    gate.rekeyed(JANE, source(0), acknowledged_at(0))
+    for _ in range(WINDOW):
+        assert not gate.is_open(JANE, JANE, HOME)
+    gate.processed(source(0))
+
+    # Nothing holds her back now, but the partition re-keys the next PAUSE records unasked.
+    assert [gate.is_open(JANE, JANE, HOME) for _ in range(PAUSE)] == [False] * PAUSE
+    assert gate.is_open(JANE, JANE, HOME)
+
+
+async def test_a_partition_with_few_leads_held_back_keeps_going_direct() -> None:
+    gate, _ = gate_with()
+    gate.rekeyed(JANE, source(0), acknowledged_at(0))
+    for _ in range(WINDOW // 4):
+        assert not gate.is_open(JANE, JANE, HOME)
+    gate.processed(source(0))
+
+    assert all(gate.is_open(JANE, JANE, HOME) for _ in range(WINDOW))
