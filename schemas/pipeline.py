@@ -29,6 +29,10 @@ class KeyedLeadEvent(OutputModel):
     event: LeadEvent | None = None
     feedback: SalesFeedback | None = None
     source: SourceRecord
+    # Whether the input record's Kafka key was the lead's identity: only such a record can have
+    # gone direct (`agents/plumbing/lanes.py`). Records written before the field say True, which
+    # leaves them to the offsets alone, as then.
+    keyed_by_identity: bool = True
 
 
 class QualifiedLead(OutputModel):

@@ -49,6 +49,7 @@ def register_intake(runtime: Runtime, direct: DirectPath | None = None) -> None:
             )
             return
         received = kafka_time(message)
+        key = identity.encode()
         record = KeyedLeadEvent(
             identity=identity,
             event=decoded,
@@ -58,8 +59,8 @@ def register_intake(runtime: Runtime, direct: DirectPath | None = None) -> None:
                 offset=message.offset,
                 timestamp=received,
             ),
+            keyed_by_identity=message.key == key,
         )
-        key = identity.encode()
         if direct is not None and direct.gate.is_open(message.key, key, message.partition):
             intake_latency.observe(max(0.0, (runtime.clock() - received).total_seconds()))
             await direct.profile.handle(record, message)

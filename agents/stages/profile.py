@@ -17,6 +17,7 @@ from agents.plumbing.delivery import Partition
 from agents.plumbing.direct import DirectGate, DirectProfile
 from agents.plumbing.expiry import Expiring, json_time, register_expiry
 from agents.plumbing.key_locks import KeyLocks
+from agents.plumbing.lanes import keyed_record_lane
 from agents.plumbing.outbox import Outbox, Send
 from agents.plumbing.pipelined import SendQueue
 from agents.plumbing.reference import ReferenceData
@@ -159,18 +160,13 @@ def register_profiling(
         return delivery.replay_floor(Partition(topic, partition)) if delivery is not None else 0
 
     def keyed_at(record: KeyedLeadEvent, message: Any, previous: LeadProfile | None) -> _At:
-        """Where a keyed record stands: in the keyed lane, unless its input record was already
-        applied directly (read again after a crash, it took the keyed path this time)."""
-        source = record.source
-        if (
-            previous is not None
-            and source.partition == message.partition
-            and source.offset <= previous.direct_offsets.get(source.topic, -1)
-        ):
-            floor = floor_of(source.topic, source.partition)
-            return _At(source.topic, source.offset, floor, message.partition)
-        floor = floor_of(message.topic, message.partition)
-        return _At(KEYED_LANE, message.offset, floor, message.partition)
+        """Where a keyed record stands: in the keyed lane, unless it is the replay of an input
+        record applied directly (`agents/plumbing/lanes.py`)."""
+        lane, offset = keyed_record_lane(previous, record, message.partition, message.offset)
+        if lane == KEYED_LANE:
+            return _At(lane, offset, floor_of(message.topic, message.partition), message.partition)
+        floor = floor_of(record.source.topic, record.source.partition)
+        return _At(lane, offset, floor, message.partition)
 
     async def handle_event(
         key: bytes, record: KeyedLeadEvent, event: LeadEvent, message: Any, direct: bool
