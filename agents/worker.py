@@ -17,7 +17,15 @@ from agents.plumbing.reference import ReferenceData
 from agents.plumbing.rules_watch import register_rules_watch
 from agents.plumbing.runtime import Runtime
 from agents.plumbing.settings import Settings
-from agents.plumbing.topics import ACCOUNTS, LEADS_KEYED, MODEL, REPS, RULES, TopicNames
+from agents.plumbing.topics import (
+    ACCOUNTS,
+    LEAD_EVENTS,
+    LEADS_KEYED,
+    MODEL,
+    REPS,
+    RULES,
+    TopicNames,
+)
 from agents.plumbing.views import CompactedView
 from agents.stages.assign import register_assigning
 from agents.stages.feedback import register_feedback
@@ -77,7 +85,10 @@ def direct_gate(runtime: Runtime) -> DirectGate | None:
         count: int | None = app.consumer.topic_partitions(topic)  # known once subscribed
         return count
 
-    return DirectGate(runtime.delivery, runtime.names.name(LEADS_KEYED), partitions)
+    names = runtime.names
+    return DirectGate(
+        runtime.delivery, names.name(LEADS_KEYED), names.name(LEAD_EVENTS), partitions
+    )
 
 
 def register_views(runtime: Runtime, reference: ReferenceData) -> None:

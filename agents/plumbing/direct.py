@@ -48,12 +48,14 @@ class DirectGate:
         self,
         guard: DeliveryGuard,
         keyed_topic: str,
+        input_topic: str,
         partitions: Callable[[str], int | None],
         *,
         tracked: int = 100_000,
     ) -> None:
         self._guard = guard
         self._topic = keyed_topic
+        self._input = input_topic
         self._partitions = partitions
         self._count: int | None = None
         self._tracked = tracked
@@ -70,9 +72,16 @@ class DirectGate:
         self._splits: defaultdict[int, _Split] = defaultdict(_Split)
 
     def partition_count(self) -> int | None:
+        """The keyed topic's partition count, once known; None (nothing goes direct) while it
+        is not, and for good when the input topic has another count: partitions of one number
+        in both are then not assigned together, and a lead's input and keyed partitions differ.
+        """
         if self._count is None:
-            self._count = self._partitions(self._topic)
-        return self._count
+            keyed, given = self._partitions(self._topic), self._partitions(self._input)
+            if keyed is None or given is None:
+                return None
+            self._count = keyed if keyed == given else 0
+        return self._count or None
 
     def __len__(self) -> int:
         """Re-keyed records tracked per lead, not processed yet."""

@@ -9,6 +9,7 @@ from agents.plumbing.direct import PAUSE, WINDOW, DirectGate
 from agents.plumbing.partitioner import keyed_partition
 
 KEYED = "leadrouter.leads.keyed.v1"
+INPUT = "leads.events.v1"
 PARTITIONS = 4
 JANE = b"email:jane@acme.com"
 HOME = keyed_partition(JANE, PARTITIONS)
@@ -39,7 +40,7 @@ def gate_with(
     guard.assigned(
         dict.fromkeys(partitions, 0), {tp: held.get(tp.partition, 0) for tp in partitions}
     )
-    return DirectGate(guard, KEYED, lambda topic: count, tracked=tracked), guard
+    return DirectGate(guard, KEYED, INPUT, lambda topic: count, tracked=tracked), guard
 
 
 async def process(guard: DeliveryGuard, partition: int, offset: int) -> None:
@@ -66,6 +67,15 @@ def test_a_record_keyed_otherwise_or_in_another_partition_is_re_keyed() -> None:
     assert not gate.is_open(b"L-123", JANE, HOME)
     assert not gate.is_open(None, JANE, HOME)
     assert not gate.is_open(JANE, JANE, (HOME + 1) % PARTITIONS)
+
+
+def test_nothing_goes_direct_when_the_input_topic_has_another_partition_count() -> None:
+    guard = gate_with()[1]
+    counts = {KEYED: PARTITIONS, INPUT: PARTITIONS * 2}
+    gate = DirectGate(guard, KEYED, INPUT, counts.get)
+
+    assert not gate.is_open(JANE, JANE, HOME)
+    assert gate.partition_count() is None
 
 
 def test_nothing_goes_direct_while_the_keyed_partition_count_is_unknown() -> None:
@@ -172,7 +182,7 @@ async def test_a_re_key_acknowledged_after_an_assignment_holds_its_partition() -
 
 def test_a_partition_not_assigned_here_never_opens() -> None:
     guard = DeliveryGuard(no_hole, never_exit)
-    gate = DirectGate(guard, KEYED, lambda topic: PARTITIONS)
+    gate = DirectGate(guard, KEYED, INPUT, lambda topic: PARTITIONS)
 
     assert not gate.is_open(JANE, JANE, HOME)
 
