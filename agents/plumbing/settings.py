@@ -99,8 +99,9 @@ class LimitSettings(BaseModel):
     decoded_profiles: int = Field(
         default=20_000,
         ge=0,
-        description="lead profiles each worker keeps decoded in memory (the most recently used); "
-        "the table stays the durable copy. 0 parses every profile on every event",
+        description="lead profiles each worker keeps decoded in memory (the most recently used), "
+        "with where their outbox entries sit; the tables stay the durable copy. 0 parses every "
+        "profile and outbox value on every event",
     )
     queued_events: int = Field(
         default=500,

@@ -6,6 +6,7 @@ stage keyed by queue, the others back to marketing nurture; every decision to th
 """
 
 import logging
+from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
@@ -76,7 +77,8 @@ def register_profiling(
     decoded = DecodedTable(profiles, LeadProfile, settings.limits.decoded_profiles)
     updates = runtime.output(SALES_UPDATES)
     written = (qualified, nurture, decisions, updates, examples)
-    outbox = Outbox(outbox_table, {output.name: output for output in written})
+    outputs = {output.name: output for output in written}
+    outbox = Outbox(outbox_table, outputs, settings.limits.decoded_profiles)
     # Every send of the stage goes through it, so that one lead's records keep their order.
     queue = SendQueue(settings.limits.queued_events)
     register_expiry(
@@ -151,13 +153,21 @@ def register_profiling(
                 half_life_days=settings.learning.half_life_days,
             )
             sends = outputs_of(evaluation, key, record, event)
-            recorded = await outbox.record(key, at.offset, sends, at.partition, at.floor, at.lane)
+            recorded = await outbox.record(
+                key, at.offset, sends, at.partition, at.floor, at.lane, lane_floors(at.partition)
+            )
             await queue.after([recorded], sends)
             return
         await queue.after((), sends)
 
     def floor_of(topic: str, partition: int) -> int:
         return delivery.replay_floor(Partition(topic, partition)) if delivery is not None else 0
+
+    keyed_name = source_topic.get_topic_name()
+
+    def lane_floors(partition: int) -> Callable[[str], int]:
+        """Each lane's replay floor in the lead's `partition` (lanes number it alike)."""
+        return lambda lane: floor_of(lane or keyed_name, partition)
 
     def keyed_at(record: KeyedLeadEvent, message: Any, previous: LeadProfile | None) -> _At:
         """Where a keyed record stands: in the keyed lane, unless it is the replay of an input
@@ -203,7 +213,9 @@ def register_profiling(
         # stage goes on meanwhile; the event is committed only once its sends are acknowledged.
         durable = (
             await decoded.put(key, evaluation.profile, at.partition),
-            await outbox.record(key, at.offset, sends, at.partition, at.floor, at.lane),
+            await outbox.record(
+                key, at.offset, sends, at.partition, at.floor, at.lane, lane_floors(at.partition)
+            ),
         )
         await queue.after(durable, sends)
         metrics.lead_score.observe(score.total)

@@ -1,5 +1,6 @@
 """The outbox: what the profile stage sent for a lead's recent events, re-sent on replay."""
 
+import orjson
 import pytest
 
 from agents.plumbing.outbox import MAX_ENTRIES, Outbox, Send
@@ -93,3 +94,65 @@ async def test_a_lane_prunes_only_its_own_entries_by_its_floor(app: FakeApp) -> 
     assert outbox.recorded(b"k", 3) is not None
     assert outbox.recorded(b"k", 4, DIRECT) is None
     assert outbox.recorded(b"k", 90, DIRECT) is not None
+
+
+async def test_a_write_prunes_the_other_lanes_entries_below_their_floors_when_it_knows_them(
+    app: FakeApp,
+) -> None:
+    outbox, nurture, _ = outbox_of(app)
+    await outbox.record(b"k", 3, [Send(nurture, b"k", b"k3")], partition=0, floor=0)
+    await outbox.record(b"k", 7, [Send(nurture, b"k", b"k7")], partition=0, floor=0)
+    floors = {"": 5, DIRECT: 0}
+
+    await outbox.record(
+        b"k", 90, [Send(nurture, b"k", b"d90")], 0, floor=0, lane=DIRECT, floors=floors.__getitem__
+    )
+
+    assert outbox.recorded(b"k", 3) is None
+    assert outbox.recorded(b"k", 7) == [Send(nurture, b"k", b"k7")]
+    assert outbox.recorded(b"k", 90, DIRECT) == [Send(nurture, b"k", b"d90")]
+
+
+async def test_sends_without_a_key_and_with_any_bytes_come_back_as_they_were(app: FakeApp) -> None:
+    outbox, nurture, decisions = outbox_of(app)
+    sends = [Send(nurture, None, b'\x00\x01"quoted"\xff'), Send(decisions, b"\xfe", b"")]
+
+    await outbox.record(b"k", 1, sends, partition=0, floor=0, lane="ünïcode.lane")
+
+    assert outbox.recorded(b"k", 1, "ünïcode.lane") == sends
+
+
+async def test_entries_written_before_the_framing_are_read_and_kept(app: FakeApp) -> None:
+    nurture, decisions = Output(app, "leads.nurture.v1"), Output(app, "leads.decisions.v1")
+    written = orjson.dumps(
+        [
+            [4, [["leads.nurture.v1", "k", '{"n":4}']]],
+            [6, [["leads.decisions.v1", None, '{"d":6}']], DIRECT],
+        ]
+    )
+    table = DurableTable(
+        fake_table({b"k": written}), Output(app, "leadrouter-lead-outbox-changelog")
+    )
+    outbox = Outbox(table, {o.name: o for o in (nurture, decisions)})
+
+    assert outbox.recorded(b"k", 4) == [Send(nurture, b"k", b'{"n":4}')]
+    assert outbox.recorded(b"k", 6, DIRECT) == [Send(decisions, None, b'{"d":6}')]
+
+    await outbox.record(b"k", 9, [Send(nurture, b"k", b"v")], partition=0, floor=0)
+
+    assert outbox.recorded(b"k", 4) == [Send(nurture, b"k", b'{"n":4}')]
+    assert outbox.recorded(b"k", 6, DIRECT) == [Send(decisions, None, b'{"d":6}')]
+    assert outbox.recorded(b"k", 9) == [Send(nurture, b"k", b"v")]
+
+
+async def test_a_value_another_writer_replaced_is_read_afresh(app: FakeApp) -> None:
+    nurture = Output(app, "leads.nurture.v1")
+    table = DurableTable(fake_table(), Output(app, "leadrouter-lead-outbox-changelog"))
+    outbox, other = Outbox(table, {nurture.name: nurture}), Outbox(table, {nurture.name: nurture})
+    await outbox.record(b"k", 1, [Send(nurture, b"k", b"first")], partition=0, floor=0)
+
+    await other.record(b"k", 1, [Send(nurture, b"k", b"second")], partition=0, floor=0)
+
+    assert outbox.recorded(b"k", 1) == [Send(nurture, b"k", b"second")]
+    await table.put(b"k", None, partition=0)  # an expiry
+    assert outbox.recorded(b"k", 1) is None
