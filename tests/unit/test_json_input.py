@@ -69,3 +69,30 @@ def test_invalid_utf8_is_told_apart_from_broken_json() -> None:
     assert rejection(b'{"a": "\xff"}').reason == "not_utf8"
     assert rejection(b'{"a": "\xed\xa0\x80"}').reason == "not_utf8"  # an encoded surrogate
     assert rejection(b'{"a": ').reason == "not_json"
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        b'{"a": "x\\": 1", "a": 2}',  # an escaped quote and a colon inside a value
+        b'{"k\\\\": 1, "k\\\\" : 2}',  # a name ending in an escaped backslash, space before ':'
+        b'{"list": [{"id": 1, "id": 2}]}',  # in an object inside an array
+        b'{"t": "10:00", "u": {"v": "w:"}, "t": "11:00"}',
+        '{"caf\u00e9": 1, "caf\u00e9": 2}'.encode(),
+    ],
+)
+def test_a_name_twice_is_found_whatever_the_strings_around_it_hold(document: bytes) -> None:
+    assert rejection(document).reason == "duplicate_key"
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        b'{"a": "b\\":", "c": "\\"d\\": e"}',  # values that look like names
+        b'{"time": "2026-12-05T10:00:00Z", "url": "https://x.io/a?b=c:d"}',
+        b'{"a" \n\t: 1, "b": "a"}',
+        b'{"x\\\\": {"x": 1}, "y": ["x", {"x": 2}]}',
+    ],
+)
+def test_strings_that_look_like_names_are_no_duplicates(document: bytes) -> None:
+    assert not isinstance(parse_json_object(document, "the value"), Rejection)
