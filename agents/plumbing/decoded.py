@@ -42,10 +42,13 @@ class DecodedTable(Generic[M]):
         self._hold(key, raw, value)
         return value
 
-    async def put(self, key: bytes, value: M, partition: int) -> "asyncio.Future[Any]":
-        """Write `value` durably (see `DurableTable.put`) and keep it decoded."""
+    async def put(
+        self, key: bytes, value: M, partition: int, after: "asyncio.Future[Any] | None" = None
+    ) -> "asyncio.Future[Any]":
+        """Write `value` durably (see `DurableTable.put`, also for `after`) and keep it
+        decoded."""
         raw = value.model_dump_json().encode()
-        future = await self._table.put(key, raw, partition)
+        future = await self._table.put(key, raw, partition, after)
         self._hold(key, raw, value)
         return future
 

@@ -209,15 +209,16 @@ def register_profiling(
         score = evaluation.score
         assert score is not None
         sends = outputs_of(evaluation, key, record, event)
-        # Durable before anything is sent: the profile, and the sends a replay repeats. The
-        # stage goes on meanwhile; the event is committed only once its sends are acknowledged.
-        durable = (
-            await decoded.put(key, evaluation.profile, at.partition),
-            await outbox.record(
-                key, at.offset, sends, at.partition, at.floor, at.lane, lane_floors(at.partition)
-            ),
+        # Durable before anything is sent: the sends a replay repeats, then the profile. The
+        # profile's changelog record waits for the outbox entry's: a profile that reached Kafka
+        # (and makes a replay of this event or an earlier one a replay) comes with the entries
+        # that replay re-sends, whichever of the two topics' requests went out first. The stage
+        # goes on meanwhile; the event is committed only once its sends are acknowledged.
+        recorded = await outbox.record(
+            key, at.offset, sends, at.partition, at.floor, at.lane, lane_floors(at.partition)
         )
-        await queue.after(durable, sends)
+        profiled = await decoded.put(key, evaluation.profile, at.partition, after=recorded)
+        await queue.after((recorded, profiled), sends)
         metrics.lead_score.observe(score.total)
         scoring_latency.observe(
             max(0.0, (runtime.clock() - record.source.timestamp).total_seconds())
