@@ -5,8 +5,9 @@ records per event through the same send path:
 1. intake-like: parses the raw event with orjson only to find the lead (email or source id),
    re-keys it by that to `<prefix>leadrouter.leads.keyed.v1` (the original bytes; records it
    cannot key are dead-lettered, as the router's intake does with what it cannot decode);
-2. profile-like: a profile and an outbox entry written through `DurableTable`, whose sends
-   wait for both in a `SendQueue` (as the router's profile stage does), drawn from the
+2. profile-like: an outbox entry and then a profile written through `DurableTable` (the
+   profile's changelog record after the entry's), whose sends wait for both in a `SendQueue`
+   (as the router's profile stage does), drawn from the
    record's checksum (`bench.topology_shares`): a qualified record keyed by the lead's
    country, or a nurture record and a decision, or a decision only, or nothing (duplicates);
 3. assign-like: the ledger entry written and awaited, then either the record passed on to
@@ -161,11 +162,10 @@ def register_profile(runtime: Runtime, writer: DeadLetterWriter, shares: Shares)
         if not sends:  # the router's duplicates: nothing written
             return
         floor = delivery.replay_floor(message.tp) if delivery is not None else 0
-        durable = (
-            await profiles.put(key, value, message.partition),
-            await outbox.record(key, message.offset, sends, message.partition, floor),
-        )
-        await queue.after(durable, sends)
+        # As the router does: the profile's changelog record after the outbox entry's.
+        recorded = await outbox.record(key, message.offset, sends, message.partition, floor)
+        profiled = await profiles.put(key, value, message.partition, after=recorded)
+        await queue.after((recorded, profiled), sends)
 
     register_agent(runtime, writer, "profile", runtime.topic(LEADS_KEYED), handle)
 
