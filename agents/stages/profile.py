@@ -137,7 +137,9 @@ def register_profiling(
             log.info("event %s@%s has nothing to send again", at.lane or LEADS_KEYED, at.offset)
             return
         metrics.replays.inc()
+        lane_name = at.lane or LEADS_KEYED
         if sends is None:
+            log.info("event %s@%s replayed, nothing recorded: decided again", lane_name, at.offset)
             # The profile reached Kafka and the recorded sends did not, so nothing was sent
             # (sends wait for both): decide again from the stored profile, record, then send.
             evaluation = evaluate_event(
@@ -158,6 +160,9 @@ def register_profiling(
             )
             await queue.after([recorded], sends)
             return
+        log.info(
+            "event %s@%s replayed: %d recorded records sent again", lane_name, at.offset, len(sends)
+        )
         await queue.after((), sends)
 
     def floor_of(topic: str, partition: int) -> int:
