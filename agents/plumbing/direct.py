@@ -40,6 +40,9 @@ from schemas.pipeline import KeyedLeadEvent
 # Where an input record was read: (topic, partition, offset); a keyed record carries its source's.
 Source = tuple[str, int, int]
 
+# The partition count held once the input and keyed topics' counts differ: nothing goes direct.
+_NEVER = 0
+
 
 class DirectGate:
     """May an event of a lead skip the keyed topic now?"""
@@ -80,8 +83,8 @@ class DirectGate:
             keyed, given = self._partitions(self._topic), self._partitions(self._input)
             if keyed is None or given is None:
                 return None
-            self._count = keyed if keyed == given else 0
-        return self._count or None
+            self._count = keyed if keyed == given else _NEVER
+        return None if self._count == _NEVER else self._count
 
     def __len__(self) -> int:
         """Re-keyed records tracked per lead, not processed yet."""

@@ -20,13 +20,13 @@ of `[offset, sends]` or `[offset, sends, lane]`) are still read, and framed at t
 
 import asyncio
 import struct
-from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
 
+from agents.plumbing.derived import Derived
 from agents.plumbing.outputs import Output
 from agents.plumbing.tables import DurableTable
 from schemas.profiles import KEYED_LANE
@@ -61,14 +61,12 @@ class Outbox:
     ) -> None:
         self._table = table
         self._outputs = outputs
-        # The entries' index of the values last read or written, at most `capacity` of them
-        # (least recently used first out), used only while the table holds those very bytes.
-        self._capacity = capacity
-        self._held: OrderedDict[bytes, tuple[bytes, bytes, _Index]] = OrderedDict()
+        # The values last read or written, framed, with their entries' index.
+        self._held: Derived[tuple[bytes, _Index]] = Derived(table, capacity)
 
     def recorded(self, key: bytes, offset: int, lane: str = KEYED_LANE) -> list[Send] | None:
         """The sends recorded for the event at `offset` of `lane`, or None if none were."""
-        held = self._entries(key)
+        held = self._held.get(key, _indexed)
         if held is None:
             return None
         framed, index = held
@@ -85,16 +83,16 @@ class Outbox:
         partition: int,
         floor: int,
         lane: str = KEYED_LANE,
-        floors: Callable[[str], int] | None = None,
+        floors: Callable[[str, int], int] | None = None,
     ) -> "asyncio.Future[Any]":
         """Add the event's sends to the key's entries; the future resolves once Kafka has it.
 
         `floor` is the lane's replay floor: older entries of the lane are pruned, and so are
         entries at or after `offset` (left by a pass that was rewound). `floors` gives the
-        other lanes' floors in the same partition, below which their entries are pruned too;
+        other lanes' floors (of a lane, in a partition), below which their entries are pruned too;
         without it they are kept (within `MAX_ENTRIES`)."""
         kept: list[tuple[int, str, bytes | memoryview]] = []
-        held = self._entries(key)
+        held = self._held.get(key, _indexed)
         if held is not None:
             framed, index = held
             view = memoryview(framed)  # kept entries are copied once, into the new value
@@ -102,7 +100,7 @@ class Outbox:
                 if entry_lane == lane:
                     keep = floor <= entry_offset < offset
                 else:
-                    keep = floors is None or entry_offset >= floors(entry_lane)
+                    keep = floors is None or entry_offset >= floors(entry_lane, partition)
                 if keep:
                     kept.append((entry_offset, entry_lane, view[start:end]))
         kept = kept[-(MAX_ENTRIES - 1) :]
@@ -116,31 +114,8 @@ class Outbox:
         for entry_offset, entry_lane, entry in kept:
             new_index.append((entry_offset, entry_lane, position, position + len(entry)))
             position += len(entry)
-        self._hold(key, value, value, new_index)
+        self._held.hold(key, value, (value, new_index))
         return future
-
-    def _entries(self, key: bytes) -> tuple[bytes, _Index] | None:
-        """The key's value framed, and its entries' index; None without a value."""
-        raw = self._table.get(key)
-        if raw is None:
-            self._held.pop(key, None)
-            return None
-        held = self._held.get(key)
-        if held is not None and held[0] == raw:  # the very object (memory), equal bytes (RocksDB)
-            self._held.move_to_end(key)
-            return held[1], held[2]
-        framed = _framed(raw)
-        index = list(_index(framed))
-        self._hold(key, raw, framed, index)
-        return framed, index
-
-    def _hold(self, key: bytes, raw: bytes, framed: bytes, index: _Index) -> None:
-        if self._capacity <= 0:
-            return
-        self._held[key] = (raw, framed, index)
-        self._held.move_to_end(key)
-        while len(self._held) > self._capacity:
-            self._held.popitem(last=False)
 
     def _send(self, topic: str, key: bytes | None, value: bytes) -> Send:
         output = self._outputs.get(topic)
@@ -158,6 +133,12 @@ def _entry(offset: int, lane: str, sends: list[tuple[str, bytes | None, bytes]])
         parts.extend((topic_bytes, key or b"", value))
     body = b"".join(parts)
     return _ENTRY.pack(_ENTRY.size + len(body), offset, len(lane_bytes)) + body
+
+
+def _indexed(raw: bytes) -> tuple[bytes, _Index]:
+    """A key's value framed, and its entries' index."""
+    framed = _framed(raw)
+    return framed, list(_index(framed))
 
 
 def _framed(raw: bytes) -> bytes:

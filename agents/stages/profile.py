@@ -6,7 +6,6 @@ stage keyed by queue, the others back to marketing nurture; every decision to th
 """
 
 import logging
-from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
@@ -156,7 +155,7 @@ def register_profiling(
             )
             sends = outputs_of(evaluation, key, record, event)
             recorded = await outbox.record(
-                key, at.offset, sends, at.partition, at.floor, at.lane, lane_floors(at.partition)
+                key, at.offset, sends, at.partition, at.floor, at.lane, lane_floor
             )
             await queue.after([recorded], sends)
             return
@@ -170,9 +169,9 @@ def register_profiling(
 
     keyed_name = source_topic.get_topic_name()
 
-    def lane_floors(partition: int) -> Callable[[str], int]:
-        """Each lane's replay floor in the lead's `partition` (lanes number it alike)."""
-        return lambda lane: floor_of(lane or keyed_name, partition)
+    def lane_floor(lane: str, partition: int) -> int:
+        """A lane's replay floor in the lead's `partition` (lanes number it alike)."""
+        return floor_of(lane or keyed_name, partition)
 
     def keyed_at(record: KeyedLeadEvent, message: Any, previous: LeadProfile | None) -> _At:
         """Where a keyed record stands: in the keyed lane, unless it is the replay of an input
@@ -220,7 +219,7 @@ def register_profiling(
         # that replay re-sends, whichever of the two topics' requests went out first. The stage
         # goes on meanwhile; the event is committed only once its sends are acknowledged.
         recorded = await outbox.record(
-            key, at.offset, sends, at.partition, at.floor, at.lane, lane_floors(at.partition)
+            key, at.offset, sends, at.partition, at.floor, at.lane, lane_floor
         )
         profiled = await decoded.put(key, evaluation.profile, at.partition, after=recorded)
         await queue.after((recorded, profiled), sends)

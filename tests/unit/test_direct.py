@@ -84,6 +84,17 @@ def test_nothing_goes_direct_while_the_keyed_partition_count_is_unknown() -> Non
     assert not gate.is_open(JANE, JANE, HOME)
 
 
+def test_the_partition_counts_are_compared_once_both_are_known() -> None:
+    guard = gate_with()[1]
+    counts: dict[str, int] = {KEYED: PARTITIONS}
+    gate = DirectGate(guard, KEYED, INPUT, counts.get)
+
+    assert not gate.is_open(JANE, JANE, HOME)
+    counts[INPUT] = PARTITIONS
+    assert gate.is_open(JANE, JANE, HOME)
+    assert gate.partition_count() == PARTITIONS
+
+
 async def test_a_partition_opens_only_once_what_it_held_at_assignment_is_processed() -> None:
     gate, guard = gate_with(ends={HOME: 2})
 

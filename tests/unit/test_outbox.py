@@ -102,10 +102,16 @@ async def test_a_write_prunes_the_other_lanes_entries_below_their_floors_when_it
     outbox, nurture, _ = outbox_of(app)
     await outbox.record(b"k", 3, [Send(nurture, b"k", b"k3")], partition=0, floor=0)
     await outbox.record(b"k", 7, [Send(nurture, b"k", b"k7")], partition=0, floor=0)
-    floors = {"": 5, DIRECT: 0}
+    floors = {("", 0): 5, (DIRECT, 0): 0}
 
     await outbox.record(
-        b"k", 90, [Send(nurture, b"k", b"d90")], 0, floor=0, lane=DIRECT, floors=floors.__getitem__
+        b"k",
+        90,
+        [Send(nurture, b"k", b"d90")],
+        0,
+        floor=0,
+        lane=DIRECT,
+        floors=lambda lane, partition: floors[lane, partition],
     )
 
     assert outbox.recorded(b"k", 3) is None

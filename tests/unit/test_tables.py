@@ -2,11 +2,12 @@
 
 import asyncio
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from aiokafka.structs import TopicPartition
 
-from agents.plumbing import tables
+from agents.plumbing import outputs, tables
 from agents.plumbing.delivery import CURRENT_TRACK, DeliveryGuard, Partition
 from agents.plumbing.outputs import Output
 from agents.plumbing.tables import DurableTable
@@ -97,6 +98,34 @@ async def test_a_write_whose_predecessor_failed_stops_the_worker_uncommitted(
 
     assert app.producer.sent == []
     assert exits == ["a table write that waited could not be sent"]
+
+
+class RefusingProducer(FakeProducer):
+    """A producer whose records Kafka refuses once they are queued."""
+
+    async def send(self, *record: Any) -> "asyncio.Future[Any]":
+        await super().send(*record)
+        refused: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        refused.set_exception(RuntimeError("Kafka refused the profile"))
+        return refused
+
+
+async def test_a_waiting_write_that_kafka_refuses_fails_and_stops_the_worker_uncommitted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    exits: list[str] = []
+    monkeypatch.setattr(outputs, "exit_without_commit", lambda message, _: exits.append(message))
+    app = SimpleNamespace(producer=RefusingProducer())
+    table = DurableTable(fake_table(), Output(app, CHANGELOG))
+    outbox_entry: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+    written = await table.put(b"k", b"profile", partition=0, after=outbox_entry)
+    outbox_entry.set_result(None)
+    with pytest.raises(RuntimeError, match="refused the profile"):
+        await written
+
+    assert [value for _, _, value, _ in app.producer.sent] == [b"profile"]
+    assert exits == ["Kafka refused a record"]
 
 
 async def test_the_event_is_committable_only_once_its_waiting_write_is_acknowledged() -> None:
