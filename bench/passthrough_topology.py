@@ -137,8 +137,9 @@ def register_profile(runtime: Runtime, writer: DeadLetterWriter, shares: Shares)
     decisions = runtime.output(DECISIONS)
     profiles = durable_table(runtime, PROFILES_TABLE)
     outbox = Outbox(
-        durable_table(runtime, OUTBOX_TABLE),
+        profiles,
         {output.name: output for output in (qualified, nurture, decisions)},
+        legacy=durable_table(runtime, OUTBOX_TABLE),
     )
     queue = SendQueue(runtime.settings.limits.queued_events)
 
@@ -157,15 +158,16 @@ def register_profile(runtime: Runtime, writer: DeadLetterWriter, shares: Shares)
     async def handle(event: Any) -> None:
         message = event.message
         key, value = message.key, message.value
-        profiles.get(key)
+        outbox.state(key)
         sends = sends_of(key, value, message.offset)
         if not sends:  # the router's duplicates: nothing written
             return
         floor = delivery.replay_floor(message.tp) if delivery is not None else 0
-        # As the router does: the profile's changelog record after the outbox entry's.
-        recorded = await outbox.record(key, message.offset, sends, message.partition, floor)
-        profiled = await profiles.put(key, value, message.partition, after=recorded)
-        await queue.after((recorded, profiled), sends)
+        # As the router does: the profile and the outbox entry in one record.
+        recorded = await outbox.record(
+            key, message.offset, sends, message.partition, floor, state=value
+        )
+        await queue.after((recorded,), sends)
 
     register_agent(runtime, writer, "profile", runtime.topic(LEADS_KEYED), handle)
 

@@ -26,8 +26,9 @@ class Derived(Generic[V]):
         """How many values are held derived."""
         return len(self._held)
 
-    def get(self, key: bytes, derive: Callable[[bytes], V]) -> V | None:
-        """The value derived from the key's bytes in the table (None without any)."""
+    def get(self, key: bytes, derive: Callable[[bytes, bytes], V]) -> V | None:
+        """The value `derive(key, bytes)` gives for the key's bytes in the table (None without
+        any)."""
         raw = self._table.get(key)
         if raw is None:
             self._held.pop(key, None)
@@ -36,7 +37,7 @@ class Derived(Generic[V]):
         if held is not None and held[0] == raw:  # the very object (memory), equal bytes (RocksDB)
             self._held.move_to_end(key)
             return held[1]
-        value = derive(raw)
+        value = derive(key, raw)
         self.hold(key, raw, value)
         return value
 

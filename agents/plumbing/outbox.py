@@ -16,6 +16,14 @@ a write keeps the older entries as the bytes they are and a lookup decodes only 
 re-encoding every kept send as a JSON string inside JSON cost the profile stage 3-5% of its CPU
 on leads with many events between two commits. Values written before the framing (a JSON list
 of `[offset, sends]` or `[offset, sends, lane]`) are still read, and framed at their next write.
+
+The value may also carry the key's state (`_STATEFUL`, the state's length, its bytes, then the
+entries), written with the event's entry in one record: the profile stage keeps a lead's profile
+there. Two tables meant two changelog records per event, and since Kafka orders no two topics the
+profile's had to wait for the entry's acknowledgement (a profile in Kafka without its entry made
+a replay take its event as done); one value is written whole or not at all. Where the state's
+table held the state alone before (JSON, its entries in the outbox table `legacy`), those
+entries are read from `legacy`, and carried into the value at the key's next write.
 """
 
 import asyncio
@@ -34,8 +42,10 @@ from schemas.profiles import KEYED_LANE
 # A lead with more events than this inside one commit window keeps only the newest.
 MAX_ENTRIES = 64
 
-# The first byte of a framed value (a JSON value never starts with it).
+# The first byte of a framed value (a JSON value never starts with it), and of one with a state.
 _FRAMED = b"\x01"
+_STATEFUL = b"\x02"
+_STATE_LENGTH = struct.Struct(">I")
 # An entry: its length in bytes (this header included), its offset, its lane's length; then the
 # lane (UTF-8), the number of sends and each send.
 _ENTRY = struct.Struct(">IqH")
@@ -55,22 +65,41 @@ class Send:
 _Index = list[tuple[int, str, int, int]]
 
 
+@dataclass(frozen=True, slots=True)
+class _Held:
+    """A key's value read: the bytes its entries are in, their index, and the state."""
+
+    framed: bytes
+    index: _Index
+    state: bytes | None
+
+
 class Outbox:
     def __init__(
-        self, table: DurableTable, outputs: dict[str, Output], capacity: int = 10_000
+        self,
+        table: DurableTable,
+        outputs: dict[str, Output],
+        capacity: int = 10_000,
+        legacy: DurableTable | None = None,
     ) -> None:
         self._table = table
         self._outputs = outputs
-        # The values last read or written, framed, with their entries' index.
-        self._held: Derived[tuple[bytes, _Index]] = Derived(table, capacity)
+        self._legacy = legacy
+        # The values last read or written, with their entries' index.
+        self._held: Derived[_Held] = Derived(table, capacity)
+
+    def state(self, key: bytes) -> bytes | None:
+        """The state last written with the key's entries, or None."""
+        held = self._held.get(key, self._indexed)
+        return None if held is None else held.state
 
     def recorded(self, key: bytes, offset: int, lane: str = KEYED_LANE) -> list[Send] | None:
         """The sends recorded for the event at `offset` of `lane`, or None if none were."""
-        held = self._held.get(key, _indexed)
+        held = self._held.get(key, self._indexed)
         if held is None:
             return None
-        framed, index = held
-        for entry_offset, entry_lane, start, end in index:
+        framed = held.framed
+        for entry_offset, entry_lane, start, end in held.index:
             if entry_offset == offset and entry_lane == lane:
                 return [self._send(*send) for send in _sends(framed, start, end)]
         return None
@@ -84,19 +113,22 @@ class Outbox:
         floor: int,
         lane: str = KEYED_LANE,
         floors: Callable[[str, int], int] | None = None,
+        state: bytes | None = None,
     ) -> "asyncio.Future[Any]":
-        """Add the event's sends to the key's entries; the future resolves once Kafka has it.
+        """Add the event's sends to the key's entries, with the key's new `state` (None: the
+        one it has); the future resolves once Kafka has the value.
 
         `floor` is the lane's replay floor: older entries of the lane are pruned, and so are
         entries at or after `offset` (left by a pass that was rewound). `floors` gives the
         other lanes' floors (of a lane, in a partition), below which their entries are pruned too;
         without it they are kept (within `MAX_ENTRIES`)."""
         kept: list[tuple[int, str, bytes | memoryview]] = []
-        held = self._held.get(key, _indexed)
+        held = self._held.get(key, self._indexed)
         if held is not None:
-            framed, index = held
-            view = memoryview(framed)  # kept entries are copied once, into the new value
-            for entry_offset, entry_lane, start, end in index:
+            if state is None:
+                state = held.state
+            view = memoryview(held.framed)  # kept entries are copied once, into the new value
+            for entry_offset, entry_lane, start, end in held.index:
                 if entry_lane == lane:
                     keep = floor <= entry_offset < offset
                 else:
@@ -107,15 +139,32 @@ class Outbox:
         kept.append(
             (offset, lane, _entry(offset, lane, [(s.output.name, s.key, s.value) for s in sends]))
         )
-        value = _FRAMED + b"".join(entry for _, _, entry in kept)
+        if state is None:
+            head = _FRAMED
+        else:
+            head = b"".join((_STATEFUL, _STATE_LENGTH.pack(len(state)), state))
+        value = head + b"".join(entry for _, _, entry in kept)
         future = await self._table.put(key, value, partition)
         new_index: _Index = []
-        position = len(_FRAMED)
+        position = len(head)
         for entry_offset, entry_lane, entry in kept:
             new_index.append((entry_offset, entry_lane, position, position + len(entry)))
             position += len(entry)
-        self._held.hold(key, value, (value, new_index))
+        self._held.hold(key, value, _Held(value, new_index, state))
         return future
+
+    def _indexed(self, key: bytes, raw: bytes) -> _Held:
+        """A value read: with its state, framed entries only, or (written before either) a
+        JSON list of entries, or the state alone with its entries in `legacy`."""
+        if raw[:1] == _STATEFUL:
+            state = state_of(raw)
+            return _Held(raw, list(_index(raw, 1 + _STATE_LENGTH.size + len(state))), state)
+        if raw[:1] == b"{":
+            entries = None if self._legacy is None else self._legacy.get(key)
+            framed = _FRAMED if entries is None else _framed(entries)
+            return _Held(framed, list(_index(framed, len(_FRAMED))), raw)
+        framed = _framed(raw)
+        return _Held(framed, list(_index(framed, len(_FRAMED))), None)
 
     def _send(self, topic: str, key: bytes | None, value: bytes) -> Send:
         output = self._outputs.get(topic)
@@ -135,10 +184,14 @@ def _entry(offset: int, lane: str, sends: list[tuple[str, bytes | None, bytes]])
     return _ENTRY.pack(_ENTRY.size + len(body), offset, len(lane_bytes)) + body
 
 
-def _indexed(raw: bytes) -> tuple[bytes, _Index]:
-    """A key's value framed, and its entries' index."""
-    framed = _framed(raw)
-    return framed, list(_index(framed))
+def state_of(raw: bytes) -> bytes:
+    """The state in a value written with one (or the value itself, a state written alone
+    before the two shared a value); empty without a state."""
+    if raw[:1] == _STATEFUL:
+        (length,) = _STATE_LENGTH.unpack_from(raw, 1)
+        start = 1 + _STATE_LENGTH.size
+        return raw[start : start + length]
+    return raw if raw[:1] == b"{" else b""
 
 
 def _framed(raw: bytes) -> bytes:
@@ -159,9 +212,8 @@ def _framed(raw: bytes) -> bytes:
     )
 
 
-def _index(framed: bytes) -> Iterator[tuple[int, str, int, int]]:
-    """Each entry's offset, lane, and where it starts and ends in `framed`."""
-    start = 1
+def _index(framed: bytes, start: int) -> Iterator[tuple[int, str, int, int]]:
+    """Each entry's offset, lane, and where it starts and ends in `framed` (from `start`)."""
     while start < len(framed):
         length, offset, lane_length = _ENTRY.unpack_from(framed, start)
         lane_start = start + _ENTRY.size

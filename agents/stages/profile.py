@@ -12,13 +12,13 @@ from datetime import timedelta
 from typing import Any
 
 from agents.plumbing.deadletters import DeadLetterWriter, guard_event
-from agents.plumbing.decoded import DecodedTable
+from agents.plumbing.decoded import DecodedStates
 from agents.plumbing.delivery import Partition
 from agents.plumbing.direct import DirectGate, DirectProfile
 from agents.plumbing.expiry import Expiring, json_time, register_expiry
 from agents.plumbing.key_locks import KeyLocks
 from agents.plumbing.lanes import keyed_record_lane
-from agents.plumbing.outbox import Outbox, Send
+from agents.plumbing.outbox import Outbox, Send, state_of
 from agents.plumbing.pipelined import SendQueue
 from agents.plumbing.reference import ReferenceData
 from agents.plumbing.runtime import Runtime
@@ -71,13 +71,17 @@ def register_profiling(
     decisions = runtime.output(DECISIONS)
     examples = runtime.output(MODEL_EXAMPLES)
     writer = DeadLetterWriter(runtime, runtime.output(DEAD_LETTER))
+    # A lead's profile and the outbox entries of its recent events, in one value; the outbox
+    # table holds entries written before they moved there.
     profiles = durable_table(runtime, PROFILES_TABLE)
-    outbox_table = durable_table(runtime, OUTBOX_TABLE)
-    decoded = DecodedTable(profiles, LeadProfile, settings.limits.decoded_profiles)
+    legacy_outbox = durable_table(runtime, OUTBOX_TABLE)
     updates = runtime.output(SALES_UPDATES)
     written = (qualified, nurture, decisions, updates, examples)
     outputs = {output.name: output for output in written}
-    outbox = Outbox(outbox_table, outputs, settings.limits.decoded_profiles)
+    capacity = settings.limits.decoded_profiles
+    outbox = Outbox(profiles, outputs, capacity, legacy=legacy_outbox)
+    states = DecodedStates(profiles, outbox, LeadProfile, capacity)
+    last_event_at = json_time("last_event_at")
     # Every send of the stage goes through it, so that one lead's records keep their order.
     queue = SendQueue(settings.limits.queued_events)
     register_expiry(
@@ -88,8 +92,8 @@ def register_profiling(
                 table=profiles,
                 source_topic=source_topic.get_topic_name(),
                 ttl=timedelta(days=settings.limits.profile_ttl_days),
-                stamp=json_time("last_event_at"),
-                companions=(outbox_table,),
+                stamp=lambda value: last_event_at(state_of(value)),
+                companions=(legacy_outbox,),
             )
         ],
         settings.limits.expiry_sweep_s,
@@ -128,7 +132,7 @@ def register_profiling(
         key: bytes, record: KeyedLeadEvent, event: LeadEvent, at: _At, applied: LeadProfile
     ) -> None:
         """An event applied before a crash: send again what was recorded for it."""
-        sends = outbox.recorded(key, at.offset, at.lane)
+        sends = states.recorded(key, at.offset, at.lane)
         if sends is None and (at.offset < at.floor or not applied.is_latest(at.lane, at.offset)):
             # Nothing to send again: below the floor it was delivered (entries are pruned only
             # there); before the lead's latest event it was a duplicate, which sends nothing (a
@@ -139,8 +143,9 @@ def register_profiling(
         lane_name = at.lane or LEADS_KEYED
         if sends is None:
             log.info("event %s@%s replayed, nothing recorded: decided again", lane_name, at.offset)
-            # The profile reached Kafka and the recorded sends did not, so nothing was sent
-            # (sends wait for both): decide again from the stored profile, record, then send.
+            # The profile reached Kafka and the recorded sends did not (written before they
+            # shared one value), so nothing was sent (sends wait for both): decide again from
+            # the stored profile, record, then send.
             evaluation = evaluate_event(
                 applied,
                 event,
@@ -154,7 +159,7 @@ def register_profiling(
                 half_life_days=settings.learning.half_life_days,
             )
             sends = outputs_of(evaluation, key, record, event)
-            recorded = await outbox.record(
+            recorded = await states.record(
                 key, at.offset, sends, at.partition, at.floor, at.lane, lane_floor
             )
             await queue.after([recorded], sends)
@@ -185,7 +190,7 @@ def register_profiling(
     async def handle_event(
         key: bytes, record: KeyedLeadEvent, event: LeadEvent, message: Any, direct: bool
     ) -> None:
-        previous = decoded.get(key)
+        previous = states.get(key)
         if direct:
             floor = floor_of(message.topic, message.partition)
             at = _At(message.topic, message.offset, floor, message.partition)
@@ -213,16 +218,20 @@ def register_profiling(
         score = evaluation.score
         assert score is not None
         sends = outputs_of(evaluation, key, record, event)
-        # Durable before anything is sent: the sends a replay repeats, then the profile. The
-        # profile's changelog record waits for the outbox entry's: a profile that reached Kafka
-        # (and makes a replay of this event or an earlier one a replay) comes with the entries
-        # that replay re-sends, whichever of the two topics' requests went out first. The stage
-        # goes on meanwhile; the event is committed only once its sends are acknowledged.
-        recorded = await outbox.record(
-            key, at.offset, sends, at.partition, at.floor, at.lane, lane_floor
+        # Durable before anything is sent: the new profile and the sends a replay repeats, in
+        # one record (a profile that reached Kafka comes with the entries its replays re-send).
+        # The stage goes on meanwhile; the event is committed once its sends are acknowledged.
+        recorded = await states.record(
+            key,
+            at.offset,
+            sends,
+            at.partition,
+            at.floor,
+            at.lane,
+            lane_floor,
+            evaluation.profile,
         )
-        profiled = await decoded.put(key, evaluation.profile, at.partition, after=recorded)
-        await queue.after((recorded, profiled), sends)
+        await queue.after((recorded,), sends)
         metrics.lead_score.observe(score.total)
         scoring_latency.observe(
             max(0.0, (runtime.clock() - record.source.timestamp).total_seconds())
@@ -256,22 +265,25 @@ def register_profiling(
     async def handle_feedback(
         key: bytes, record: KeyedLeadEvent, feedback: SalesFeedback, message: Any
     ) -> None:
-        """Apply sales' verdict. Its sends are recorded (and acknowledged) before anything else,
-        so a replay sends them again and re-applies the verdict, which changes nothing twice."""
-        result = apply_feedback(decoded.get(key), feedback)
-        applies = result is not None and result.effect != "stale"
-        sends = outbox.recorded(key, message.offset)
+        """Apply sales' verdict. Its sends are recorded with the new profile, and acknowledged,
+        before anything is sent; a replay sends them again and re-applies the verdict, which
+        changes nothing twice."""
+        result = apply_feedback(states.get(key), feedback)
+        sends = states.recorded(key, message.offset)
         if sends is None:  # the first time this record is handled
             metrics.feedback.labels(outcome=feedback.outcome).inc()
-            if result is None or not applies:
+            if result is None or result.effect == "stale":
                 log.info("feedback for %s ignored (unknown lead or stale decision)", key[:12])
                 return
             sends = feedback_sends(result, feedback, record, key)
-            floor = delivery.replay_floor(message.tp) if delivery is not None else 0
-            await (await outbox.record(key, message.offset, sends, message.partition, floor))
-        if result is not None and applies:
-            await decoded.put(key, result.profile, message.partition)
-        await queue.after((), sends)
+        elif result is None or result.effect == "stale":
+            await queue.after((), sends)
+            return
+        floor = delivery.replay_floor(message.tp) if delivery is not None else 0
+        recorded = await states.record(
+            key, message.offset, sends, message.partition, floor, state=result.profile
+        )
+        await queue.after((recorded,), sends)
 
     # One lead's state is changed by one handler at a time: the keyed stream's and intake's
     # direct events meet here (without the direct path only the keyed stream changes it).

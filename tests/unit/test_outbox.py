@@ -3,7 +3,7 @@
 import orjson
 import pytest
 
-from agents.plumbing.outbox import MAX_ENTRIES, Outbox, Send
+from agents.plumbing.outbox import MAX_ENTRIES, Outbox, Send, state_of
 from agents.plumbing.outputs import Output
 from agents.plumbing.tables import DurableTable
 from tests.unit.fake_producer import FakeProducer, fake_table
@@ -162,3 +162,29 @@ async def test_a_value_another_writer_replaced_is_read_afresh(app: FakeApp) -> N
     assert outbox.recorded(b"k", 1) == [Send(nurture, b"k", b"second")]
     await table.put(b"k", None, partition=0)  # an expiry
     assert outbox.recorded(b"k", 1) is None
+
+
+async def test_a_state_written_with_the_entries_stays_through_writes_without_one(
+    app: FakeApp,
+) -> None:
+    outbox, nurture, _ = outbox_of(app)
+    await outbox.record(b"k", 1, [Send(nurture, b"k", b"one")], 0, floor=0, state=b"profile 1")
+
+    await outbox.record(b"k", 2, [Send(nurture, b"k", b"two")], partition=0, floor=0)
+
+    assert outbox.state(b"k") == b"profile 1"
+    assert outbox.recorded(b"k", 1) == [Send(nurture, b"k", b"one")]
+    assert outbox.recorded(b"k", 2) == [Send(nurture, b"k", b"two")]
+    assert len(app.producer.sent) == 2
+
+
+async def test_the_state_of_a_value_is_read_from_any_of_its_formats(app: FakeApp) -> None:
+    outbox, nurture, _ = outbox_of(app)
+    await outbox.record(b"with", 1, [Send(nurture, b"k", b"x")], 0, floor=0, state=b"{}")
+    await outbox.record(b"without", 1, [Send(nurture, b"k", b"x")], partition=0, floor=0)
+
+    assert state_of(app.producer.sent[0][2] or b"") == b"{}"
+    assert state_of(app.producer.sent[1][2] or b"") == b""
+    assert state_of(b'{"written":"alone"}') == b'{"written":"alone"}'
+    assert outbox.state(b"without") is None
+    assert outbox.state(b"nothing") is None
