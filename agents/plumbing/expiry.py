@@ -21,12 +21,15 @@ log = logging.getLogger(__name__)
 CHUNK = 1000
 
 
-def json_time(field_name: str) -> Callable[[bytes], datetime | None]:
-    """Reads one top-level timestamp out of a JSON value without parsing the whole value."""
+def json_time(
+    field_name: str, within: Callable[[bytes], bytes] | None = None
+) -> Callable[[bytes], datetime | None]:
+    """Reads one top-level timestamp out of a JSON value without parsing the whole value;
+    `within` gives the JSON where it is part of the value."""
     pattern = re.compile(rb'"' + field_name.encode() + rb'":"([^"]+)"')
 
     def stamp(value: bytes) -> datetime | None:
-        found = pattern.search(value)
+        found = pattern.search(value if within is None else within(value))
         if found is None:
             return None
         try:

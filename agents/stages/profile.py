@@ -81,7 +81,6 @@ def register_profiling(
     capacity = settings.limits.decoded_profiles
     outbox = Outbox(profiles, outputs, capacity, legacy=legacy_outbox)
     states = DecodedStates(profiles, outbox, LeadProfile, capacity)
-    last_event_at = json_time("last_event_at")
     # Every send of the stage goes through it, so that one lead's records keep their order.
     queue = SendQueue(settings.limits.queued_events)
     register_expiry(
@@ -92,7 +91,7 @@ def register_profiling(
                 table=profiles,
                 source_topic=source_topic.get_topic_name(),
                 ttl=timedelta(days=settings.limits.profile_ttl_days),
-                stamp=lambda value: last_event_at(state_of(value)),
+                stamp=json_time("last_event_at", within=state_of),
                 companions=(legacy_outbox,),
             )
         ],

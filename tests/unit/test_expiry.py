@@ -6,6 +6,7 @@ from typing import Any
 
 from agents.plumbing.delivery import DeliveryGuard
 from agents.plumbing.expiry import Expiring, json_text, json_time, partition_of, sweep
+from agents.plumbing.outbox import Outbox, Send, state_of
 from agents.plumbing.outputs import Output
 from agents.plumbing.tables import DurableTable
 from tests.unit.fake_producer import FakeProducer, fake_table
@@ -98,3 +99,20 @@ def test_a_value_without_a_readable_time_never_expires() -> None:
     assert stamp(b'{"identity":"x"}') is None
     assert stamp(b'{"last_event_at":"yesterday"}') is None
     assert stamp(profile(NOW)) == NOW
+
+
+async def test_a_profile_written_with_its_outbox_entries_expires_by_its_own_time() -> None:
+    app = SimpleNamespace(producer=FakeProducer())
+    old = b"email:old@x.com"
+    profiles = table_with(app, "profiles", {})
+    nurture = Output(app, "leads.nurture.v1")
+    recent_send = Send(nurture, old, b'{"last_event_at":"%s"}' % NOW.isoformat().encode())
+    await Outbox(profiles, {nurture.name: nurture}).record(
+        old, 7, [recent_send], partition=0, floor=0, state=profile(NOW - timedelta(days=400))
+    )
+    stamp = json_time("last_event_at", within=state_of)
+    expiring = Expiring("lead-profiles", profiles, TOPIC, timedelta(days=365), stamp)
+
+    assert stamp(profiles.table.data[old]) == NOW - timedelta(days=400)
+    assert await sweep(runtime_owning(0, 1, 2, 3), expiring, NOW) == 1
+    assert old not in profiles.table.data
