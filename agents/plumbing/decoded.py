@@ -7,13 +7,12 @@ the table holds the bytes they came from (`agents/plumbing/derived.py`).
 """
 
 import asyncio
-from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
 from agents.plumbing.derived import Derived
-from agents.plumbing.outbox import Outbox, Send
+from agents.plumbing.outbox import LaneMarks, Outbox, Send
 from agents.plumbing.tables import DurableTable
 from schemas.profiles import KEYED_LANE
 
@@ -48,13 +47,13 @@ class DecodedStates(Generic[M]):
         partition: int,
         floor: int,
         lane: str = KEYED_LANE,
-        floors: Callable[[str, int], int] | None = None,
+        marks: LaneMarks | None = None,
         state: M | None = None,
     ) -> "asyncio.Future[Any]":
         """Record the event's sends with the key's new `state` (None: the one it has), in one
         value (see `Outbox.record`), and keep that state decoded."""
         raw = None if state is None else state.model_dump_json().encode()
-        future = await self._outbox.record(key, offset, sends, partition, floor, lane, floors, raw)
+        future = await self._outbox.record(key, offset, sends, partition, floor, lane, marks, raw)
         if state is not None:
             written = self._table.get(key)
             assert written is not None  # the store has a write at once

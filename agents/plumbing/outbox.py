@@ -39,7 +39,8 @@ from agents.plumbing.outputs import Output
 from agents.plumbing.tables import DurableTable
 from schemas.profiles import KEYED_LANE
 
-# A lead with more events than this inside one commit window keeps only the newest.
+# A key keeps at most this many entries, less any whose events are not complete yet (see
+# `Outbox.record`).
 MAX_ENTRIES = 64
 
 # The first byte of a framed value (a JSON value never starts with it), and of one with a state.
@@ -63,6 +64,16 @@ class Send:
 
 # Where an entry sits in a framed value: its offset, lane, first byte and the byte after it.
 _Index = list[tuple[int, str, int, int]]
+
+
+@dataclass(frozen=True, slots=True)
+class LaneMarks:
+    """Where each lane stands in a partition: `floor(lane, partition)`, its replay floor (no
+    restart replays an offset below it), and `settled(lane, partition)`, the offset below which
+    its events are complete (processed, and every send acknowledged)."""
+
+    floor: Callable[[str, int], int]
+    settled: Callable[[str, int], int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,16 +123,18 @@ class Outbox:
         partition: int,
         floor: int,
         lane: str = KEYED_LANE,
-        floors: Callable[[str, int], int] | None = None,
+        marks: LaneMarks | None = None,
         state: bytes | None = None,
     ) -> "asyncio.Future[Any]":
         """Add the event's sends to the key's entries, with the key's new `state` (None: the
         one it has); the future resolves once Kafka has the value.
 
         `floor` is the lane's replay floor: older entries of the lane are pruned, and so are
-        entries at or after `offset` (left by a pass that was rewound). `floors` gives the
-        other lanes' floors (of a lane, in a partition), below which their entries are pruned too;
-        without it they are kept (within `MAX_ENTRIES`)."""
+        entries at or after `offset` (left by a pass that was rewound). With `marks`, the other
+        lanes' entries below their floors are pruned too; and past `MAX_ENTRIES`, the oldest
+        entries of complete events go (a replay finds no entry for such an event and, as it is
+        not the key's latest, rightly sends nothing), never one whose sends may not have reached
+        Kafka. Without `marks` other lanes' entries are kept, and no entry goes for the cap."""
         kept: list[tuple[int, str, bytes | memoryview]] = []
         held = self._held.get(key, self._indexed)
         if held is not None:
@@ -132,10 +145,11 @@ class Outbox:
                 if entry_lane == lane:
                     keep = floor <= entry_offset < offset
                 else:
-                    keep = floors is None or entry_offset >= floors(entry_lane, partition)
+                    keep = marks is None or entry_offset >= marks.floor(entry_lane, partition)
                 if keep:
                     kept.append((entry_offset, entry_lane, view[start:end]))
-        kept = kept[-(MAX_ENTRIES - 1) :]
+        if len(kept) >= MAX_ENTRIES and marks is not None:
+            kept = _capped(kept, len(kept) - MAX_ENTRIES + 1, marks.settled, partition)
         kept.append(
             (offset, lane, _entry(offset, lane, [(s.output.name, s.key, s.value) for s in sends]))
         )
@@ -171,6 +185,23 @@ class Outbox:
         if output is None:
             raise ValueError(f"the outbox names a topic this stage does not write: {topic}")
         return Send(output, key, value)
+
+
+def _capped(
+    kept: list[tuple[int, str, bytes | memoryview]],
+    excess: int,
+    settled: Callable[[str, int], int],
+    partition: int,
+) -> list[tuple[int, str, bytes | memoryview]]:
+    """`kept` without its `excess` oldest entries of complete events (fewer if there are not
+    that many)."""
+    capped = []
+    for item in kept:
+        if excess > 0 and item[0] < settled(item[1], partition):
+            excess -= 1
+        else:
+            capped.append(item)
+    return capped
 
 
 def _entry(offset: int, lane: str, sends: list[tuple[str, bytes | None, bytes]]) -> bytes:

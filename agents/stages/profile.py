@@ -18,7 +18,7 @@ from agents.plumbing.direct import DirectGate, DirectProfile
 from agents.plumbing.expiry import Expiring, json_time, register_expiry
 from agents.plumbing.key_locks import KeyLocks
 from agents.plumbing.lanes import keyed_record_lane
-from agents.plumbing.outbox import Outbox, Send, state_of
+from agents.plumbing.outbox import LaneMarks, Outbox, Send, state_of
 from agents.plumbing.pipelined import SendQueue
 from agents.plumbing.reference import ReferenceData
 from agents.plumbing.runtime import Runtime
@@ -159,7 +159,7 @@ def register_profiling(
             )
             sends = outputs_of(evaluation, key, record, event)
             recorded = await states.record(
-                key, at.offset, sends, at.partition, at.floor, at.lane, lane_floor
+                key, at.offset, sends, at.partition, at.floor, at.lane, marks
             )
             await queue.after([recorded], sends)
             return
@@ -176,6 +176,14 @@ def register_profiling(
     def lane_floor(lane: str, partition: int) -> int:
         """A lane's replay floor in the lead's `partition` (lanes number it alike)."""
         return floor_of(lane or keyed_name, partition)
+
+    def lane_settled(lane: str, partition: int) -> int:
+        """Below this offset the lane's events in `partition` are complete (0: none known)."""
+        if delivery is None:
+            return 0
+        return delivery.committable(Partition(lane or keyed_name, partition)) or 0
+
+    marks = LaneMarks(lane_floor, lane_settled)
 
     def keyed_at(record: KeyedLeadEvent, message: Any, previous: LeadProfile | None) -> _At:
         """Where a keyed record stands: in the keyed lane, unless it is the replay of an input
@@ -227,7 +235,7 @@ def register_profiling(
             at.partition,
             at.floor,
             at.lane,
-            lane_floor,
+            marks,
             evaluation.profile,
         )
         await queue.after((recorded,), sends)
@@ -280,7 +288,7 @@ def register_profiling(
             return
         floor = delivery.replay_floor(message.tp) if delivery is not None else 0
         recorded = await states.record(
-            key, message.offset, sends, message.partition, floor, state=result.profile
+            key, message.offset, sends, message.partition, floor, marks=marks, state=result.profile
         )
         await queue.after((recorded,), sends)
 

@@ -3,7 +3,7 @@
 import orjson
 import pytest
 
-from agents.plumbing.outbox import MAX_ENTRIES, Outbox, Send, state_of
+from agents.plumbing.outbox import MAX_ENTRIES, LaneMarks, Outbox, Send, state_of
 from agents.plumbing.outputs import Output
 from agents.plumbing.tables import DurableTable
 from tests.unit.fake_producer import FakeProducer, fake_table
@@ -50,14 +50,39 @@ async def test_entries_below_the_replay_floor_are_pruned_on_the_next_write(app: 
     assert outbox.recorded(b"k", 20) == [Send(nurture, b"k", b"w")]
 
 
-async def test_a_lead_keeps_a_bounded_number_of_entries(app: FakeApp) -> None:
+def settled_below(offset: int) -> LaneMarks:
+    """Nothing replays below offset 0; events below `offset` are complete, in every lane."""
+    return LaneMarks(floor=lambda lane, partition: 0, settled=lambda lane, partition: offset)
+
+
+async def test_a_lead_keeps_a_bounded_number_of_entries_of_complete_events(app: FakeApp) -> None:
     outbox, nurture, _ = outbox_of(app)
     for offset in range(MAX_ENTRIES + 10):
-        await outbox.record(b"k", offset, [Send(nurture, b"k", b"v")], partition=0, floor=0)
+        await outbox.record(
+            b"k", offset, [Send(nurture, b"k", b"v")], 0, floor=0, marks=settled_below(offset)
+        )
 
     assert outbox.recorded(b"k", 9) is None
     assert outbox.recorded(b"k", 10) is not None
     assert outbox.recorded(b"k", MAX_ENTRIES + 9) is not None
+
+
+async def test_past_the_bound_an_entry_stays_while_its_event_is_not_complete(
+    app: FakeApp,
+) -> None:
+    outbox, nurture, _ = outbox_of(app)
+    for offset in range(MAX_ENTRIES + 10):
+        await outbox.record(
+            b"k", offset, [Send(nurture, b"k", b"v")], 0, floor=0, marks=settled_below(5)
+        )
+
+    assert [n for n in range(MAX_ENTRIES + 10) if outbox.recorded(b"k", n) is None] == [
+        0,
+        1,
+        2,
+        3,
+        4,
+    ]
 
 
 async def test_an_entry_naming_a_topic_the_stage_does_not_write_is_refused(app: FakeApp) -> None:
@@ -103,6 +128,7 @@ async def test_a_write_prunes_the_other_lanes_entries_below_their_floors_when_it
     await outbox.record(b"k", 3, [Send(nurture, b"k", b"k3")], partition=0, floor=0)
     await outbox.record(b"k", 7, [Send(nurture, b"k", b"k7")], partition=0, floor=0)
     floors = {("", 0): 5, (DIRECT, 0): 0}
+    marks = LaneMarks(lambda lane, partition: floors[lane, partition], lambda *_: 0)
 
     await outbox.record(
         b"k",
@@ -111,7 +137,7 @@ async def test_a_write_prunes_the_other_lanes_entries_below_their_floors_when_it
         0,
         floor=0,
         lane=DIRECT,
-        floors=lambda lane, partition: floors[lane, partition],
+        marks=marks,
     )
 
     assert outbox.recorded(b"k", 3) is None
