@@ -80,7 +80,7 @@ def register_profiling(
     outputs = {output.name: output for output in written}
     capacity = settings.limits.decoded_profiles
     outbox = Outbox(profiles, outputs, capacity, legacy=legacy_outbox)
-    states = DecodedStates(profiles, outbox, LeadProfile, capacity)
+    states = DecodedStates(profiles, LeadProfile, capacity)
     # Every send of the stage goes through it, so that one lead's records keep their order.
     queue = SendQueue(settings.limits.queued_events)
     register_expiry(
@@ -131,7 +131,7 @@ def register_profiling(
         key: bytes, record: KeyedLeadEvent, event: LeadEvent, at: _At, applied: LeadProfile
     ) -> None:
         """An event applied before a crash: send again what was recorded for it."""
-        sends = states.recorded(key, at.offset, at.lane)
+        sends = outbox.recorded(key, at.offset, at.lane)
         if sends is None and (at.offset < at.floor or not applied.is_latest(at.lane, at.offset)):
             # Nothing to send again: below the floor it was delivered (entries are pruned only
             # there); before the lead's latest event it was a duplicate, which sends nothing (a
@@ -158,7 +158,7 @@ def register_profiling(
                 half_life_days=settings.learning.half_life_days,
             )
             sends = outputs_of(evaluation, key, record, event)
-            recorded = await states.record(
+            recorded = await outbox.record(
                 key, at.offset, sends, at.partition, at.floor, at.lane, marks
             )
             await queue.after([recorded], sends)
@@ -167,6 +167,9 @@ def register_profiling(
             "event %s@%s replayed: %d recorded records sent again", lane_name, at.offset, len(sends)
         )
         await queue.after((), sends)
+
+    def encoded(profile: LeadProfile) -> bytes:
+        return profile.model_dump_json().encode()
 
     def floor_of(topic: str, partition: int) -> int:
         return delivery.replay_floor(Partition(topic, partition)) if delivery is not None else 0
@@ -228,16 +231,11 @@ def register_profiling(
         # Durable before anything is sent: the new profile and the sends a replay repeats, in
         # one record (a profile that reached Kafka comes with the entries its replays re-send).
         # The stage goes on meanwhile; the event is committed once its sends are acknowledged.
-        recorded = await states.record(
-            key,
-            at.offset,
-            sends,
-            at.partition,
-            at.floor,
-            at.lane,
-            marks,
-            evaluation.profile,
+        profile = evaluation.profile
+        recorded = await outbox.record(
+            key, at.offset, sends, at.partition, at.floor, at.lane, marks, encoded(profile)
         )
+        states.written(key, profile)
         await queue.after((recorded,), sends)
         metrics.lead_score.observe(score.total)
         scoring_latency.observe(
@@ -276,7 +274,7 @@ def register_profiling(
         before anything is sent; a replay sends them again and re-applies the verdict, which
         changes nothing twice."""
         result = apply_feedback(states.get(key), feedback)
-        sends = states.recorded(key, message.offset)
+        sends = outbox.recorded(key, message.offset)
         if sends is None:  # the first time this record is handled
             metrics.feedback.labels(outcome=feedback.outcome).inc()
             if result is None or result.effect == "stale":
@@ -287,9 +285,16 @@ def register_profiling(
             await queue.after((), sends)
             return
         floor = delivery.replay_floor(message.tp) if delivery is not None else 0
-        recorded = await states.record(
-            key, message.offset, sends, message.partition, floor, marks=marks, state=result.profile
+        recorded = await outbox.record(
+            key,
+            message.offset,
+            sends,
+            message.partition,
+            floor,
+            marks=marks,
+            state=encoded(result.profile),
         )
+        states.written(key, result.profile)
         await queue.after((recorded,), sends)
 
     # One lead's state is changed by one handler at a time: the keyed stream's and intake's

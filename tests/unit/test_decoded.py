@@ -1,7 +1,7 @@
 """Decoded states: written with the event's outbox entry in one record, and parsed only when
 the table holds bytes they did not come from."""
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import pytest
 from pydantic import BaseModel, ConfigDict
@@ -39,52 +39,61 @@ def _reset_count() -> None:
     CountingThing.parsed = 0
 
 
-def decoded_states(
-    capacity: int = 10, legacy: dict[bytes, bytes] | None = None
-) -> tuple[DecodedStates[CountingThing], Any, FakeApp, Output]:
-    app, store = FakeApp(), fake_table()
-    nurture = Output(app, "leads.nurture.v1")
-    table = DurableTable(store, Output(app, "things-changelog"))
-    entries = DurableTable(fake_table(legacy), Output(app, "outbox-changelog"))
-    outbox = Outbox(table, {nurture.name: nurture}, capacity, legacy=entries)
-    return DecodedStates(table, outbox, CountingThing, capacity), store, app, nurture
+class Things:
+    """Things written with their outbox entries, as the profile stage writes profiles."""
 
+    def __init__(self, capacity: int = 10, legacy: dict[bytes, bytes] | None = None) -> None:
+        self.app, self.store = FakeApp(), fake_table()
+        self.nurture = Output(self.app, "leads.nurture.v1")
+        table = DurableTable(self.store, Output(self.app, "things-changelog"))
+        entries = DurableTable(fake_table(legacy), Output(self.app, "outbox-changelog"))
+        outputs = {self.nurture.name: self.nurture}
+        self.outbox = Outbox(table, outputs, capacity, legacy=entries)
+        self.states: DecodedStates[CountingThing] = DecodedStates(table, CountingThing, capacity)
 
-async def put(states: DecodedStates[CountingThing], key: bytes, thing: CountingThing) -> None:
-    await states.record(key, 1, [], partition=0, floor=0, state=thing)
+    async def record(
+        self, key: bytes, offset: int, sends: list[Send], thing: CountingThing | None = None
+    ) -> None:
+        state = None if thing is None else thing.model_dump_json().encode()
+        await self.outbox.record(key, offset, sends, partition=3, floor=0, state=state)
+        if thing is not None:
+            self.states.written(key, thing)
+
+    async def put(self, key: bytes, thing: CountingThing) -> None:
+        await self.record(key, 1, [], thing)
 
 
 async def test_a_state_and_the_events_sends_are_one_record_read_back_without_parsing() -> None:
-    things, store, app, nurture = decoded_states()
-    sends = [Send(nurture, b"k", b"nurture me")]
+    things = Things()
+    sends = [Send(things.nurture, b"k", b"nurture me")]
 
-    await things.record(b"k", 5, sends, partition=3, floor=0, state=CountingThing(name="a"))
+    await things.record(b"k", 5, sends, CountingThing(name="a"))
 
-    assert things.get(b"k") == CountingThing(name="a")
-    assert things.recorded(b"k", 5) == sends
+    assert things.states.get(b"k") == CountingThing(name="a")
+    assert things.outbox.recorded(b"k", 5) == sends
     assert CountingThing.parsed == 0
-    assert state_of(store.data[b"k"]) == b'{"name":"a","count":0}'
-    [(topic, key, value, partition)] = app.producer.sent
-    assert (topic, key, value, partition) == ("things-changelog", b"k", store.data[b"k"], 3)
+    assert state_of(things.store.data[b"k"]) == b'{"name":"a","count":0}'
+    [(topic, key, value, partition)] = things.app.producer.sent
+    assert (topic, key, value, partition) == ("things-changelog", b"k", things.store.data[b"k"], 3)
 
 
 async def test_a_record_without_a_state_keeps_the_one_the_key_has() -> None:
-    things, _, _, nurture = decoded_states()
-    await put(things, b"k", CountingThing(name="kept"))
+    things = Things()
+    await things.put(b"k", CountingThing(name="kept"))
 
-    await things.record(b"k", 2, [Send(nurture, b"k", b"again")], partition=0, floor=0)
+    await things.record(b"k", 2, [Send(things.nurture, b"k", b"again")])
 
-    assert things.get(b"k") == CountingThing(name="kept")
-    assert things.recorded(b"k", 2) == [Send(nurture, b"k", b"again")]
+    assert things.states.get(b"k") == CountingThing(name="kept")
+    assert things.outbox.recorded(b"k", 2) == [Send(things.nurture, b"k", b"again")]
 
 
 async def test_a_recovered_value_is_parsed_once() -> None:
-    before_the_restart, store, _, _ = decoded_states()
-    await put(before_the_restart, b"k", CountingThing(name="recovered", count=7))
-    things, recovered, _, _ = decoded_states()
-    recovered.data.update(store.data)
+    before_the_restart = Things()
+    await before_the_restart.put(b"k", CountingThing(name="recovered", count=7))
+    things = Things()
+    things.store.data.update(before_the_restart.store.data)
 
-    first, second = things.get(b"k"), things.get(b"k")
+    first, second = things.states.get(b"k"), things.states.get(b"k")
 
     assert first == second == CountingThing(name="recovered", count=7)
     assert CountingThing.parsed == 1
@@ -92,60 +101,61 @@ async def test_a_recovered_value_is_parsed_once() -> None:
 
 async def test_a_state_written_alone_before_is_read_with_its_entries_in_the_old_table() -> None:
     old_entries = b'[[4, [["leads.nurture.v1", "k", "{\\"n\\":4}"]]]]'
-    things, store, _, nurture = decoded_states(legacy={b"k": old_entries})
-    store.data[b"k"] = b'{"name":"before","count":3}'
+    things = Things(legacy={b"k": old_entries})
+    things.store.data[b"k"] = b'{"name":"before","count":3}'
+    nurture = things.nurture
 
-    assert things.get(b"k") == CountingThing(name="before", count=3)
-    assert things.recorded(b"k", 4) == [Send(nurture, b"k", b'{"n":4}')]
+    assert things.states.get(b"k") == CountingThing(name="before", count=3)
+    assert things.outbox.recorded(b"k", 4) == [Send(nurture, b"k", b'{"n":4}')]
 
-    await things.record(b"k", 9, [Send(nurture, b"k", b"v")], partition=0, floor=0)
+    await things.record(b"k", 9, [Send(nurture, b"k", b"v")])
 
-    assert state_of(store.data[b"k"]) == b'{"name":"before","count":3}'
-    assert things.recorded(b"k", 4) == [Send(nurture, b"k", b'{"n":4}')]
-    assert things.recorded(b"k", 9) == [Send(nurture, b"k", b"v")]
+    assert state_of(things.store.data[b"k"]) == b'{"name":"before","count":3}'
+    assert things.outbox.recorded(b"k", 4) == [Send(nurture, b"k", b'{"n":4}')]
+    assert things.outbox.recorded(b"k", 9) == [Send(nurture, b"k", b"v")]
 
 
 async def test_bytes_replaced_behind_its_back_are_parsed_again() -> None:
-    things, store, _, _ = decoded_states()
-    await put(things, b"k", CountingThing(name="old"))
+    things = Things()
+    await things.put(b"k", CountingThing(name="old"))
 
-    store.data[b"k"] = b'{"name":"new","count":2}'  # another writer
+    things.store.data[b"k"] = b'{"name":"new","count":2}'  # another writer
 
-    assert things.get(b"k") == CountingThing(name="new", count=2)
+    assert things.states.get(b"k") == CountingThing(name="new", count=2)
 
 
 async def test_a_deleted_key_reads_as_missing() -> None:
-    things, store, _, _ = decoded_states()
-    await put(things, b"k", CountingThing(name="gone"))
+    things = Things()
+    await things.put(b"k", CountingThing(name="gone"))
 
-    del store.data[b"k"]  # the expiry sweep
+    del things.store.data[b"k"]  # the expiry sweep
 
-    assert things.get(b"k") is None
-    assert things.recorded(b"k", 1) is None
-    assert len(things) == 0
+    assert things.states.get(b"k") is None
+    assert things.outbox.recorded(b"k", 1) is None
+    assert len(things.states) == 0
 
 
 async def test_at_most_capacity_states_stay_decoded_the_least_recently_used_leave() -> None:
-    things, _, _, _ = decoded_states(capacity=2)
+    things = Things(capacity=2)
     for name in ("a", "b"):
-        await put(things, name.encode(), CountingThing(name=name))
-    things.get(b"a")  # b is now the least recently used
+        await things.put(name.encode(), CountingThing(name=name))
+    things.states.get(b"a")  # b is now the least recently used
 
-    await put(things, b"c", CountingThing(name="c"))
+    await things.put(b"c", CountingThing(name="c"))
 
-    assert len(things) == 2
-    assert things.get(b"a") == CountingThing(name="a")
+    assert len(things.states) == 2
+    assert things.states.get(b"a") == CountingThing(name="a")
     assert CountingThing.parsed == 0
-    assert things.get(b"b") == CountingThing(name="b")
+    assert things.states.get(b"b") == CountingThing(name="b")
     assert CountingThing.parsed == 1
 
 
 async def test_capacity_zero_parses_every_read() -> None:
-    things, _, _, _ = decoded_states(capacity=0)
-    await put(things, b"k", CountingThing(name="a"))
+    things = Things(capacity=0)
+    await things.put(b"k", CountingThing(name="a"))
 
-    things.get(b"k")
-    things.get(b"k")
+    things.states.get(b"k")
+    things.states.get(b"k")
 
     assert CountingThing.parsed == 2
-    assert len(things) == 0
+    assert len(things.states) == 0
