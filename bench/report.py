@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from bench.stats import LatencySummary
+from bench.stats import LatencySummary, Stage
 
 AIOKAFKA = "aiokafka passthrough"
 FAUST = "faust passthrough"
@@ -94,6 +94,9 @@ class LatencyPhase:
     histogram: LatencySummary
     kafka: LatencySummary
     workers: int = 1
+    # The router's stage histograms over the phase (from the input's Kafka timestamp to the
+    # end of each stage), in pipeline order: where a handoff's time goes.
+    stages: tuple[Stage, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -334,6 +337,13 @@ def _latency_cells(summary: LatencySummary) -> str:
     )
 
 
+def _stage_cells(phase: LatencyPhase) -> str:
+    return ", ".join(
+        f"{name} {format_seconds(summary.p50)}/{format_seconds(summary.p99)}"
+        for name, summary in phase.stages
+    )
+
+
 _NAME = 26  # width of the consumer column
 
 
@@ -414,6 +424,8 @@ def format_table(results: BenchResults) -> str:
             )
             fed = f"  {phase.seconds:.0f}s fed, <= {format_seconds(phase.feed_late_max)} late"
             lines.append(f"{fed:<35}{'kafka ts':<10}{_latency_cells(phase.kafka)}")
+            if phase.stages:
+                lines.append(f"  stages, p50/p99 since the input record: {_stage_cells(phase)}")
         if any(phase.saturated for phase in results.latency):
             lines.append(
                 "* saturated: above the router's measured max rate; fed only as long as the "

@@ -84,10 +84,12 @@ from bench.report import (
 from bench.stats import (
     Buckets,
     LatencySummary,
+    Stage,
     bucket_delta,
     combined_buckets,
     histogram_buckets,
     metric_total,
+    stages_between,
     summarize_histogram,
 )
 from bench.topics import TopicProbe
@@ -574,32 +576,35 @@ async def run_latency(
     rates = latency.latency_rates(args.rates, max_rate)
     producer = create_producer(setup.bootstrap, linger_ms=0)
     await producer.start()
-    measured: list[tuple[str, float, latency.FeedRun, float, LatencySummary]] = []
+    measured: list[
+        tuple[str, float, latency.FeedRun, float, LatencySummary, tuple[Stage, ...]]
+    ] = []
 
-    async def handoff_buckets() -> Buckets:
-        return combined_buckets(
-            [histogram_buckets(await latency.scrape_async(url)) for url in urls]
-        )
+    async def scrape_workers() -> list[str]:
+        return [await latency.scrape_async(url) for url in urls]
+
+    def handoff_buckets(pages: list[str]) -> Buckets:
+        return combined_buckets([histogram_buckets(page) for page in pages])
 
     try:
         await latency.feed_open_loop(producer, source, feed, 100.0, 3.0)  # warm-up
         await latency.wait_drained(child, probe, group, topics["sources"])
         for name, rate in rates:
-            before = await handoff_buckets()
+            before = await scrape_workers()
             seconds = latency.feed_seconds(rate, args.latency_seconds, max_rate, args.drain_budget)
             print(f"[bench] latency: {name} ({rate:,.0f} events/s) for {seconds:.1f}s")
             fed = await latency.feed_open_loop(producer, source, feed, rate, seconds)
             drain = await latency.wait_drained(child, probe, group, topics["sources"])
-            after = await handoff_buckets()
-            measured.append(
-                (name, rate, fed, drain, summarize_histogram(bucket_delta(before, after)))
-            )
+            after = await scrape_workers()
+            handoff = bucket_delta(handoff_buckets(before), handoff_buckets(after))
+            stages = stages_between(before, after)
+            measured.append((name, rate, fed, drain, summarize_histogram(handoff), stages))
     finally:
         await producer.stop()
     routed = await probe.read_all(topics["queues"])
     child.stop()
     by_kafka = latency.latencies_by_window(
-        routed, [(fed.started, fed.ended) for _, _, fed, _, _ in measured]
+        routed, [(fed.started, fed.ended) for _, _, fed, _, _, _ in measured]
     )
     return [
         LatencyPhase(
@@ -614,8 +619,11 @@ async def run_latency(
             histogram=histogram,
             kafka=kafka,
             workers=workers,
+            stages=stages,
         )
-        for (name, rate, fed, drain, histogram), kafka in zip(measured, by_kafka, strict=True)
+        for (name, rate, fed, drain, histogram, stages), kafka in zip(
+            measured, by_kafka, strict=True
+        )
     ]
 
 

@@ -10,6 +10,8 @@ from agents.tools.histograms import estimate_quantile
 
 Buckets = tuple[tuple[float, float], ...]
 HANDOFF_HISTOGRAM = "leadrouter_handoff_latency_seconds"
+# From an input record's Kafka timestamp to the end of each stage, labelled by stage.
+STAGE_HISTOGRAM = "leadrouter_stage_latency_seconds"
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +27,10 @@ class LatencySummary:
     p95: float | None
     p99: float | None
     max: float | None
+
+
+# A stage's name and its latency over one phase.
+Stage = tuple[str, LatencySummary]
 
 
 def percentile(ordered: Sequence[float], q: float) -> float:
@@ -63,6 +69,45 @@ def histogram_buckets(metrics_text: str, name: str = HANDOFF_HISTOGRAM) -> Bucke
                 bound = float(sample.labels["le"])
                 totals[bound] = totals.get(bound, 0.0) + sample.value
     return tuple(sorted(totals.items()))
+
+
+def histogram_buckets_by(
+    metrics_text: str, label: str, name: str = STAGE_HISTOGRAM
+) -> dict[str, Buckets]:
+    """A labelled histogram's buckets per value of `label`, its other labels added together."""
+    totals: dict[str, dict[float, float]] = {}
+    for family in text_string_to_metric_families(metrics_text):
+        for sample in family.samples:
+            if sample.name == f"{name}_bucket" and label in sample.labels:
+                counts = totals.setdefault(sample.labels[label], {})
+                bound = float(sample.labels["le"])
+                counts[bound] = counts.get(bound, 0.0) + sample.value
+    return {value: tuple(sorted(counts.items())) for value, counts in totals.items()}
+
+
+def stages_between(
+    before: Sequence[str], after: Sequence[str], label: str = "stage"
+) -> tuple[Stage, ...]:
+    """Per stage, what the workers observed between two scrapes of their /metrics pages (one
+    page per worker each time), in the order of their medians: stage latencies count from the
+    input record, so a later stage has the larger one."""
+    earlier = [histogram_buckets_by(page, label) for page in before]
+    later = [histogram_buckets_by(page, label) for page in after]
+    names = sorted({name for page in later for name in page})
+    stages = [
+        (
+            name,
+            summarize_histogram(
+                bucket_delta(
+                    combined_buckets([page.get(name, ()) for page in earlier]),
+                    combined_buckets([page.get(name, ()) for page in later]),
+                )
+            ),
+        )
+        for name in names
+    ]
+    observed = [(name, summary) for name, summary in stages if summary.count > 0]
+    return tuple(sorted(observed, key=lambda stage: stage[1].p50 or 0.0))
 
 
 def metric_total(metrics_text: str, name: str) -> float:

@@ -123,6 +123,22 @@ def test_table_shows_the_scaled_router_and_the_latency_worker_count() -> None:
     assert "handoff latency, 2 router workers in one group:" in table
 
 
+def test_table_shows_where_each_phase_spent_its_handoff_time_by_stage() -> None:
+    stages = (
+        ("intake", LatencySummary(100, 0.031, 0.08, 0.09, 0.1)),
+        ("routing", LatencySummary(10, 0.062, 0.15, 0.18, 0.25)),
+    )
+    with_stages = dataclasses.replace(phase(200.0, 0.2, 0.2), stages=stages)
+
+    table = format_table(results(latency=[with_stages, phase(300.0, 0.2, 0.2)]))
+
+    assert (
+        "  stages, p50/p99 since the input record: intake 31.0 ms/90.0 ms, routing 62.0 ms/180 ms"
+        in (table.splitlines())
+    )
+    assert table.count("stages, p50/p99") == 1  # a phase without stage figures prints none
+
+
 def test_no_ratios_without_a_router_run() -> None:
     assert consumer_ratios([consumer(FAUST, window=1.0, cpu=1.0)]) == {}
 

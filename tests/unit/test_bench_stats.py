@@ -8,8 +8,10 @@ from bench.stats import (
     bucket_delta,
     combined_buckets,
     histogram_buckets,
+    histogram_buckets_by,
     metric_total,
     percentile,
+    stages_between,
     summarize_histogram,
     summarize_samples,
 )
@@ -105,3 +107,42 @@ def test_workers_histograms_combine_by_adding_counts_per_bound() -> None:
     second = ((0.01, 1.0), (0.1, 1.0), (math.inf, 3.0))
 
     assert combined_buckets([first, second]) == ((0.01, 3.0), (0.1, 6.0), (math.inf, 9.0))
+
+
+def stage_page(counts: dict[str, tuple[float, float, float]]) -> str:
+    """A /metrics page with the stage histogram: per stage, cumulative counts at 10 ms, 100 ms
+    and +Inf."""
+    lines = ["# TYPE leadrouter_stage_latency_seconds histogram"]
+    for stage, (fast, slow, total) in counts.items():
+        for bound, count in (("0.01", fast), ("0.1", slow), ("+Inf", total)):
+            lines.append(
+                f'leadrouter_stage_latency_seconds_bucket{{le="{bound}",stage="{stage}"}} {count}'
+            )
+    return "\n".join(lines) + "\n"
+
+
+def test_labelled_histogram_keeps_each_stage_apart() -> None:
+    page = stage_page({"intake": (2, 3, 3), "routing": (0, 1, 2)})
+    assert histogram_buckets_by(page, "stage") == {
+        "intake": ((0.01, 2.0), (0.1, 3.0), (math.inf, 3.0)),
+        "routing": ((0.01, 0.0), (0.1, 1.0), (math.inf, 2.0)),
+    }
+
+
+def test_stages_between_scrapes_count_only_new_observations_of_every_worker() -> None:
+    before = [stage_page({"intake": (5, 5, 5)}), stage_page({"intake": (1, 1, 1)})]
+    after = [
+        stage_page({"intake": (5, 9, 9), "routing": (0, 2, 2)}),
+        stage_page({"intake": (1, 5, 5)}),
+    ]
+    stages = dict(stages_between(before, after))
+    assert stages["intake"].count == 8  # 4 new on each worker, all between 10 and 100 ms
+    assert stages["intake"].p50 is not None
+    assert 0.01 < stages["intake"].p50 <= 0.1
+    assert stages["routing"].count == 2
+
+
+def test_stages_come_in_the_order_of_their_medians_and_idle_ones_are_left_out() -> None:
+    before = [stage_page({"routing": (0, 0, 0), "intake": (0, 0, 0), "idle": (3, 3, 3)})]
+    after = [stage_page({"routing": (0, 4, 4), "intake": (4, 4, 4), "idle": (3, 3, 3)})]
+    assert [name for name, _ in stages_between(before, after)] == ["intake", "routing"]
