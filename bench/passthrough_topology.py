@@ -39,7 +39,8 @@ from agents.plumbing.delivery import DeliveryGuard
 from agents.plumbing.failures import exit_without_commit
 from agents.plumbing.holes import BrokerHoleCheck
 from agents.plumbing.metrics import Metrics
-from agents.plumbing.outbox import Outbox, Send
+from agents.plumbing.outbox import Outbox
+from agents.plumbing.outputs import Send
 from agents.plumbing.pipelined import SendQueue
 from agents.plumbing.runtime import Runtime
 from agents.plumbing.settings import Settings

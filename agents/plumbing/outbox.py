@@ -35,7 +35,7 @@ from typing import Any
 import orjson
 
 from agents.plumbing.derived import Derived
-from agents.plumbing.outputs import Output
+from agents.plumbing.outputs import Output, Send
 from agents.plumbing.tables import DurableTable
 from schemas.profiles import KEYED_LANE
 
@@ -53,13 +53,6 @@ _ENTRY = struct.Struct(">IqH")
 _COUNT = struct.Struct(">H")
 # A send: the lengths of its topic, key (-1: no key) and value; then those bytes.
 _SEND = struct.Struct(">HiI")
-
-
-@dataclass(frozen=True, slots=True)
-class Send:
-    output: Output
-    key: bytes | None
-    value: bytes
 
 
 # Where an entry sits in a framed value: its offset, lane, first byte and the byte after it.
@@ -134,7 +127,12 @@ class Outbox:
         lanes' entries below their floors are pruned too; and past `MAX_ENTRIES`, the oldest
         entries of complete events go (a replay finds no entry for such an event and, as it is
         not the key's latest, rightly sends nothing), never one whose sends may not have reached
-        Kafka. Without `marks` other lanes' entries are kept, and no entry goes for the cap."""
+        Kafka. Without `marks` other lanes' entries are kept, and no entry goes for the cap.
+
+        An entry keeps each send's output, key and value: a send with a partition or a callback
+        of its own could not be replayed as it was, and is refused."""
+        if any(s.partition is not None or s.on_acknowledged is not None for s in sends):
+            raise ValueError("the outbox records keyed sends without callbacks only")
         kept: list[tuple[int, str, bytes | memoryview]] = []
         held = self._held.get(key, self._indexed)
         if held is not None:

@@ -12,6 +12,7 @@ forgotten: the worker exits without committing, so the events behind it are proc
 
 import asyncio
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -63,3 +64,21 @@ class Output:
         track_send(future)
         Output.records += 1
         return future
+
+
+@dataclass(frozen=True, slots=True)
+class Send:
+    """A record to send later (`pipelined.SendQueue`, `outbox.Outbox`): its output, key and
+    value; `partition` when it goes to one partition whatever its key (a table's changelog goes
+    to the event's), and `on_acknowledged` as for `Output.send`."""
+
+    output: Output
+    key: bytes | None
+    value: bytes
+    partition: int | None = None
+    on_acknowledged: Acknowledged | None = None
+
+    async def send(self) -> "asyncio.Future[Any]":
+        return await self.output.send(
+            self.key, self.value, partition=self.partition, on_acknowledged=self.on_acknowledged
+        )

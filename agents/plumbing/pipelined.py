@@ -1,12 +1,13 @@
 """Sends that wait for a stage's durable writes, without the stage waiting for them.
 
-The profile stage may send what it decided only once Kafka acknowledged the writes a replay
-depends on (the new profile and the outbox entry). Awaiting that acknowledgement inline cost
-every event a broker round trip: with one event in flight, the stage sat idle in `select` a
-quarter of the time and managed fewer events per second than round trips. `SendQueue.after`
-returns at once; the sends go out once their writes are acknowledged, strictly in the order
-they were queued (so one lead's records keep their order), while the stage goes on with the
-next events, whose writes then share the producer's requests.
+A stage may send what it decided only once Kafka acknowledged the writes a replay depends on
+(the profile stage: the new profile with its outbox entry; the assign stage: the ledger entry,
+and only then the queue's new counters, see `agents/stages/assign.py`). Awaiting that
+acknowledgement inline cost every event a broker round trip: with one event in flight, the
+profile stage sat idle in `select` a quarter of the time and managed fewer events per second
+than round trips. `SendQueue.after` returns at once; the sends go out once their writes are
+acknowledged, strictly in the order they were queued (so one lead's records keep their order),
+while the stage goes on with the next events, whose writes then share the producer's requests.
 
 Nothing is committed earlier than before: the event's track (`delivery.Track`) stays
 incomplete until its sends were handed to the producer and acknowledged. A write Kafka refuses
@@ -23,7 +24,7 @@ from typing import Any
 
 from agents.plumbing.delivery import CURRENT_TRACK, Track, track_send
 from agents.plumbing.failures import exit_without_commit
-from agents.plumbing.outbox import Send
+from agents.plumbing.outputs import Send
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +68,13 @@ class SendQueue:
         if self._drainer is None or self._drainer.done():
             self._drainer = asyncio.create_task(self._drain(), name="leadrouter-send-queue")
 
+    async def drained(self) -> None:
+        """Until every send queued so far was handed to the producer (or the queue failed,
+        which stops the worker)."""
+        while self._pending:
+            # asyncio.wait: a caller cancelled meanwhile must not cancel the queue's future.
+            await asyncio.wait([self._pending[-1].handed])
+
     async def _drain(self) -> None:
         pending = self._pending
         while pending:
@@ -105,4 +113,4 @@ def _acknowledged(future: "asyncio.Future[Any]") -> bool:
 
 async def _send_all(sends: Sequence[Send]) -> None:
     for send in sends:
-        await send.output.send(send.key, send.value)
+        await send.send()

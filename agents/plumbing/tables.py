@@ -14,7 +14,7 @@ of reading the whole changelog again.
 import asyncio
 from typing import Any
 
-from agents.plumbing.outputs import Output
+from agents.plumbing.outputs import Output, Send
 from agents.plumbing.runtime import Runtime
 from agents.plumbing.topics import changelog_topic
 
@@ -47,6 +47,12 @@ class DurableTable:
         return await self._changelog.send(
             key, value, partition=partition, on_acknowledged=self._persisted
         )
+
+    def store(self, key: bytes, value: bytes, partition: int) -> Send:
+        """Store locally now (reads see it at once); the returned send takes it to the
+        changelog, for the caller to send once what it must follow is durable."""
+        self._table.data[key] = value
+        return Send(self._changelog, key, value, partition, self._persisted)
 
     def _persisted(self, metadata: Any) -> None:
         self._table.data.set_persisted_offset(metadata.topic_partition, metadata.offset)

@@ -6,8 +6,17 @@ assignment idempotent: a lead seen again (a replay after a crash) gets the same 
 counter advances twice. The same topic carries the SLA records (`agents.stages.sla`): every
 routed lead starts a clock, and escalation steps (`agents.stages.escalation`) are taken here,
 on the queue's partition, through the same ledger.
+
+The stage does not wait for Kafka between leads. A lead's ledger entry is written at once; the
+queue's new counters are stored locally (the next lead is assigned from them) and go to their
+changelog, with the lead's records, only once the ledger entry is acknowledged, through one
+`SendQueue` in the order the leads came. So Kafka never holds counters without the ledger
+entries they count: after a crash a counter may lag by one, never advance twice. A command
+(SLA, escalation, credit) writes counters and ledger entries itself, so it first waits until
+the queued sends are out.
 """
 
+import asyncio
 import logging
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -18,7 +27,8 @@ import orjson
 from agents.plumbing.admin import ensure_topics, topic_specs
 from agents.plumbing.deadletters import DeadLetterWriter, guard_event
 from agents.plumbing.expiry import Expiring, json_text, json_time, register_expiry
-from agents.plumbing.outputs import Output
+from agents.plumbing.outputs import Output, Send
+from agents.plumbing.pipelined import SendQueue
 from agents.plumbing.reference import ReferenceData
 from agents.plumbing.runtime import Runtime
 from agents.plumbing.tables import durable_table
@@ -152,8 +162,11 @@ def register_assigning(runtime: Runtime, reference: ReferenceData) -> None:
             overflow_fields=fields,
         )
 
-    async def decide(lead: QualifiedLead, key: bytes, partition: int) -> LedgerEntry:
-        """Assign the lead in its queue; the ledger entry is durable before anything is sent."""
+    async def decide(
+        lead: QualifiedLead, key: bytes, partition: int
+    ) -> tuple[LedgerEntry, "asyncio.Future[Any]", list[Send]]:
+        """Assign the lead in its queue: the entry, the future of its ledger write and the
+        sends that must wait for it (the queue's new counters)."""
         queue_key = lead.queue.encode()
         raw_state = queue_states.get(queue_key)
         state = QueueState() if raw_state is None else QueueState.from_dict(orjson.loads(raw_state))
@@ -170,8 +183,7 @@ def register_assigning(runtime: Runtime, reference: ReferenceData) -> None:
         if assignment.overflow_to is not None:
             entry = overflow_entry(lead, assignment.overflow_to, assignment, now)
             metrics.overflows.labels(queue=lead.queue).inc()
-            await (await ledger.put(key, entry.model_dump_json().encode(), partition))
-            return entry
+            return entry, await ledger.put(key, entry.model_dump_json().encode(), partition), []
         entry = LedgerEntry(
             queue=lead.queue,
             rep_id=assignment.rep_id,
@@ -181,14 +193,19 @@ def register_assigning(runtime: Runtime, reference: ReferenceData) -> None:
             note=assignment.note,
             due_at=sla_due_at(config, now),
         )
-        # Ledger first, and acknowledged before the lead is sent: a replay finds the entry and
-        # sends the same rep again. A counter may lag by one after a crash, never advance twice.
-        await (await ledger.put(key, entry.model_dump_json().encode(), partition))
-        await queue_states.put(queue_key, orjson.dumps(assignment.new_state.to_dict()), partition)
-        return entry
+        # Ledger first, and acknowledged before the counters or the lead are sent: a replay
+        # finds the entry and sends the same rep again.
+        written = await ledger.put(key, entry.model_dump_json().encode(), partition)
+        counters = queue_states.store(
+            queue_key, orjson.dumps(assignment.new_state.to_dict()), partition
+        )
+        return entry, written, [counters]
+
+    queue = SendQueue(settings.limits.queued_events)
 
     async def handle(event: Any) -> None:
         if is_command(event.value):
+            await queue.drained()
             await clocks.handle(
                 event.value, event.message.partition, escalations.escalate, escalations.credit
             )
@@ -196,31 +213,32 @@ def register_assigning(runtime: Runtime, reference: ReferenceData) -> None:
         lead = QualifiedLead.model_validate_json(event.value)
         key = ledger_key(lead)
         known = ledger.get(key)
+        durable: tuple[asyncio.Future[Any], ...] = ()
+        sends: list[Send] = []
         if known is not None:
+            # Queued behind the lead's first pass, whose sends wait for its ledger entry.
             entry = LedgerEntry.model_validate_json(known)
             log.info("decision %s seen again: the same outputs again", lead.decision_id)
         else:
-            entry = await decide(lead, key, event.message.partition)
+            entry, written, sends = await decide(lead, key, event.message.partition)
+            durable = (written,)
         if entry.overflow_to is not None:
             moved = overflowed(lead, entry)
-            await qualified.send(key=moved.queue.encode(), value=moved.model_dump_json().encode())
+            sends.append(Send(qualified, moved.queue.encode(), moved.model_dump_json().encode()))
+            await queue.after(durable, sends)
             return
         config = config_of(lead)
         routed = routed_record(lead, entry, config)
         topic = await queue_topic_for(lead.queue)
-        await topic.send(
-            key=lead.identity.encode(),
-            value=routed.model_dump_json().encode(),
-            on_acknowledged=observe_handoff(
-                lead.queue, lead.sales_ready_at, handoff=not lead.escalation_step
-            ),
-        )
-        await decisions.send(
-            key=lead.identity.encode(), value=routed.decision.model_dump_json().encode()
-        )
-        await clocks.start(
-            new_clock(lead, config, entry.rep_id, entry.routed_at, routed.sla_due_at)
-        )
+        identity = lead.identity.encode()
+        handoff = observe_handoff(lead.queue, lead.sales_ready_at, handoff=not lead.escalation_step)
+        clock = new_clock(lead, config, entry.rep_id, entry.routed_at, routed.sla_due_at)
+        sends += [
+            Send(topic, identity, routed.model_dump_json().encode(), on_acknowledged=handoff),
+            Send(decisions, identity, routed.decision.model_dump_json().encode()),
+            clocks.started(clock),
+        ]
+        await queue.after(durable, sends)
         routing_latency.observe(max(0.0, (runtime.clock() - lead.received_at).total_seconds()))
 
     @runtime.app.agent(source_topic, name="assign", concurrency=1)

@@ -18,7 +18,8 @@ from agents.plumbing.direct import DirectGate, DirectProfile
 from agents.plumbing.expiry import Expiring, json_time, register_expiry
 from agents.plumbing.key_locks import KeyLocks
 from agents.plumbing.lanes import keyed_record_lane
-from agents.plumbing.outbox import LaneMarks, Outbox, Send, state_of
+from agents.plumbing.outbox import LaneMarks, Outbox, state_of
+from agents.plumbing.outputs import Send
 from agents.plumbing.pipelined import SendQueue
 from agents.plumbing.reference import ReferenceData
 from agents.plumbing.runtime import Runtime

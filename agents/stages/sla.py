@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from agents.plumbing.expiry import Expiring, json_time, partition_of, register_expiry
-from agents.plumbing.outputs import Output
+from agents.plumbing.outputs import Output, Send
 from agents.plumbing.runtime import Runtime
 from agents.plumbing.tables import DurableTable, durable_table
 from agents.plumbing.topics import SLA_CLOCKS_TABLE
@@ -115,10 +115,12 @@ class SlaClocks:
         metrics = runtime.metrics
         self._time_to_accept = metrics.time_to_accept
 
-    async def start(self, clock: SlaClock) -> None:
-        """From the assign stage, inside the routed lead's event: start the decision's clock."""
-        await self.qualified.send(
-            key=clock.decision_id.encode(), value=SlaStarted(clock=clock).model_dump_json().encode()
+    def started(self, clock: SlaClock) -> Send:
+        """For the assign stage to send with the routed lead: start the decision's clock."""
+        return Send(
+            self.qualified,
+            clock.decision_id.encode(),
+            SlaStarted(clock=clock).model_dump_json().encode(),
         )
 
     async def step_taken(self, step: SlaStepTaken) -> None:

@@ -7,8 +7,8 @@ import pytest
 from pydantic import BaseModel, ConfigDict
 
 from agents.plumbing.decoded import DecodedStates
-from agents.plumbing.outbox import Outbox, Send, state_of
-from agents.plumbing.outputs import Output
+from agents.plumbing.outbox import Outbox, state_of
+from agents.plumbing.outputs import Output, Send
 from agents.plumbing.tables import DurableTable
 from tests.unit.fake_producer import FakeProducer, fake_table
 

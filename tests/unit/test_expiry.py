@@ -6,8 +6,8 @@ from typing import Any
 
 from agents.plumbing.delivery import DeliveryGuard
 from agents.plumbing.expiry import Expiring, json_text, json_time, partition_of, sweep
-from agents.plumbing.outbox import Outbox, Send, state_of
-from agents.plumbing.outputs import Output
+from agents.plumbing.outbox import Outbox, state_of
+from agents.plumbing.outputs import Output, Send
 from agents.plumbing.tables import DurableTable
 from tests.unit.fake_producer import FakeProducer, fake_table
 

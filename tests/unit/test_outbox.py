@@ -1,10 +1,12 @@
 """The outbox: what the profile stage sent for a lead's recent events, re-sent on replay."""
 
+from collections.abc import Callable
+
 import orjson
 import pytest
 
-from agents.plumbing.outbox import MAX_ENTRIES, LaneMarks, Outbox, Send, state_of
-from agents.plumbing.outputs import Output
+from agents.plumbing.outbox import MAX_ENTRIES, LaneMarks, Outbox, state_of
+from agents.plumbing.outputs import Output, Send
 from agents.plumbing.tables import DurableTable
 from tests.unit.fake_producer import FakeProducer, fake_table
 
@@ -35,6 +37,26 @@ async def test_a_replayed_event_finds_exactly_the_bytes_sent_the_first_time(app:
     assert outbox.recorded(b"email:a@x.com", 18) is None
     [(topic, key, _, partition)] = app.producer.sent
     assert (topic, key, partition) == ("leadrouter-lead-outbox-changelog", b"email:a@x.com", 2)
+
+
+@pytest.mark.parametrize(
+    "send",
+    [
+        lambda output: Send(output, b"k", b"v", partition=1),
+        lambda output: Send(output, b"k", b"v", on_acknowledged=print),
+    ],
+    ids=["own partition", "callback"],
+)
+async def test_a_send_an_entry_could_not_replay_as_it_was_is_refused(
+    app: FakeApp, send: Callable[[Output], Send]
+) -> None:
+    outbox, nurture, _ = outbox_of(app)
+
+    with pytest.raises(ValueError, match="keyed sends without callbacks"):
+        await outbox.record(b"k", 1, [send(nurture)], partition=0, floor=0)
+
+    assert outbox.recorded(b"k", 1) is None
+    assert app.producer.sent == []
 
 
 async def test_entries_below_the_replay_floor_are_pruned_on_the_next_write(app: FakeApp) -> None:

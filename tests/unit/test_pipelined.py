@@ -7,8 +7,7 @@ import pytest
 
 from agents.plumbing import pipelined
 from agents.plumbing.delivery import CURRENT_TRACK, DeliveryGuard, Partition
-from agents.plumbing.outbox import Send
-from agents.plumbing.outputs import Output
+from agents.plumbing.outputs import Output, Send
 from agents.plumbing.pipelined import SendQueue
 
 TP = Partition("leadrouter-leads-keyed", 0)
@@ -19,12 +18,14 @@ class HeldProducer:
 
     def __init__(self) -> None:
         self.sent: list[bytes | None] = []
+        self.partitions: list[int | None] = []
         self.acks: list[asyncio.Future[Any]] = []
 
     async def send(
         self, topic: str, key: bytes | None, value: bytes | None, partition: int | None, *_: Any
     ) -> "asyncio.Future[Any]":
         self.sent.append(value)
+        self.partitions.append(partition)
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self.acks.append(future)
         return future
@@ -195,3 +196,55 @@ async def test_a_cancelled_queue_leaves_its_events_uncommitted_without_stopping_
 def test_a_queue_must_hold_at_least_one_event() -> None:
     with pytest.raises(ValueError, match="at least one"):
         SendQueue(limit=0)
+
+
+async def test_drained_returns_once_every_queued_send_was_handed_to_the_producer(
+    app: App,
+) -> None:
+    queue = SendQueue(limit=10)
+    first, second = write(), write()
+    await queue.after((first,), sends(app, b"a"))
+    await queue.after((second,), sends(app, b"b"))
+    drained = asyncio.create_task(queue.drained())
+
+    first.set_result(None)
+    await settle()
+    assert not drained.done()
+
+    second.set_result(None)
+    await settle()
+    assert drained.done()
+    assert app.producer.sent == [b"a", b"b"]
+
+
+async def test_a_waiter_given_up_on_drained_leaves_the_queued_sends_alone(app: App) -> None:
+    queue = SendQueue(limit=10)
+    durable = write()
+    await queue.after((durable,), sends(app, b"routed"))
+    waiter = asyncio.create_task(queue.drained())
+    await settle()
+
+    waiter.cancel()
+    await settle()
+    durable.set_result(None)
+    await settle()
+
+    assert app.producer.sent == [b"routed"]
+    await asyncio.wait_for(queue.drained(), 1.0)  # nothing left: returns at once
+
+
+async def test_a_send_goes_to_its_own_partition_and_runs_its_callback_once_acknowledged(
+    app: App,
+) -> None:
+    queue = SendQueue(limit=10)
+    acknowledged: list[Any] = []
+    output = Output(app, "leadrouter-queue-states-changelog")
+    durable = write()
+    await queue.after((durable,), [Send(output, b"q", b"v", 3, acknowledged.append)])
+    durable.set_result(None)
+    await settle()
+
+    app.producer.acknowledge_all()
+    await settle()
+    assert app.producer.partitions == [3]
+    assert acknowledged == [None]

@@ -42,3 +42,18 @@ async def test_a_delete_is_a_tombstone_and_leaves_the_store() -> None:
 
     assert table.get(b"k") is None
     assert app.producer.sent == [(CHANGELOG, b"k", None, 0)]
+
+
+async def test_a_stored_value_is_read_at_once_and_reaches_the_changelog_only_when_sent() -> None:
+    app = SimpleNamespace(producer=FakeProducer())
+    store = fake_table()
+    table = DurableTable(store, Output(app, CHANGELOG))
+
+    later = table.store(b"inside-sales", b'{"next": 2}', partition=2)
+
+    assert table.get(b"inside-sales") == b'{"next": 2}'
+    assert app.producer.sent == []
+    await (await later.send())
+    await asyncio.sleep(0)
+    assert app.producer.sent == [(CHANGELOG, b"inside-sales", b'{"next": 2}', 2)]
+    assert store.data.persisted == {TopicPartition(CHANGELOG, 2): 0}
