@@ -5,13 +5,13 @@ records per event through the same send path:
 1. intake-like: parses the raw event with orjson only to find the lead (email or source id),
    re-keys it by that to `<prefix>leadrouter.leads.keyed.v1` (the original bytes; records it
    cannot key are dead-lettered, as the router's intake does with what it cannot decode);
-2. profile-like: an outbox entry and then a profile written through `DurableTable` (the
-   profile's changelog record after the entry's), whose sends wait for both in a `SendQueue`
-   (as the router's profile stage does), drawn from the
+2. profile-like: the profile and its outbox entry written as one `DurableTable` value, whose
+   sends wait for it in a `SendQueue` (as the router's profile stage does), drawn from the
    record's checksum (`bench.topology_shares`): a qualified record keyed by the lead's
    country, or a nurture record and a decision, or a decision only, or nothing (duplicates);
-3. assign-like: the ledger entry written and awaited, then either the record passed on to
-   the qualified topic again (overflow) or a queue-state write, a queue record and a decision.
+3. assign-like: the ledger entry written, then, once it is acknowledged and in a `SendQueue`
+   (as the router's assign stage does), either the record passed on to the qualified topic
+   again (overflow) or a queue-state write, a queue record and a decision.
 
 Like the worker (agents/worker.py) it uses the app of `create_faust_app` with the worker's
 settings (LEADROUTER_* from the environment), `faust_fixes.install` with a `DeliveryGuard`,
@@ -70,15 +70,15 @@ from service.dead_letters import Rejection
 
 # The one queue topic the passthrough's third stage writes (the router writes one per queue).
 QUEUE = "passthrough"
-HOP = "hop"
+# An overflow record's key: `overflow-<hops so far>`.
+OVERFLOW_KEY = b"overflow-"
 
 
-def hop_of(headers: Any) -> int:
-    """How many times the record was passed on already (a header only overflow records carry)."""
-    for name, value in headers or ():
-        if name == HOP:
-            return int(value)
-    return 0
+def hop_of(key: bytes | None) -> int:
+    """How many times the record was passed on already (only overflow records' keys say)."""
+    if key is None or not key.startswith(OVERFLOW_KEY):
+        return 0
+    return int(key.removeprefix(OVERFLOW_KEY))
 
 
 def create_runtime(settings: Settings) -> Runtime:
@@ -180,28 +180,29 @@ def register_assign(runtime: Runtime, writer: DeadLetterWriter, shares: Shares) 
     queue = runtime.output(queue_topic(QUEUE))
     ledger = durable_table(runtime, LEDGER_TABLE)
     queue_states = durable_table(runtime, QUEUE_STATES_TABLE)
+    pending = SendQueue(runtime.settings.limits.queued_events)
 
     async def handle(event: Any) -> None:
         message = event.message
         value, partition = message.value, message.partition
-        hop = hop_of(message.headers)
+        hop = hop_of(message.key)
         entry_key = b"%d@%d#%d" % (partition, message.offset, hop)
         ledger.get(entry_key)
         if overflows(value, hop, shares):
             entry = orjson.dumps({"queue": message.key.decode(), "overflow_to": "next"})
-            await (await ledger.put(entry_key, entry, partition))
+            written = await ledger.put(entry_key, entry, partition)
             moved = hop + 1
-            await qualified.send(
-                key=b"overflow-%d" % moved, value=value, headers=[(HOP, b"%d" % moved)]
-            )
+            await pending.after((written,), [Send(qualified, OVERFLOW_KEY + b"%d" % moved, value)])
             return
         identity = lead_key(orjson.loads(value)) or message.key
         entry = orjson.dumps({"queue": message.key.decode(), "rep_id": None})
-        await (await ledger.put(entry_key, entry, partition))
+        written = await ledger.put(entry_key, entry, partition)
         queue_states.get(message.key)
-        await queue_states.put(message.key, orjson.dumps({"offset": message.offset}), partition)
-        await queue.send(key=identity, value=value)
-        await decisions.send(key=identity, value=entry)
+        counters = queue_states.store(
+            message.key, orjson.dumps({"offset": message.offset}), partition
+        )
+        sends = [counters, Send(queue, identity, value), Send(decisions, identity, entry)]
+        await pending.after((written,), sends)
 
     register_agent(runtime, writer, "assign", runtime.topic(LEADS_QUALIFIED), handle)
 
