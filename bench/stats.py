@@ -12,6 +12,8 @@ Buckets = tuple[tuple[float, float], ...]
 HANDOFF_HISTOGRAM = "leadrouter_handoff_latency_seconds"
 # From an input record's Kafka timestamp to the end of each stage, labelled by stage.
 STAGE_HISTOGRAM = "leadrouter_stage_latency_seconds"
+# Its stages along the pipeline: the order of equal medians (a saturated worker's all top out).
+STAGE_ORDER = ("intake", "scoring", "routing")
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,8 +91,8 @@ def stages_between(
     before: Sequence[str], after: Sequence[str], label: str = "stage"
 ) -> tuple[Stage, ...]:
     """Per stage, what the workers observed between two scrapes of their /metrics pages (one
-    page per worker each time), in the order of their medians: stage latencies count from the
-    input record, so a later stage has the larger one."""
+    page per worker each time), in the order of their medians (stage latencies count from the
+    input record, so a later stage has the larger one), equal medians in pipeline order."""
     earlier = [histogram_buckets_by(page, label) for page in before]
     later = [histogram_buckets_by(page, label) for page in after]
     names = sorted({name for page in later for name in page})
@@ -107,7 +109,11 @@ def stages_between(
         for name in names
     ]
     observed = [(name, summary) for name, summary in stages if summary.count > 0]
-    return tuple(sorted(observed, key=lambda stage: stage[1].p50 or 0.0))
+    return tuple(sorted(observed, key=lambda stage: (stage[1].p50 or 0.0, _position(stage[0]))))
+
+
+def _position(stage: str) -> int:
+    return STAGE_ORDER.index(stage) if stage in STAGE_ORDER else len(STAGE_ORDER)
 
 
 def metric_total(metrics_text: str, name: str) -> float:

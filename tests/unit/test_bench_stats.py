@@ -1,6 +1,7 @@
 """Latency statistics of the bench: exact percentiles and histogram estimates."""
 
 import math
+from collections.abc import Mapping
 
 import pytest
 
@@ -109,7 +110,7 @@ def test_workers_histograms_combine_by_adding_counts_per_bound() -> None:
     assert combined_buckets([first, second]) == ((0.01, 3.0), (0.1, 6.0), (math.inf, 9.0))
 
 
-def stage_page(counts: dict[str, tuple[float, float, float]]) -> str:
+def stage_page(counts: Mapping[str, tuple[float, float, float]]) -> str:
     """A /metrics page with the stage histogram: per stage, cumulative counts at 10 ms, 100 ms
     and +Inf."""
     lines = ["# TYPE leadrouter_stage_latency_seconds histogram"]
@@ -146,3 +147,10 @@ def test_stages_come_in_the_order_of_their_medians_and_idle_ones_are_left_out() 
     before = [stage_page({"routing": (0, 0, 0), "intake": (0, 0, 0), "idle": (3, 3, 3)})]
     after = [stage_page({"routing": (0, 4, 4), "intake": (4, 4, 4), "idle": (3, 3, 3)})]
     assert [name for name, _ in stages_between(before, after)] == ["intake", "routing"]
+
+
+def test_stages_with_equal_medians_come_in_pipeline_order() -> None:
+    saturated = {"routing": (0, 0, 4), "scoring": (0, 0, 4), "intake": (0, 0, 4)}
+    before = [stage_page(dict.fromkeys(saturated, (0, 0, 0)))]
+    stages = stages_between(before, [stage_page(saturated)])
+    assert [name for name, _ in stages] == ["intake", "scoring", "routing"]
