@@ -11,9 +11,9 @@ The stage does not wait for Kafka between leads. A lead's ledger entry is writte
 queue's new counters are stored locally (the next lead is assigned from them) and go to their
 changelog, with the lead's records, only once the ledger entry is acknowledged, through one
 `SendQueue` in the order the leads came. So Kafka never holds counters without the ledger
-entries they count: after a crash a counter may lag by one, never advance twice. A command
-(SLA, escalation, credit) writes counters and ledger entries itself, so it first waits until
-the queued sends are out.
+entries they count: after a crash a counter may lag by the leads whose counters were still
+queued, never advance twice. A command (SLA, escalation, credit) writes counters and ledger
+entries itself, so it first waits until the queued sends are out.
 """
 
 import asyncio
