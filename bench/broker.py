@@ -3,6 +3,8 @@
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,3 +42,16 @@ class LocalBroker:
     def stop(self) -> None:
         if (self.state_dir / "broker.json").exists():
             self._manage("down", timeout=60)
+
+
+@contextmanager
+def broker_address(bootstrap: str | None, work: Path, partitions: int = 4) -> Iterator[str]:
+    """`bootstrap` when given; else the bench's own broker in `work/kafka`, stopped on leaving."""
+    if bootstrap:
+        yield bootstrap
+        return
+    broker = LocalBroker(work / "kafka")
+    try:
+        yield broker.start(partitions=partitions)
+    finally:
+        broker.stop()

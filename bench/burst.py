@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.broker import LocalBroker
+from bench.broker import broker_address
 from tests.integration.kafka import WorkerProcess, consume, produce
 from tests.integration.pipeline_data import as_record, reference_records, transactional_lead
 
@@ -51,14 +51,9 @@ async def measure(bootstrap: str, leads: int, work: Path) -> dict[str, float]:
 
 async def main(leads: int, bootstrap: str | None) -> None:
     work = Path(tempfile.mkdtemp(prefix="leadrouter-burst-"))
-    broker = None if bootstrap else LocalBroker(work / "kafka")
-    try:
-        address = bootstrap or broker.start(partitions=4)  # type: ignore[union-attr]
+    with broker_address(bootstrap, work) as address:
         row = await measure(address, leads, work)
         print("  ".join(f"{key}={value}" for key, value in row.items()), flush=True)
-    finally:
-        if broker is not None:
-            broker.stop()
 
 
 if __name__ == "__main__":

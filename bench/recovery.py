@@ -27,7 +27,7 @@ from aiokafka import AIOKafkaProducer
 from agents.plumbing.admin import ensure_topics, topic_specs
 from agents.plumbing.reference import default_rules_text
 from agents.plumbing.topics import PROFILES_TABLE, changelog_topic
-from bench.broker import LocalBroker
+from bench.broker import broker_address
 from bench.processes import ChildProcess
 from bench.run import free_port, router_command, worker_env, worker_settings
 from schemas.events import LeadEvent
@@ -100,15 +100,10 @@ async def measure(bootstrap: str, count: int, store: str, work: Path) -> dict[st
 
 async def main(counts: list[int], bootstrap: str | None, store: str) -> None:
     work = Path(tempfile.mkdtemp(prefix="leadrouter-recovery-"))
-    broker = None if bootstrap else LocalBroker(work / "kafka")
-    try:
-        address = bootstrap or broker.start(partitions=4)  # type: ignore[union-attr]
+    with broker_address(bootstrap, work) as address:
         for count in counts:
             row = await measure(address, count, store, work)
             print("  ".join(f"{key}={value}" for key, value in row.items()), flush=True)
-    finally:
-        if broker is not None:
-            broker.stop()
 
 
 if __name__ == "__main__":
