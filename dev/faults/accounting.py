@@ -48,6 +48,8 @@ class RoutedRecord:
     generation: int
     rep_id: str | None
     queue: str
+    # The rep's local day and the day count the decision gave the lead (None: no rep).
+    day_count: tuple[str, int] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +112,7 @@ class Row:
     unplanned_exits: int
     two_queue_decisions: int = 0
     routed_without_queue_record: int = 0
+    counts_given_twice: int = 0
     lost_sample: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=())
 
@@ -140,6 +143,18 @@ def resume_seconds(
         later = next((stamp for stamp in stamps if stamp > point), None)
         result.append(None if later is None else round(later - point, 3))
     return tuple(result)
+
+
+def counts_given_twice(routed: Iterable[RoutedRecord]) -> int:
+    """Day counts (queue, rep, local day, count) that two decisions were given. A rep's counter
+    that went back after a restart hands the same count out again, and a capacity that trusts
+    it lets the rep go past their cap; a re-sent decision repeats its own count, not another's."""
+    holders: dict[tuple[str, str, str, int], set[str]] = defaultdict(set)
+    for record in routed:
+        if record.rep_id is not None and record.day_count is not None:
+            day, count = record.day_count
+            holders[(record.queue, record.rep_id, day, count)].add(record.decision_id)
+    return sum(1 for decisions in holders.values() if len(decisions) > 1)
 
 
 def candidate_decisions(produced: Iterable[ProducedRecord]) -> dict[str, str]:
@@ -232,6 +247,7 @@ def account(
         unplanned_exits=faults.unplanned_exits,
         two_queue_decisions=sum(1 for queues in queues_by_decision.values() if len(queues) > 1),
         routed_without_queue_record=len(routed_without_queue),
+        counts_given_twice=counts_given_twice(outputs.routed),
         lost_sample=tuple(lost[:10]),
         notes=(*row_notes, *([f"{repeated} valid events produced twice"] if repeated else [])),
     )
@@ -244,7 +260,8 @@ class Verdict:
 
 
 def judge(row: Row, *, resume_limit: float | None) -> Verdict:
-    """Pass: nothing lost, no decision with two reps, no lead assigned twice. A fuzz run also
+    """Pass: nothing lost, no decision with two reps, no lead assigned twice, no day count
+    given twice (a rep's counter never goes back across a restart). A fuzz run also
     dead-letters every malformed record without the worker ever exiting. `resume_limit` (kill
     scenarios, when the check is on): every restart resumed within that many seconds."""
     reasons: list[str] = []
@@ -254,6 +271,8 @@ def judge(row: Row, *, resume_limit: float | None) -> Verdict:
         reasons.append(f"{row.two_rep_decisions} decisions with two reps")
     if row.leads_assigned_twice:
         reasons.append(f"{row.leads_assigned_twice} leads assigned twice")
+    if row.counts_given_twice:
+        reasons.append(f"{row.counts_given_twice} day counts given to two leads")
     if row.scenario == "fuzz":
         missing = row.malformed_produced - row.malformed_dead_lettered
         if missing:

@@ -3,7 +3,7 @@ with the worker's own pure intake (what it accepts is what the harness calls val
 
 import base64
 import binascii
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -11,6 +11,8 @@ import orjson
 
 from agents.plumbing.topics import LEAD_EVENTS
 from dev.faults.accounting import DeadLetterRecord, DecisionRecord, Outputs, RoutedRecord
+from schemas.reps import Rep
+from service.availability import local_day
 from service.identity import lead_identity
 from service.intake import Rejection, decode_lead_event
 
@@ -52,15 +54,26 @@ def _json(raw: bytes | None) -> dict[str, Any] | None:
     return loaded if isinstance(loaded, dict) else None
 
 
-def routed_record(value: dict[str, Any]) -> RoutedRecord:
+def routed_record(value: dict[str, Any], reps: Mapping[str, Rep]) -> RoutedRecord:
+    rep_id = value.get("rep_id")
     return RoutedRecord(
         decision_id=str(value["decision_id"]),
         event_id=str(value["event_id"]),
         lead_identity=str(value["lead_identity"]),
         generation=int(value["decision"]["generation"]),
-        rep_id=value.get("rep_id"),
+        rep_id=rep_id,
         queue=str(value["queue"]),
+        day_count=_day_count(value, reps.get(rep_id) if rep_id is not None else None),
     )
+
+
+def _day_count(value: dict[str, Any], rep: Rep | None) -> tuple[str, int] | None:
+    """The rep's local day at assignment and the day count the decision gave the lead."""
+    count = value["decision"].get("counters", {}).get("assigned_today")
+    if rep is None or count is None:
+        return None
+    routed_at = datetime.fromisoformat(value["timestamps"]["routed_at"])
+    return local_day(rep, routed_at).isoformat(), int(count)
 
 
 def decision_record(value: dict[str, Any]) -> DecisionRecord:
@@ -94,8 +107,12 @@ def dead_letter_record(value: dict[str, Any], input_topic: str) -> DeadLetterRec
     return DeadLetterRecord(reason=reason, event_id=None if event_id is None else str(event_id))
 
 
-def read_outputs(records: Iterable[KafkaRecord], prefix: str) -> tuple[Outputs, list[str]]:
-    """Sort the output topics' records into the accounting's shape; problems as notes."""
+def read_outputs(
+    records: Iterable[KafkaRecord], prefix: str, reps: Sequence[Rep] = ()
+) -> tuple[Outputs, list[str]]:
+    """Sort the output topics' records into the accounting's shape; problems as notes. `reps`:
+    the directory the run used, whose time zones tell each rep's local day."""
+    directory = {rep.rep_id: rep for rep in reps}
     routed: list[RoutedRecord] = []
     decisions: list[DecisionRecord] = []
     letters: list[DeadLetterRecord] = []
@@ -108,7 +125,7 @@ def read_outputs(records: Iterable[KafkaRecord], prefix: str) -> tuple[Outputs, 
         topic = record.topic.removeprefix(prefix)
         try:
             if topic.startswith("sales.queue."):
-                routed.append(routed_record(value or {}))
+                routed.append(routed_record(value or {}, directory))
             elif topic == "leads.decisions.v1":
                 decisions.append(decision_record(value or {}))
             elif topic == "leads.deadletter.v1":

@@ -203,7 +203,7 @@ async def run_scenario(harness: Harness, spec: Spec) -> Row:
             records = await probe.read_all(output_topics(names))
     finally:
         await supervisor.stop()
-    outputs, read_notes = read_outputs(records, spec.prefix)
+    outputs, read_notes = read_outputs(records, spec.prefix, harness.reps)
     if feed.failed:
         run.notes.append(f"{feed.failed} records the producer could not send (not counted)")
     errors = sum(child.log_text().count("[ERROR]") for child in supervisor.incarnations)

@@ -17,8 +17,9 @@ from dev.faults.accounting import (
     judge,
     resume_seconds,
 )
-from dev.faults.records import dead_letter_record
+from dev.faults.records import dead_letter_record, routed_record
 from dev.faults.report import format_table
+from schemas.reps import Rep
 from service.decision_ids import decision_id
 
 ALICE, BOB = "email:alice@acme.com", "email:bob@acme.com"
@@ -125,6 +126,44 @@ def test_a_lead_routed_under_two_decision_ids_of_one_generation_is_assigned_twic
 
     assert row.leads_assigned_twice == 1
     assert "1 leads assigned twice" in judge(row, resume_limit=None).reasons
+
+
+def counted(decision: str, rep: str, count: int, day: str = "2026-12-06") -> RoutedRecord:
+    identity = f"email:{decision}@acme.com"
+    return RoutedRecord(decision, decision, identity, 1, rep, "inside-sales", (day, count))
+
+
+def test_a_day_count_given_to_two_decisions_fails_the_verdict() -> None:
+    outputs = Outputs(
+        routed=[
+            counted("d1", "rep-1", 1),
+            counted("d2", "rep-1", 2),
+            counted("d2", "rep-1", 2),  # the same decision sent again: not a second holder
+            counted("d3", "rep-1", 2),  # the counter went back: 2 handed out again
+            counted("d4", "rep-2", 2),  # another rep's own count
+            counted("d5", "rep-1", 1, day="2026-12-07"),  # a new day starts at 1 again
+        ],
+    )
+
+    row = row_for([], outputs)
+
+    assert row.counts_given_twice == 1
+    assert judge(row, resume_limit=None).reasons == ("1 day counts given to two leads",)
+
+
+def test_a_routed_record_is_counted_on_its_reps_local_day() -> None:
+    tokyo = Rep(rep_id="rep-1", name="Rep One", queues=("inside-sales",), timezone="Asia/Tokyo")
+    value = {
+        "decision_id": "d1", "event_id": "e1", "lead_identity": ALICE, "queue": "inside-sales",
+        "rep_id": "rep-1", "decision": {"generation": 1, "counters": {"assigned_today": 4}},
+        "timestamps": {"routed_at": "2026-12-06T20:00:00+00:00"},
+    }  # fmt: skip
+
+    known = routed_record(value, {"rep-1": tokyo})
+    unknown = routed_record(value, {})
+
+    assert known.day_count == ("2026-12-07", 4)  # 05:00 the next morning in Tokyo
+    assert unknown.day_count is None
 
 
 def test_dead_letters_account_for_valid_events_and_count_malformed_ones() -> None:
