@@ -25,7 +25,8 @@ from schemas.enrichment import AccountMatch, Enrichment
 from schemas.events import LeadAttributes
 from schemas.reps import Rep
 from schemas.scores import Score, ScoreLine
-from service.assignment import QueueState, assign_lead
+from service.assignment import assign_lead
+from service.queue_state import QueueState
 from service.routing import decide_route
 from service.rules import CompiledRuleset, QueueConfig, load_ruleset
 

@@ -5,8 +5,9 @@ from dataclasses import replace
 from datetime import datetime
 
 from schemas.reps import Rep
-from service.assignment import QueueState, pool_of
+from service.assignment import pool_of
 from service.availability import local_day
+from service.queue_state import QueueState
 
 MAX_CREDITS_PER_DAY = 3
 

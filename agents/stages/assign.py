@@ -11,9 +11,12 @@ The stage does not wait for Kafka between leads. A lead's ledger entry is writte
 queue's new counters are stored locally (the next lead is assigned from them) and go to their
 changelog, with the lead's records, only once the ledger entry is acknowledged, through one
 `SendQueue` in the order the leads came. So Kafka never holds counters without the ledger
-entries they count: after a crash a counter may lag by the leads whose counters were still
-queued, never advance twice. A command (SLA, escalation, credit) writes counters and ledger
-entries itself, so it first waits until the queued sends are out.
+entries they count, and no counter advances twice. A crash can lose the counters still queued;
+each entry records the queue's state after its assignment, and the replay of a lead whose entry
+is known stores that state again when the stored one has not seen it (`QueueState.
+restored_over`), so the counters come back exact before the next lead is decided. A command
+(SLA, escalation, credit) writes counters and ledger entries itself, so it first waits until
+the queued sends are out.
 """
 
 import asyncio
@@ -51,7 +54,8 @@ from agents.stages.ledger import (
 )
 from agents.stages.sla import SlaClocks, is_command, new_clock
 from schemas.pipeline import QualifiedLead
-from service.assignment import QueueState, assign_lead
+from service.assignment import assign_lead
+from service.queue_state import QueueState
 from service.queues import queue_config, queue_fields
 from service.rules import QueueConfig
 from service.sla import sla_due_at
@@ -184,6 +188,7 @@ def register_assigning(runtime: Runtime, reference: ReferenceData) -> None:
             entry = overflow_entry(lead, assignment.overflow_to, assignment, now)
             metrics.overflows.labels(queue=lead.queue).inc()
             return entry, await ledger.put(key, entry.model_dump_json().encode(), partition), []
+        new_state = assignment.new_state.to_dict()
         entry = LedgerEntry(
             queue=lead.queue,
             rep_id=assignment.rep_id,
@@ -192,14 +197,31 @@ def register_assigning(runtime: Runtime, reference: ReferenceData) -> None:
             counters=assignment.counters,
             note=assignment.note,
             due_at=sla_due_at(config, now),
+            state_after=new_state,
         )
         # Ledger first, and acknowledged before the counters or the lead are sent: a replay
         # finds the entry and sends the same rep again.
         written = await ledger.put(key, entry.model_dump_json().encode(), partition)
-        counters = queue_states.store(
-            queue_key, orjson.dumps(assignment.new_state.to_dict()), partition
-        )
+        counters = queue_states.store(queue_key, orjson.dumps(new_state), partition)
         return entry, written, [counters]
+
+    def restored_counters(entry: LedgerEntry, partition: int) -> list[Send]:
+        """The queue's state recorded with a known entry, stored again if a crash lost it."""
+        if entry.state_after is None:
+            return []
+        queue_key = entry.queue.encode()
+        raw = queue_states.get(queue_key)
+        stored = None if raw is None else QueueState.from_dict(orjson.loads(raw))
+        restored = QueueState.from_dict(entry.state_after).restored_over(stored)
+        if restored is None:
+            return []
+        log.warning(
+            "queue %s: counters put back to those after its lead %d (the store had %d)",
+            entry.queue,
+            restored.assigned_total,
+            0 if stored is None else stored.assigned_total,
+        )
+        return [queue_states.store(queue_key, orjson.dumps(restored.to_dict()), partition)]
 
     queue = SendQueue(settings.limits.queued_events)
 
@@ -219,6 +241,7 @@ def register_assigning(runtime: Runtime, reference: ReferenceData) -> None:
             # Queued behind the lead's first pass, whose sends wait for its ledger entry.
             entry = LedgerEntry.model_validate_json(known)
             log.info("decision %s seen again: the same outputs again", lead.decision_id)
+            sends = restored_counters(entry, event.message.partition)
         else:
             entry, written, sends = await decide(lead, key, event.message.partition)
             durable = (written,)

@@ -16,9 +16,9 @@ from agents.plumbing.reference import ReferenceData
 from agents.plumbing.runtime import Runtime
 from agents.plumbing.tables import DurableTable
 from schemas.sla import LeadWithdrawn, SlaBreach, SlaCredit, SlaNotice, SlaStepTaken
-from service.assignment import QueueState
 from service.credits import return_turn
 from service.decision_ids import escalation_decision_id
+from service.queue_state import QueueState
 from service.sla import escalation_why
 
 log = logging.getLogger(__name__)

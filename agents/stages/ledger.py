@@ -28,6 +28,9 @@ class LedgerEntry(BaseModel):
     # Set when the queue could not take the lead: where it went, with that queue's settings.
     overflow_to: str | None = None
     overflow_fields: dict[str, Any] | None = None
+    # The queue's state after this assignment (`QueueState.to_dict`; None for an overflow or
+    # an entry written before it was kept): a replay stores it again if a crash lost its write.
+    state_after: dict[str, Any] | None = None
 
 
 def ledger_key(lead: QualifiedLead) -> bytes:

@@ -19,12 +19,13 @@ from schemas.enrichment import AccountMatch
 from schemas.events import LeadEvent
 from schemas.reps import Rep
 from service.accounts import AccountIndex
-from service.assignment import Assignment, QueueState, assign_lead
+from service.assignment import Assignment, assign_lead
 from service.identity import lead_identity
 from service.intake import reject_invalid
 from service.learning.scoring import LearnedModel
 from service.pipeline import Evaluation, evaluate_event
 from service.policy import Policy
+from service.queue_state import QueueState
 from service.rules import CompiledRuleset, QueueConfig
 
 

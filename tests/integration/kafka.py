@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from aiokafka.structs import OffsetAndMetadata
 
 ROOT = Path(__file__).resolve().parents[2]
 Record = tuple[bytes | None, bytes | None, Sequence[tuple[str, bytes]]]
@@ -60,6 +61,18 @@ async def consume(
     finally:
         await consumer.stop()
     return records
+
+
+async def rewind(bootstrap: str, group: str, topic: str, partitions: int = 4) -> None:
+    """Commit offset 0 for every partition of `topic`, as if nothing had been committed."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group)
+    await consumer.start()
+    try:
+        tps = [TopicPartition(topic, p) for p in range(partitions)]
+        consumer.assign(tps)
+        await consumer.commit({tp: OffsetAndMetadata(0, "") for tp in tps})
+    finally:
+        await consumer.stop()
 
 
 def stop_process(

@@ -1,5 +1,6 @@
 """Fair capacity on a real worker: a rep in two queues, assigned on two partitions, never gets
-more leads in a day than their capacity; a rep whose lead sales rejected gets the turn back."""
+more leads in a day than their capacity; a crash that lost the counters' last write does not
+reopen a full rep; a rep whose lead sales rejected gets the turn back."""
 
 import asyncio
 import json
@@ -8,7 +9,9 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from tests.integration.kafka import Record, WorkerProcess, consume, produce
+from aiokafka import AIOKafkaProducer
+
+from tests.integration.kafka import Record, WorkerProcess, consume, produce, rewind
 from tests.integration.pipeline_data import (
     always_available_reps,
     as_record,
@@ -102,6 +105,45 @@ async def test_a_rep_in_two_queues_never_exceeds_their_daily_capacity(
         counters = record["decision"]["counters"]
         assert (counters["daily_capacity"], counters["daily_capacity_all_queues"]) == (1, 2)
     assert {r["rep_id"] for r in routed if r["rep_id"] != SHARED} == {None}
+
+
+async def test_a_full_rep_stays_full_when_a_crash_lost_the_counters_last_write(
+    start_worker: Callable[..., WorkerProcess], bootstrap: str
+) -> None:
+    first = start_worker(prefix=await load_reference(bootstrap))
+    queue_topic = first.topic("sales.queue.inside-sales.v1")
+    await produce(bootstrap, first.topic("leads.events.v1"), [as_record(transactional_lead(1))])
+    [taken] = [json.loads(r.value) for r in await consume(bootstrap, queue_topic, 1)]
+    assert taken["rep_id"] == SHARED, "the shared rep's one lead a day in inside-sales"
+    first.stop()
+
+    # The crash: the queue's counters never reached their changelog, and the lead that
+    # advanced them was never committed, so it comes again.
+    group = first.env["LEADROUTER_APP_ID"]
+    changelog = f"{group}-queue-states-changelog"
+    [stored] = [r for r in await consume(bootstrap, changelog, 1) if r.key == b"inside-sales"]
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    await producer.start()
+    try:
+        await producer.send_and_wait(
+            changelog, b"{}", key=b"inside-sales", partition=stored.partition
+        )
+    finally:
+        await producer.stop()
+    await rewind(bootstrap, group, first.topic("leadrouter.leads.qualified.v1"))
+    second = start_worker(prefix=first.prefix)
+    await produce(bootstrap, second.topic("leads.events.v1"), [as_record(transactional_lead(2))])
+
+    decisions = await consume(bootstrap, second.topic("leads.decisions.v1"), 3, timeout=60)
+    routed = [
+        json.loads(r.value)
+        for queue in QUEUES
+        for r in await consume(bootstrap, second.topic(f"sales.queue.{queue}.v1"), 3, timeout=3)
+    ]
+    assert len(decisions) == 3, "the first lead's decision, its replay and the second lead's"
+    assert [r["rep_id"] for r in routed if r["event_id"] == "evt-1"] == [SHARED, SHARED]
+    [second_lead] = [r for r in routed if r["event_id"] == "evt-2"]
+    assert second_lead["rep_id"] != SHARED, "the rep was full: the replay put the count back"
 
 
 async def test_a_rep_whose_lead_sales_rejected_gets_their_turn_back(

@@ -6,10 +6,7 @@ from collections.abc import Callable
 from importlib import resources
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, TopicPartition
-from aiokafka.structs import OffsetAndMetadata
-
-from tests.integration.kafka import WorkerProcess, consume, produce
+from tests.integration.kafka import WorkerProcess, consume, produce, rewind
 from tests.integration.pipeline_data import as_record, reference_records, transactional_lead
 
 SHIPPED = resources.files("service").joinpath("data/default_rules.yaml").read_text()
@@ -25,18 +22,6 @@ def not_yet_sales_ready(n: int) -> dict[str, Any]:
     event.pop("activity")
     event["event_type"] = "lead.created"
     return event
-
-
-async def rewind(bootstrap: str, group: str, topic: str, partitions: int = 4) -> None:
-    """Commit offset 0 for every partition of `topic`, as if nothing had been committed."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group)
-    await consumer.start()
-    try:
-        tps = [TopicPartition(topic, p) for p in range(partitions)]
-        consumer.assign(tps)
-        await consumer.commit({tp: OffsetAndMetadata(0, "") for tp in tps})
-    finally:
-        await consumer.stop()
 
 
 async def test_a_replay_sends_the_recorded_decision_not_a_new_one(

@@ -8,7 +8,8 @@ import pytest
 
 from schemas.enrichment import AccountMatch
 from schemas.reps import OutOfOffice, Rep, WorkingHours
-from service.assignment import Assignment, QueueState, assign_lead, pool_of
+from service.assignment import Assignment, assign_lead, pool_of
+from service.queue_state import QueueState
 from service.rules import QueueConfig, Strategy
 
 # Wednesday 2026-03-18 14:00 UTC: mid-morning in New York, mid-afternoon in Europe.

@@ -1,8 +1,9 @@
 from datetime import UTC, datetime
 
 from schemas.reps import Rep
-from service.assignment import QueueState, assign_lead
+from service.assignment import assign_lead
 from service.capacity import capacity_share
+from service.queue_state import QueueState
 from service.rules import QueueConfig
 
 NOW = datetime(2026, 3, 18, 14, 0, tzinfo=UTC)

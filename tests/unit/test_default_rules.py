@@ -11,7 +11,8 @@ from schemas.events import LeadAttributes
 from schemas.reps import Rep
 from schemas.scores import Score, ScoreLine
 from service.accounts import AccountIndex
-from service.assignment import QueueState, assign_lead, pool_of
+from service.assignment import assign_lead, pool_of
+from service.queue_state import QueueState
 from service.routing import decide_route
 from service.rules import CompiledRuleset, load_ruleset
 
