@@ -13,6 +13,7 @@ from agents.plumbing.health import register_health
 from agents.plumbing.holes import BrokerHoleCheck
 from agents.plumbing.metrics import Metrics
 from agents.plumbing.monitoring import register_lag_monitor
+from agents.plumbing.offsets import BrokerOffsets
 from agents.plumbing.reference import ReferenceData
 from agents.plumbing.rules_watch import register_rules_watch
 from agents.plumbing.runtime import Runtime
@@ -56,7 +57,7 @@ def create_runtime(settings: Settings, registry: CollectorRegistry | None = None
     )
     runtime.metrics.prepare_reasons()
     runtime.delivery = DeliveryGuard(BrokerHoleCheck(settings.kafka), exit_without_commit)
-    faust_fixes.install(app, runtime.delivery)
+    faust_fixes.install(app, runtime.delivery, BrokerOffsets(settings.kafka))
     reference = ReferenceData.start(runtime.metrics, settings.rules_file)
     reference.learned_top = settings.learning.top_contributions
     register_views(runtime, reference)

@@ -15,7 +15,9 @@ Read from its source and traced (`shared/design/faust-notes.md`, "Lost after a r
    upstream #606, PR #707). Gaps from `_add_gap` count as acked.
    Fix: seek every input partition without a commit to its earliest offset, tell the
    `DeliveryGuard` where each partition starts, and let the guard alone decide the offset to
-   commit; Faust's acked list and gaps are ignored.
+   commit; Faust's acked list and gaps are ignored. The earliest and end offsets are asked on
+   a client of their own where the app has one (`offsets.py`: on the consumer's connection they
+   waited for its long-poll fetch).
 4. Not a loss, a repeat: a stop or a rebalance commits once Faust's own acks are in
    (`Consumer.wait_empty`), while the sends of finished events may still await Kafka's
    acknowledgement (the profile stage queues them, `pipelined.py`); their offsets are left
@@ -38,11 +40,13 @@ from faust.tables.recovery import Recovery
 from faust.transport.consumer import Consumer, ThreadDelegateConsumer
 
 from agents.plumbing.delivery import DeliveryGuard
+from agents.plumbing.offsets import BrokerOffsets
 
 log = logging.getLogger(__name__)
 
 WRITTEN_FOR = {"faust-streaming": "0.15.3", "aiokafka": "0.14."}
 _GUARD = "_leadrouter_delivery"
+_OFFSETS = "_leadrouter_offsets"
 
 
 def check_versions() -> None:
@@ -55,11 +59,13 @@ def check_versions() -> None:
             )
 
 
-def install(app: faust.App, guard: DeliveryGuard) -> None:
-    """Let `guard` own what `app`'s consumer commits, and close Faust's drop paths."""
+def install(app: faust.App, guard: DeliveryGuard, offsets: BrokerOffsets | None = None) -> None:
+    """Let `guard` own what `app`'s consumer commits, and close Faust's drop paths; `offsets`
+    reads the offsets the seek needs (else the consumer does)."""
     check_versions()
     _patch_classes()
     setattr(app, _GUARD, guard)
+    setattr(app, _OFFSETS, offsets)
 
 
 def guard_of(app: Any) -> DeliveryGuard | None:
@@ -126,7 +132,7 @@ def _checked_seek(method: Callable[..., Awaitable[None]]) -> Callable[..., Await
         committed: Mapping[Any, int | None] = await self.seek_to_committed()
         inputs = [tp for tp in self.assignment() if not self._is_changelog_tp(tp)]
         uncommitted = [tp for tp in inputs if not committed.get(tp)]
-        earliest = await self.earliest_offsets(*uncommitted) if uncommitted else {}
+        earliest, ends = await _offsets(self, uncommitted, inputs)
         starts = {tp: committed.get(tp) or earliest.get(tp) or 0 for tp in inputs}
         if uncommitted:
             await self.seek_wait({tp: starts[tp] for tp in uncommitted})
@@ -136,9 +142,23 @@ def _checked_seek(method: Callable[..., Awaitable[None]]) -> Callable[..., Await
                 self._committed_offset[tp] = offset
         for tp in inputs:
             self._read_offset[tp] = starts[tp] or None
-        guard.assigned(starts, await _ends(self, inputs))
+        guard.assigned(starts, ends)
 
     return wrapper
+
+
+async def _offsets(
+    consumer: Consumer, uncommitted: list[Any], inputs: list[Any]
+) -> tuple[Mapping[Any, int], Mapping[Any, int]]:
+    """The earliest offsets of `uncommitted` and the end offsets of `inputs`."""
+    offsets: BrokerOffsets | None = getattr(consumer.app, _OFFSETS, None)
+    if offsets is not None:
+        try:
+            return await offsets(uncommitted, inputs)
+        except Exception as error:
+            log.warning("delivery: offsets not read on a client of their own (%s)", error)
+    earliest = await consumer.earliest_offsets(*uncommitted) if uncommitted else {}
+    return earliest, await _ends(consumer, inputs)
 
 
 async def _ends(consumer: Consumer, partitions: list[Any]) -> Mapping[Any, int]:

@@ -52,9 +52,11 @@ class CompactedView:
         await consumer.start()
         try:
             partitions = await self._partitions(consumer)
+            # The end offsets before the assignment: once assigned, the consumer long-polls a
+            # fetch (up to `fetch_max_wait_ms`), and the request would wait behind it.
+            targets = await consumer.end_offsets(partitions)
             consumer.assign(partitions)
             await consumer.seek_to_beginning(*partitions)
-            targets = await consumer.end_offsets(partitions)
             await self._catch_up(consumer, targets)
             self.ready.set()
             log.info("view %s ready: %d records", self.topic, self.records_applied)

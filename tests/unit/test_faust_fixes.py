@@ -27,10 +27,26 @@ def never_exit(message: str, error: BaseException) -> None:
 
 
 class FakeApp:
-    def __init__(self, guard: DeliveryGuard | None) -> None:
+    def __init__(self, guard: DeliveryGuard | None, offsets: Any = None) -> None:
         if guard is not None:
-            faust_fixes.install(self, guard)  # type: ignore[arg-type]
+            faust_fixes.install(self, guard, offsets)  # type: ignore[arg-type]
         self.consumer: Any = None
+
+
+class FakeOffsets:
+    """A client of its own: other answers than the consumer's, or a broker away."""
+
+    def __init__(self, *, away: bool = False) -> None:
+        self.away = away
+        self.asked: list[tuple[list[TP], list[TP]]] = []
+
+    async def __call__(
+        self, earliest_of: list[TP], ends_of: list[TP]
+    ) -> tuple[dict[TP, int], dict[TP, int]]:
+        self.asked.append((sorted(earliest_of), sorted(ends_of)))
+        if self.away:
+            raise ConnectionError("broker away")
+        return dict.fromkeys(earliest_of, 20), dict.fromkeys(ends_of, 70)
 
 
 class FakeConsumer:
@@ -128,6 +144,29 @@ async def test_end_offsets_the_broker_does_not_give_leave_no_partition_caught_up
 
     assert guard.start_of(EVENTS) == 60
     assert not guard.caught_up(EVENTS)
+
+
+async def test_the_seek_asks_its_offsets_on_the_apps_own_client() -> None:
+    guard = DeliveryGuard(no_hole, never_exit)
+    offsets = FakeOffsets()
+    consumer = FakeConsumer(FakeApp(guard, offsets), {EVENTS: 40, FRESH: None})
+
+    await Consumer.perform_seek(consumer)  # type: ignore[arg-type]
+
+    assert offsets.asked == [([FRESH], [EVENTS, FRESH])]
+    assert consumer.sought == {FRESH: 20}
+    assert guard.start_of(FRESH) == 20
+    assert not guard.caught_up(EVENTS)  # its end is 70 by the client's answer, not 60
+
+
+async def test_the_seek_asks_the_consumer_when_the_apps_client_fails() -> None:
+    guard = DeliveryGuard(no_hole, never_exit)
+    consumer = FakeConsumer(FakeApp(guard, FakeOffsets(away=True)), {EVENTS: 60, FRESH: None})
+
+    await Consumer.perform_seek(consumer)  # type: ignore[arg-type]
+
+    assert consumer.sought == {FRESH: 12}
+    assert guard.caught_up(EVENTS)
 
 
 async def test_faust_commits_what_the_guard_says_whatever_it_acked_or_counted_as_gaps() -> None:
