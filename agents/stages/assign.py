@@ -216,7 +216,8 @@ def register_assigning(runtime: Runtime, reference: ReferenceData) -> None:
         if restored is None:
             return []
         log.warning(
-            "queue %s: counters put back to those after its lead %d (the store had %d)",
+            "queue %s: counters a crash lost put back to those after its assignment %d "
+            "(the store was at %d)",
             entry.queue,
             restored.assigned_total,
             0 if stored is None else stored.assigned_total,
