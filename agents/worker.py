@@ -27,7 +27,7 @@ from agents.plumbing.topics import (
     RULES,
     TopicNames,
 )
-from agents.plumbing.views import CompactedView, ViewsService
+from agents.plumbing.views import CompactedView
 from agents.stages.assign import register_assigning
 from agents.stages.feedback import register_feedback
 from agents.stages.intake import register_intake
@@ -93,7 +93,7 @@ def direct_gate(runtime: Runtime) -> DirectGate | None:
 
 
 def register_views(runtime: Runtime, reference: ReferenceData) -> None:
-    """Follow the compacted reference topics for the worker's whole life, from its start."""
+    """Follow the compacted reference topics for the worker's whole life."""
     kafka = runtime.settings.kafka
     for base, apply in (
         (ACCOUNTS, reference.apply_account),
@@ -101,5 +101,6 @@ def register_views(runtime: Runtime, reference: ReferenceData) -> None:
         (RULES, reference.apply_rules),
         (MODEL, reference.apply_model),
     ):
-        reference.views.append(CompactedView(kafka, runtime.names.name(base), apply))
-    runtime.app.add_dependency(ViewsService(reference.views))
+        view = CompactedView(kafka, runtime.names.name(base), apply)
+        reference.views.append(view)
+        runtime.app.task(view.run)

@@ -4,18 +4,16 @@ Every worker needs these whole, so each worker reads every partition of the comp
 from the beginning with a plain consumer outside any consumer group (Faust's GlobalTable has
 known recovery loops with several workers), then keeps following it: a change is applied within
 one poll interval. Agents wait for `ready` (the view has caught up with the end offsets seen at
-start) before they process their first event. `ViewsService` starts the views with the app, while
-its tables recover (Faust's app tasks start only after the recovery).
+start) before they process their first event.
 """
 
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
-from mode import Service
 
 from agents.plumbing.credentials import client_options
 from agents.plumbing.settings import KafkaSettings
@@ -101,15 +99,3 @@ class CompactedView:
                         "view %s: record at offset %s rejected", self.topic, record.offset
                     )
                 self.records_applied += 1
-
-
-class ViewsService(Service):
-    """Runs the views for the life of the app it is a dependency of."""
-
-    def __init__(self, views: Sequence[CompactedView], **kwargs: Any) -> None:
-        self.views = tuple(views)
-        super().__init__(**kwargs)
-
-    async def on_start(self) -> None:
-        for view in self.views:
-            self.add_future(view.run())
