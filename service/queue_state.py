@@ -66,12 +66,12 @@ class QueueState:
             credits=tuple(sorted((rep, day, count) for rep, (day, count) in credits.items())),
         )
 
-    def restored_over(self, stored: "QueueState | None") -> "QueueState | None":
-        """This state, recorded with an assignment, if the stored one has not seen it yet
-        (a crash lost the write that would have stored it); None when the store is as new.
+    def is_newer_than(self, stored: "QueueState | None") -> bool:
+        """Whether this state, recorded with an assignment, is one the stored state has not
+        seen yet (a crash lost the write that would have stored it).
 
         Every assignment advances `assigned_total` and nothing else sets it back, so it orders
         a queue's states; a credit given since keeps the total and is newer than this state.
         """
         seen = 0 if stored is None else stored.assigned_total
-        return self if self.assigned_total > seen else None
+        return self.assigned_total > seen

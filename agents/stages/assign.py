@@ -14,7 +14,7 @@ changelog, with the lead's records, only once the ledger entry is acknowledged, 
 entries they count, and no counter advances twice. A crash can lose the counters still queued;
 each entry records the queue's state after its assignment, and the replay of a lead whose entry
 is known stores that state again when the stored one has not seen it (`QueueState.
-restored_over`), so the counters come back exact before the next lead is decided. A command
+is_newer_than`), so the counters come back exact before the next lead is decided. A command
 (SLA, escalation, credit) writes counters and ledger entries itself, so it first waits until
 the queued sends are out.
 """
@@ -212,17 +212,18 @@ def register_assigning(runtime: Runtime, reference: ReferenceData) -> None:
         queue_key = entry.queue.encode()
         raw = queue_states.get(queue_key)
         stored = None if raw is None else QueueState.from_dict(orjson.loads(raw))
-        restored = QueueState.from_dict(entry.state_after).restored_over(stored)
-        if restored is None:
+        recorded = QueueState.from_dict(entry.state_after)
+        if not recorded.is_newer_than(stored):
             return []
         log.warning(
             "queue %s: counters a crash lost put back to those after its assignment %d "
             "(the store was at %d)",
             entry.queue,
-            restored.assigned_total,
+            recorded.assigned_total,
             0 if stored is None else stored.assigned_total,
         )
-        return [queue_states.store(queue_key, orjson.dumps(restored.to_dict()), partition)]
+        # The recorded mapping is what `decide` stored: no need to build it again.
+        return [queue_states.store(queue_key, orjson.dumps(entry.state_after), partition)]
 
     queue = SendQueue(settings.limits.queued_events)
 

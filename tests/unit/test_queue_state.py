@@ -25,15 +25,15 @@ def _states(leads: int) -> list[QueueState]:
 def test_a_recorded_state_the_store_never_got_is_put_back() -> None:
     states = _states(3)
 
-    assert states[3].restored_over(states[1]) == states[3]
-    assert states[1].restored_over(None) == states[1]
+    assert states[3].is_newer_than(states[1])
+    assert states[1].is_newer_than(None)
 
 
 def test_a_recorded_state_the_store_already_has_or_passed_is_not_put_back() -> None:
     states = _states(3)
 
-    assert states[2].restored_over(states[2]) is None
-    assert states[2].restored_over(states[3]) is None
+    assert not states[2].is_newer_than(states[2])
+    assert not states[2].is_newer_than(states[3])
 
 
 def test_a_credit_given_after_the_recorded_assignment_is_kept() -> None:
@@ -41,15 +41,14 @@ def test_a_credit_given_after_the_recorded_assignment_is_kept() -> None:
     credited = return_turn("inside-sales", states[2], "rep-a", REPS, NOW)
     assert credited is not None
 
-    assert states[2].restored_over(credited[0]) is None
+    assert not states[2].is_newer_than(credited[0])
 
 
 def test_the_day_counts_put_back_stop_a_rep_at_capacity() -> None:
     states = _states(10)  # five leads each: both reps are full
     stale = states[8]  # the last two writes were lost
 
-    restored = states[10].restored_over(stale)
-    assert restored is not None
+    assert states[10].is_newer_than(stale)
 
     assert assign_lead(QUEUE, stale, REPS, None, NOW).rep_id is not None
-    assert assign_lead(QUEUE, restored, REPS, None, NOW).rep_id is None
+    assert assign_lead(QUEUE, states[10], REPS, None, NOW).rep_id is None
