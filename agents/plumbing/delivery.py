@@ -104,6 +104,15 @@ def track_send(future: "asyncio.Future[Any]") -> None:
         track.add(future)
 
 
+def _starts_text(starts: Mapping[Any, int], ends: Mapping[Any, int]) -> str:
+    """`topic[partition] start/end` for each partition, sorted; `?` where the end is unknown."""
+    parts = sorted((tp[0], tp[1], offset, ends.get(tp)) for tp, offset in starts.items())
+    return ", ".join(
+        f"{topic}[{partition}] {offset}/{'?' if end is None else end}"
+        for topic, partition, offset, end in parts
+    )
+
+
 class DeliveryGuard:
     """Per input partition: the checked start, the next expected offset, events in flight."""
 
@@ -123,13 +132,13 @@ class DeliveryGuard:
             key = Partition(tp[0], tp[1])
             end = ends.get(tp)
             self._partitions[key] = _PartitionState(start=offset, next_offset=offset, end=end)
-            log.info(
-                "delivery: %s[%d] starts at offset %d (end %s)",
-                key.topic,
-                key.partition,
-                offset,
-                end,
-            )
+        # One line per assignment (a line per partition met the log's repeat limit after ten).
+        log.info(
+            "delivery: assignment %d starts %d input partitions at (offset/end): %s",
+            self.assignments,
+            len(starts),
+            _starts_text(starts, ends),
+        )
 
     def revoked(self, partitions: Any) -> None:
         for tp in partitions:

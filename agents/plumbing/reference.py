@@ -1,6 +1,7 @@
 """The reference data a worker holds whole: accounts, reps, the routing policy and the
 conversion model in force."""
 
+import asyncio
 import logging
 from dataclasses import dataclass, field
 from importlib import resources
@@ -41,10 +42,24 @@ class ReferenceData:
     model: LearnedModel | None = None
     learned_top: int = DEFAULT_TOP
 
-    async def wait_ready(self) -> None:
-        """Block until every view has caught up, so no lead is routed on partial data."""
-        for view in self.views:
-            await view.ready.wait()
+    async def wait_ready(self, warn_every: float = 15.0) -> None:
+        """Block until every view has caught up, so no lead is routed on partial data; a
+        warning every `warn_every` seconds names the views still loading and where they are."""
+        waited = 0.0
+        while pending := [view for view in self.views if not view.ready.is_set()]:
+            readiness = asyncio.gather(*(view.ready.wait() for view in pending))
+            try:
+                await asyncio.wait_for(readiness, warn_every)
+            except TimeoutError:
+                waited += warn_every
+                log.warning(
+                    "still waiting for reference views after %.0f s: %s",
+                    waited,
+                    "; ".join(
+                        f"{view.topic} ({view.records_applied} records, {view.step})"
+                        for view in pending
+                    ),
+                )
 
     @classmethod
     def start(cls, metrics: Metrics, rules_file: Path | None) -> "ReferenceData":

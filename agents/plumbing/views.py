@@ -36,6 +36,8 @@ class CompactedView:
         self._apply = apply
         self._poll_ms = poll_ms
         self._consumer: AIOKafkaConsumer | None = None
+        # Where the start has got to, named in the warning of a view slow to be ready.
+        self.step = "not started"
 
     async def run(self) -> None:
         consumer = AIOKafkaConsumer(
@@ -49,15 +51,20 @@ class CompactedView:
             **client_options(self._kafka),
         )
         self._consumer = consumer
+        self.step = "connecting"
         await consumer.start()
         try:
+            self.step = "reading the topic's partitions"
             partitions = await self._partitions(consumer)
             # The end offsets before the assignment: once assigned, the consumer long-polls a
             # fetch (up to `fetch_max_wait_ms`), and the request would wait behind it.
+            self.step = "asking the end offsets"
             targets = await consumer.end_offsets(partitions)
             consumer.assign(partitions)
             await consumer.seek_to_beginning(*partitions)
+            self.step = f"catching up with end offsets {sorted(targets.values())}"
             await self._catch_up(consumer, targets)
+            self.step = "ready"
             self.ready.set()
             log.info("view %s ready: %d records", self.topic, self.records_applied)
             while True:

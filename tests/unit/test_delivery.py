@@ -35,6 +35,21 @@ def guard_with(first_record_at: dict[int, int | None] | None = None) -> Delivery
     return DeliveryGuard(check, raise_exit)
 
 
+def test_an_assignment_logs_every_partitions_start_and_end_on_one_line(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    guard = guard_with()
+    starts = {Partition("keyed", p): p * 10 for p in range(12)}
+    caplog.set_level("INFO", logger="agents.plumbing.delivery")
+
+    guard.assigned(starts, {Partition("keyed", 11): 115})
+
+    [line] = [record.getMessage() for record in caplog.records]
+    assert "assignment 1 starts 12 input partitions" in line
+    assert "keyed[0] 0/?" in line
+    assert "keyed[11] 110/115" in line
+
+
 async def test_nothing_past_the_start_is_committable_before_an_event_completes() -> None:
     guard = guard_with()
     guard.assigned({TP: 40})
