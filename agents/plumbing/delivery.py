@@ -179,6 +179,18 @@ class DeliveryGuard:
         state = self._partitions.get(Partition(tp[0], tp[1]))
         return None if state is None else state.start
 
+    def progress(self, tp: Any) -> str:
+        """Where the stage stands in the partition, for a log line."""
+        state = self._partitions.get(Partition(tp[0], tp[1]))
+        if state is None:
+            return "not assigned to the stage"
+        flying = state.in_flight
+        first = f" from offset {next(iter(flying))}" if flying else ""
+        return (
+            f"started at {state.start}, next expected {state.next_offset}, "
+            f"{len(flying)} event(s) in flight{first}"
+        )
+
     def note_committed(self, tp: Any, offset: int | None) -> None:
         """Kafka holds this committed offset for the partition (Faust's last commit)."""
         state = self._partitions.get(Partition(tp[0], tp[1]))

@@ -1,17 +1,22 @@
-"""Periodic ops signals Faust does not provide: consumer lag per input partition."""
+"""Periodic ops signals Faust does not provide: consumer lag per input partition, and a warning
+for a partition that stopped moving while records wait in it (`agents/plumbing/stalls.py`)."""
 
 import logging
+import time
 from typing import Any
 
 from agents.plumbing.runtime import Runtime
+from agents.plumbing.stalls import StallWatch
 
 log = logging.getLogger(__name__)
 LAG_INTERVAL_SECONDS = 5.0
+STALL_AFTER_SECONDS = 30.0
 
 
 def register_lag_monitor(runtime: Runtime) -> None:
     gauge = runtime.metrics.consumer_lag
     prefix = runtime.names.prefix
+    stalls = StallWatch(STALL_AFTER_SECONDS)
 
     @runtime.app.timer(LAG_INTERVAL_SECONDS, name="consumer-lag")
     async def consumer_lag() -> None:
@@ -21,6 +26,8 @@ def register_lag_monitor(runtime: Runtime) -> None:
             return
         # Ask the broker for end offsets: the fetcher's cached highwater is stale for idle ones.
         ends = await consumer.highwaters(*assigned)
+        stalls.forget_all_but(assigned)
+        now = time.monotonic()
         for tp in assigned:
             committed = consumer._committed_offset.get(tp)
             end = ends.get(tp)
@@ -29,3 +36,33 @@ def register_lag_monitor(runtime: Runtime) -> None:
             lag = end - (committed if committed is not None else 0)
             topic = tp.topic.removeprefix(prefix)
             gauge.labels(topic=topic, partition=str(tp.partition)).set(max(0, lag))
+            waited = stalls.check(tp, committed, end, now)
+            if waited is not None:
+                await _report_stall(runtime, tp, committed, end, waited)
+
+
+async def _report_stall(
+    runtime: Runtime, tp: Any, committed: int | None, end: int, waited: float
+) -> None:
+    """Say where a stuck partition's records stand: not fetched (the position is at the
+    commit), fetched and not begun by the stage, or begun and not finished."""
+    consumer: Any = runtime.app.consumer
+    try:
+        position = await consumer.position(tp)
+    except Exception as error:  # only the log line depends on it
+        position = f"unknown ({error})"
+    delivery = runtime.delivery
+    stage = delivery.progress(tp) if delivery is not None else "no delivery guard"
+    log.warning(
+        "input %s[%d] has not moved for %.0f s with %d record(s) waiting: committed %s, end %d, "
+        "fetch position %s, last handed to the streams %s; stage: %s",
+        tp.topic,
+        tp.partition,
+        waited,
+        end - (committed or 0),
+        committed,
+        end,
+        position,
+        consumer._read_offset.get(tp),
+        stage,
+    )

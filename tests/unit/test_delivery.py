@@ -247,3 +247,15 @@ def test_a_partition_whose_end_is_not_known_never_counts_as_caught_up() -> None:
 
     assert not guard.caught_up(TP)
     assert not guard.caught_up(Partition("elsewhere.v1", 0))
+
+
+async def test_the_progress_line_says_where_the_stage_stands_in_a_partition() -> None:
+    guard = guard_with()
+    assert guard.progress(TP) == "not assigned to the stage"
+    guard.assigned({TP: 4})
+    await guard.begin(TP, 4)
+    await guard.begin(TP, 5)
+
+    assert guard.progress(TP) == (
+        "started at 4, next expected 6, 2 event(s) in flight from offset 4"
+    )
