@@ -45,6 +45,7 @@ class Metrics:
     accounts_view_size: Gauge
     reps_view_size: Gauge
     consumer_lag: Gauge
+    input_stalled: Gauge
     producer_linger: Gauge
     feedback: Counter
     outcomes_learned: Counter
@@ -199,6 +200,13 @@ class Metrics:
             consumer_lag=Gauge(
                 "leadrouter_consumer_lag",
                 "End offset minus committed offset, per assigned input partition.",
+                ["topic", "partition"],
+                registry=registry,
+            ),
+            input_stalled=Gauge(
+                "leadrouter_input_stalled_seconds",
+                "How long records have waited in an assigned input partition behind a committed "
+                "offset that did not move (0 while it moves or nothing waits).",
                 ["topic", "partition"],
                 registry=registry,
             ),

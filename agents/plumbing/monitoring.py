@@ -1,5 +1,6 @@
-"""Periodic ops signals Faust does not provide: consumer lag per input partition, and a warning
-for a partition that stopped moving while records wait in it (`agents/plumbing/stalls.py`)."""
+"""Periodic ops signals Faust does not provide: consumer lag per input partition, and how long
+records have waited in a partition that stopped moving, with a warning that says where they
+stand (`agents/plumbing/stalls.py`)."""
 
 import logging
 import time
@@ -10,18 +11,24 @@ from agents.plumbing.stalls import StallWatch
 
 log = logging.getLogger(__name__)
 LAG_INTERVAL_SECONDS = 5.0
-STALL_AFTER_SECONDS = 30.0
+REPORT_STALL_AFTER_SECONDS = 30.0
 
 
 def register_lag_monitor(runtime: Runtime) -> None:
     gauge = runtime.metrics.consumer_lag
+    stalled = runtime.metrics.input_stalled
     prefix = runtime.names.prefix
-    stalls = StallWatch(STALL_AFTER_SECONDS)
+    stalls = StallWatch(REPORT_STALL_AFTER_SECONDS)
 
     @runtime.app.timer(LAG_INTERVAL_SECONDS, name="consumer-lag")
     async def consumer_lag() -> None:
         consumer: Any = runtime.app.consumer
-        assigned = [tp for tp in consumer.assignment() if tp.topic.startswith(prefix)]
+        # Inputs only: a changelog partition is never committed, so its "lag" would be its size.
+        assigned = [
+            tp
+            for tp in consumer.assignment()
+            if tp.topic.startswith(prefix) and not consumer._is_changelog_tp(tp)
+        ]
         if not assigned:
             return
         # Ask the broker for end offsets: the fetcher's cached highwater is stale for idle ones.
@@ -36,9 +43,10 @@ def register_lag_monitor(runtime: Runtime) -> None:
             lag = end - (committed if committed is not None else 0)
             topic = tp.topic.removeprefix(prefix)
             gauge.labels(topic=topic, partition=str(tp.partition)).set(max(0, lag))
-            waited = stalls.check(tp, committed, end, now)
-            if waited is not None:
-                await _report_stall(runtime, tp, committed, end, waited)
+            stall = stalls.check(tp, committed, end, now)
+            stalled.labels(topic=topic, partition=str(tp.partition)).set(stall.seconds)
+            if stall.report:
+                await _report_stall(runtime, tp, committed, end, stall.seconds)
 
 
 async def _report_stall(

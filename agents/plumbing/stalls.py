@@ -1,9 +1,10 @@
 """Input partitions that stopped moving while records wait in them.
 
-Lag alone does not tell a busy worker from a stuck one. `StallWatch` sees, at each lag reading,
-a partition's committed offset and its end; when records wait and the committed offset has not
-moved for `after_s` seconds it reports the partition once (again only after it moved and stuck
-anew). The caller logs where the records stand: fetched or not, begun by the stage or not.
+Lag alone does not tell a busy worker from a stuck one, and a few records stuck (one lead's) never
+reach a lag alert's threshold. `StallWatch` sees, at each lag reading, a partition's committed
+offset and its end: records wait when the end is past the commit, and the partition is stalled for
+as long as they wait behind the same committed offset. The caller exports that time as a gauge and
+logs, once per stall past `report_after_s`, where the records stand.
 """
 
 from dataclasses import dataclass
@@ -17,23 +18,30 @@ class _Since:
     reported: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class Stall:
+    seconds: float  # how long records have waited behind the same committed offset (0: moving)
+    report: bool  # the first reading past the report threshold in this stall
+
+
+MOVING = Stall(0.0, False)
+
+
 class StallWatch:
-    def __init__(self, after_s: float) -> None:
-        self.after_s = after_s
+    def __init__(self, report_after_s: float) -> None:
+        self.report_after_s = report_after_s
         self._since: dict[Any, _Since] = {}
 
-    def check(self, tp: Any, committed: int | None, end: int, now: float) -> float | None:
-        """Seconds `tp` has waited with records behind its unmoved committed offset, the first
-        time that reaches `after_s`; None otherwise."""
+    def check(self, tp: Any, committed: int | None, end: int, now: float) -> Stall:
+        """The partition's stall at this reading of its committed offset and end."""
         since = self._since.get(tp)
         if end <= (committed or 0) or since is None or since.committed != committed:
             self._since[tp] = _Since(committed, now)
-            return None
+            return MOVING
         waited = now - since.at
-        if since.reported or waited < self.after_s:
-            return None
-        since.reported = True
-        return waited
+        report = not since.reported and waited >= self.report_after_s
+        since.reported = since.reported or report
+        return Stall(waited, report)
 
     def forget_all_but(self, assigned: Any) -> None:
         """Drop partitions no longer assigned here."""
