@@ -179,6 +179,10 @@ class DeliveryGuard:
         state = self._partitions.get(Partition(tp[0], tp[1]))
         return None if state is None else state.start
 
+    async def first_record_from(self, tp: Any, offset: int) -> int | None:
+        """The first offset at or after `offset` in `tp` that holds a record (None: none)."""
+        return await self._check_hole(Partition(tp[0], tp[1]), offset)
+
     def progress(self, tp: Any) -> str:
         """Where the stage stands in the partition, for a log line."""
         state = self._partitions.get(Partition(tp[0], tp[1]))

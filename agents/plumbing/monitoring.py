@@ -2,6 +2,7 @@
 records have waited in a partition that stopped moving, with a warning that says where they
 stand (`agents/plumbing/stalls.py`)."""
 
+import asyncio
 import logging
 import time
 from typing import Any
@@ -11,14 +12,14 @@ from agents.plumbing.stalls import StallWatch
 
 log = logging.getLogger(__name__)
 LAG_INTERVAL_SECONDS = 5.0
-REPORT_STALL_AFTER_SECONDS = 30.0
 
 
 def register_lag_monitor(runtime: Runtime) -> None:
     gauge = runtime.metrics.consumer_lag
     stalled = runtime.metrics.input_stalled
     prefix = runtime.names.prefix
-    stalls = StallWatch(REPORT_STALL_AFTER_SECONDS)
+    stalls = StallWatch(runtime.settings.limits.stall_report_s)
+    pending: set[asyncio.Future[None]] = set()
 
     @runtime.app.timer(LAG_INTERVAL_SECONDS, name="consumer-lag")
     async def consumer_lag() -> None:
@@ -46,29 +47,51 @@ def register_lag_monitor(runtime: Runtime) -> None:
             stall = stalls.check(tp, committed, end, now)
             stalled.labels(topic=topic, partition=str(tp.partition)).set(stall.seconds)
             if stall.report:
-                await _report_stall(runtime, tp, committed, end, stall.seconds)
+                # Not awaited: the broker may take its time to say that nothing waits.
+                confirming = asyncio.ensure_future(
+                    _confirm_stall(runtime, stalls, tp, committed, end, stall.seconds)
+                )
+                pending.add(confirming)
+                confirming.add_done_callback(pending.discard)
 
 
-async def _report_stall(
-    runtime: Runtime, tp: Any, committed: int | None, end: int, waited: float
+async def _confirm_stall(
+    runtime: Runtime, stalls: StallWatch, tp: Any, committed: int | None, end: int, waited: float
 ) -> None:
-    """Say where a stuck partition's records stand: not fetched (the position is at the
-    commit), fetched and not begun by the stage, or begun and not finished."""
+    """Ask the broker whether a record waits after the commit; if one does, say where the
+    partition's records stand: not fetched (the fetch position is at the commit), fetched and
+    not begun by the stage, or begun and not finished."""
+    delivery = runtime.delivery
+    first: int | str | None = "not asked"
+    if delivery is not None:
+        try:
+            first = await delivery.first_record_from(tp, committed or 0)
+        except Exception as error:  # the warning goes out anyway
+            first = f"unknown ({error})"
+        if first is None:
+            log.info(
+                "input %s[%d]: nothing but markers after committed offset %s (end %d); idle",
+                tp.topic,
+                tp.partition,
+                committed,
+                end,
+            )
+            stalls.idle(tp, committed)
+            return
     consumer: Any = runtime.app.consumer
     try:
         position = await consumer.position(tp)
     except Exception as error:  # only the log line depends on it
         position = f"unknown ({error})"
-    delivery = runtime.delivery
     stage = delivery.progress(tp) if delivery is not None else "no delivery guard"
     log.warning(
-        "input %s[%d] has not moved for %.0f s with %d record(s) waiting: committed %s, end %d, "
-        "fetch position %s, last handed to the streams %s; stage: %s",
+        "input %s[%d] has not moved for %.0f s with record(s) waiting: committed %s, first "
+        "record %s, end %d, fetch position %s, last handed to the streams %s; stage: %s",
         tp.topic,
         tp.partition,
         waited,
-        end - (committed or 0),
         committed,
+        first,
         end,
         position,
         consumer._read_offset.get(tp),

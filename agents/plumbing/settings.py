@@ -127,6 +127,13 @@ class LimitSettings(BaseModel):
     sla_sweep_s: float = Field(
         default=1.0, gt=0, description="how often each worker looks for SLA clocks that breached"
     )
+    stall_report_s: float = Field(
+        default=30.0,
+        gt=0,
+        description="after this long with records waiting behind an unmoved committed offset, "
+        "an input partition is checked with the broker and, if a record waits, logged as "
+        "stalled (`agents/plumbing/stalls.py`)",
+    )
     dead_letter_budget_bytes: int = Field(
         default=524_288,
         ge=4096,

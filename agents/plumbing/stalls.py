@@ -3,8 +3,10 @@
 Lag alone does not tell a busy worker from a stuck one, and a few records stuck (one lead's) never
 reach a lag alert's threshold. `StallWatch` sees, at each lag reading, a partition's committed
 offset and its end: records wait when the end is past the commit, and the partition is stalled for
-as long as they wait behind the same committed offset. The caller exports that time as a gauge and
-logs, once per stall past `report_after_s`, where the records stand.
+as long as they wait behind the same committed offset. The caller exports that time as a gauge and,
+once per stall past `report_after_s`, asks the broker whether a record really waits there: past the
+last record of a transactional producer's writes the end counts a commit marker that no stage ever
+receives, and such a partition is idle (`idle`). Otherwise it logs where the records stand.
 """
 
 from dataclasses import dataclass
@@ -16,6 +18,7 @@ class _Since:
     committed: int | None
     at: float
     reported: bool = False
+    idle: bool = False  # nothing but markers after the commit (asked of the broker)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,10 +41,18 @@ class StallWatch:
         if end <= (committed or 0) or since is None or since.committed != committed:
             self._since[tp] = _Since(committed, now)
             return MOVING
+        if since.idle:
+            return MOVING
         waited = now - since.at
         report = not since.reported and waited >= self.report_after_s
         since.reported = since.reported or report
         return Stall(waited, report)
+
+    def idle(self, tp: Any, committed: int | None) -> None:
+        """No record follows `committed` in `tp` (only markers): not a stall while it stays."""
+        since = self._since.get(tp)
+        if since is not None and since.committed == committed:
+            since.idle = True
 
     def forget_all_but(self, assigned: Any) -> None:
         """Drop partitions no longer assigned here."""

@@ -53,3 +53,25 @@ def test_a_revoked_partition_starts_over_when_it_comes_back() -> None:
 
     assert watch.check(TP, 0, 1, now=30) == MOVING
     assert watch.check(TP, 0, 1, now=50) == Stall(20, report=True)
+
+
+def test_a_partition_with_only_a_commit_marker_after_its_commit_is_idle_until_it_moves() -> None:
+    watch = StallWatch(report_after_s=20)
+    watch.check(TP, 8, 9, now=0)
+    assert watch.check(TP, 8, 9, now=20).report
+
+    watch.idle(TP, 8)
+
+    assert watch.check(TP, 8, 9, now=300) == MOVING
+    assert watch.check(TP, 9, 12, now=305) == MOVING
+    assert watch.check(TP, 9, 12, now=330) == Stall(25, report=True)
+
+
+def test_an_idle_answer_about_an_older_commit_changes_nothing() -> None:
+    watch = StallWatch(report_after_s=20)
+    watch.check(TP, 8, 12, now=0)
+    watch.check(TP, 9, 12, now=5)
+
+    watch.idle(TP, 8)
+
+    assert watch.check(TP, 9, 12, now=30) == Stall(25, report=True)
