@@ -76,7 +76,7 @@ async def _confirm_stall(
                 committed,
                 end,
             )
-            stalls.idle(tp, committed)
+            stalls.idle(tp, committed, end)
             return
     consumer: Any = runtime.app.consumer
     try:

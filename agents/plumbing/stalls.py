@@ -18,7 +18,8 @@ class _Since:
     committed: int | None
     at: float
     reported: bool = False
-    idle: bool = False  # nothing but markers after the commit (asked of the broker)
+    # The end up to which only markers follow the commit (asked of the broker); None: not asked.
+    idle_until: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,18 +42,22 @@ class StallWatch:
         if end <= (committed or 0) or since is None or since.committed != committed:
             self._since[tp] = _Since(committed, now)
             return MOVING
-        if since.idle:
+        if since.idle_until is not None:
+            if end <= since.idle_until:
+                return MOVING
+            # A record came after the markers: it waits from now.
+            self._since[tp] = _Since(committed, now)
             return MOVING
         waited = now - since.at
         report = not since.reported and waited >= self.report_after_s
         since.reported = since.reported or report
         return Stall(waited, report)
 
-    def idle(self, tp: Any, committed: int | None) -> None:
-        """No record follows `committed` in `tp` (only markers): not a stall while it stays."""
+    def idle(self, tp: Any, committed: int | None, end: int) -> None:
+        """Only markers follow `committed` in `tp` up to `end`: not a stall while both stay."""
         since = self._since.get(tp)
         if since is not None and since.committed == committed:
-            since.idle = True
+            since.idle_until = end
 
     def forget_all_but(self, assigned: Any) -> None:
         """Drop partitions no longer assigned here."""

@@ -60,7 +60,7 @@ def test_a_partition_with_only_a_commit_marker_after_its_commit_is_idle_until_it
     watch.check(TP, 8, 9, now=0)
     assert watch.check(TP, 8, 9, now=20).report
 
-    watch.idle(TP, 8)
+    watch.idle(TP, 8, 9)
 
     assert watch.check(TP, 8, 9, now=300) == MOVING
     assert watch.check(TP, 9, 12, now=305) == MOVING
@@ -72,6 +72,17 @@ def test_an_idle_answer_about_an_older_commit_changes_nothing() -> None:
     watch.check(TP, 8, 12, now=0)
     watch.check(TP, 9, 12, now=5)
 
-    watch.idle(TP, 8)
+    watch.idle(TP, 8, 12)
 
     assert watch.check(TP, 9, 12, now=30) == Stall(25, report=True)
+
+
+def test_a_record_arriving_after_the_markers_of_an_idle_partition_can_stall_again() -> None:
+    watch = StallWatch(report_after_s=20)
+    watch.check(TP, 8, 9, now=0)
+    watch.check(TP, 8, 9, now=20)
+    watch.idle(TP, 8, 9)
+
+    assert watch.check(TP, 8, 10, now=100) == MOVING
+    assert watch.check(TP, 8, 10, now=110) == Stall(10, report=False)
+    assert watch.check(TP, 8, 10, now=125) == Stall(25, report=True)
