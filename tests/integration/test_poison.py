@@ -6,7 +6,6 @@ import base64
 import hashlib
 import json
 import random
-import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from typing import Any
@@ -19,7 +18,7 @@ from dev.faults.fuzz import (
     send_raw,
 )
 from tests.integration.kafka import Record, WorkerProcess, consume, produce
-from tests.integration.pipeline_data import as_record, reference_records, transactional_lead
+from tests.integration.pipeline_data import as_record, transactional_lead
 
 Fingerprint = tuple[str | None, str]
 
@@ -42,12 +41,8 @@ def letter_fingerprint(letter: dict[str, Any]) -> Fingerprint:
 
 
 async def test_a_flood_of_malformed_records_is_dead_lettered_and_never_stops_the_worker(
-    start_worker: Callable[..., WorkerProcess], bootstrap: str
+    start_worker: Callable[..., WorkerProcess], bootstrap: str, prefix: str
 ) -> None:
-    prefix = f"t{uuid.uuid4().hex[:8]}."
-    accounts, reps = reference_records()
-    await produce(bootstrap, f"{prefix}crm.accounts.v1", accounts)
-    await produce(bootstrap, f"{prefix}crm.reps.v1", reps)
     worker = start_worker(prefix=prefix)
     events = worker.topic("leads.events.v1")
 

@@ -1,13 +1,12 @@
 """A replayed event re-sends what was decided the first time, even when a new decision differs."""
 
 import json
-import uuid
 from collections.abc import Callable
 from importlib import resources
 from typing import Any
 
 from tests.integration.kafka import WorkerProcess, consume, produce, rewind
-from tests.integration.pipeline_data import as_record, reference_records, transactional_lead
+from tests.integration.pipeline_data import as_record, transactional_lead
 
 SHIPPED = resources.files("service").joinpath("data/default_rules.yaml").read_text()
 # Under these rules a lead below the sales-ready threshold is routed instead of nurtured.
@@ -25,12 +24,8 @@ def not_yet_sales_ready(n: int) -> dict[str, Any]:
 
 
 async def test_a_replay_sends_the_recorded_decision_not_a_new_one(
-    start_worker: Callable[..., WorkerProcess], bootstrap: str
+    start_worker: Callable[..., WorkerProcess], bootstrap: str, prefix: str
 ) -> None:
-    prefix = f"t{uuid.uuid4().hex[:8]}."
-    accounts, reps = reference_records()
-    await produce(bootstrap, f"{prefix}crm.accounts.v1", accounts)
-    await produce(bootstrap, f"{prefix}crm.reps.v1", reps)
     first = start_worker(prefix=prefix)
     await produce(bootstrap, first.topic("leads.events.v1"), [as_record(not_yet_sales_ready(1))])
     [nurtured] = await consume(bootstrap, first.topic("leads.nurture.v1"), 1)

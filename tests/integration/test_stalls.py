@@ -4,14 +4,13 @@ commit marker, after the last record the worker processed, is idle and must not 
 import asyncio
 import time
 import urllib.request
-import uuid
 from collections.abc import Callable
 
 from aiokafka import AIOKafkaProducer
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.integration.kafka import WorkerProcess, consume, produce
-from tests.integration.pipeline_data import as_record, reference_records, transactional_lead
+from tests.integration.kafka import WorkerProcess, consume
+from tests.integration.pipeline_data import as_record, transactional_lead
 
 
 def stalled_seconds(worker: WorkerProcess) -> dict[str, float]:
@@ -27,12 +26,8 @@ def stalled_seconds(worker: WorkerProcess) -> dict[str, float]:
 
 
 async def test_a_partition_ending_in_a_commit_marker_is_found_idle_and_not_reported_stalled(
-    start_worker: Callable[..., WorkerProcess], bootstrap: str
+    start_worker: Callable[..., WorkerProcess], bootstrap: str, prefix: str
 ) -> None:
-    prefix = f"t{uuid.uuid4().hex[:8]}."
-    accounts, reps = reference_records()
-    await produce(bootstrap, f"{prefix}crm.accounts.v1", accounts)
-    await produce(bootstrap, f"{prefix}crm.reps.v1", reps)
     worker = start_worker(prefix=prefix, LEADROUTER_LIMITS__STALL_REPORT_S="3")
 
     producer = AIOKafkaProducer(
