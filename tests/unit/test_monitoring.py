@@ -1,0 +1,130 @@
+"""The lag reading: input partitions only, and a stall told apart from a marker-ended partition."""
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from prometheus_client import CollectorRegistry
+
+from agents.plumbing.delivery import DeliveryGuard, Partition
+from agents.plumbing.metrics import Metrics
+from agents.plumbing.monitoring import register_lag_monitor
+from agents.plumbing.settings import LimitSettings
+
+KEYED = Partition("leadrouter.leads.keyed.v1", 2)
+CHANGELOG = Partition("leadrouter-lead-profiles-changelog", 2)
+
+
+class FakeConsumer:
+    """Two assigned partitions, an input and a changelog; one record waits in the input."""
+
+    def __init__(self) -> None:
+        self._committed_offset = {KEYED: 4}
+        self._read_offset = {KEYED: 4}
+
+    def assignment(self) -> set[Partition]:
+        return {KEYED, CHANGELOG}
+
+    def _is_changelog_tp(self, tp: Partition) -> bool:
+        return tp.topic.endswith("-changelog")
+
+    async def highwaters(self, *tps: Partition) -> dict[Partition, int]:
+        assert CHANGELOG not in tps, "a changelog partition is never committed: not an input"
+        return {KEYED: 5}
+
+    async def position(self, tp: Partition) -> int:
+        return 5
+
+
+class TimerApp:
+    def __init__(self) -> None:
+        self.consumer = FakeConsumer()
+        self.timers: list[Callable[[], Awaitable[None]]] = []
+
+    def timer(self, interval: float, name: str) -> Callable[[Any], Any]:
+        def register(function: Callable[[], Awaitable[None]]) -> Any:
+            self.timers.append(function)
+            return function
+
+        return register
+
+
+def monitored(first_record: Callable[[Partition, int], Awaitable[int | None]]) -> Any:
+    def refuse(message: str, error: BaseException) -> None:
+        raise AssertionError(message)
+
+    delivery = DeliveryGuard(first_record, refuse)
+    delivery.assigned({KEYED: 4}, {KEYED: 5})
+    runtime: Any = SimpleNamespace(
+        app=TimerApp(),
+        names=SimpleNamespace(prefix=""),
+        settings=SimpleNamespace(limits=LimitSettings(stall_report_s=0.01)),
+        metrics=Metrics.create(CollectorRegistry()),
+        delivery=delivery,
+    )
+    register_lag_monitor(runtime)
+    return runtime
+
+
+async def read_lag_until_reported(runtime: Any) -> None:
+    [reading] = runtime.app.timers
+    await reading()
+    await asyncio.sleep(0.02)
+    await reading()  # past the report threshold: the broker is asked
+    await asyncio.sleep(0.01)  # the question runs beside the readings
+
+
+def stalled(runtime: Any) -> float:
+    gauge = runtime.metrics.input_stalled
+    return float(gauge.labels(topic=KEYED.topic, partition="2")._value.get())
+
+
+async def test_a_record_waiting_behind_the_commit_is_reported_with_where_it_stands(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async def record_at(tp: Partition, offset: int) -> int | None:
+        return offset
+
+    runtime = monitored(record_at)
+
+    await read_lag_until_reported(runtime)
+
+    [warning] = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert "leadrouter.leads.keyed.v1[2] has not moved" in warning
+    assert "committed 4, first record 4, end 5, fetch position 5" in warning
+    assert "next expected 4, 0 event(s) in flight" in warning
+    assert stalled(runtime) > 0
+    lag = runtime.metrics.consumer_lag
+    assert lag.labels(topic=KEYED.topic, partition="2")._value.get() == 1
+    assert "changelog" not in str(lag.collect())
+
+
+async def test_only_a_marker_after_the_commit_makes_the_partition_idle_and_its_gauge_zero(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async def nothing_after(tp: Partition, offset: int) -> int | None:
+        return None
+
+    runtime = monitored(nothing_after)
+
+    await read_lag_until_reported(runtime)
+    await runtime.app.timers[0]()
+
+    assert not [r for r in caplog.records if r.levelname == "WARNING"]
+    assert stalled(runtime) == 0
+
+
+async def test_a_broker_that_cannot_answer_still_lets_the_stall_be_reported(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async def broker_down(tp: Partition, offset: int) -> int | None:
+        raise ConnectionError("broker away")
+
+    runtime = monitored(broker_down)
+
+    await read_lag_until_reported(runtime)
+
+    [warning] = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert "first record unknown (broker away)" in warning
