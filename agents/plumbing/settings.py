@@ -171,6 +171,13 @@ class TuningSettings(BaseModel):
         description="an input record already keyed by its lead's identity, in that key's "
         "partition, skips the re-key hop (`agents/plumbing/direct.py`)",
     )
+    gc_young_threshold: int = Field(
+        default=10_000,
+        ge=0,
+        description="the garbage collector's youngest generation collects every this many new "
+        "objects, and what the worker built at start is frozen (`agents/plumbing/collector.py`); "
+        "0 keeps Python's collector as it is",
+    )
 
 
 class LearningSettings(BaseModel):

@@ -18,6 +18,7 @@ from schemas.deadletters import DeadLetterReason
 
 
 def run_worker(args: argparse.Namespace) -> int:
+    from agents.plumbing.collector import tune_collector
     from agents.worker import create_runtime
 
     settings = Settings()
@@ -28,6 +29,7 @@ def run_worker(args: argparse.Namespace) -> int:
     port = args.web_port if args.web_port is not None else settings.web.port
     sys.argv = ["leadrouter", "worker", "-l", args.loglevel or settings.log_level]
     sys.argv += ["--web-port", str(port), "--web-host", settings.web.host]
+    tune_collector(settings.tuning.gc_young_threshold)
     runtime.app.main()
     return 0
 
