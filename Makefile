@@ -91,6 +91,10 @@ clean: ## remove the virtualenv, caches and local run state (stops the local bro
 bench: $(STAMP) kafka bytecode ## throughput and latency vs passthroughs, own broker (BENCH_ARGS=--events 20000)
 	$(PY) bench/run.py $(BENCH_ARGS)
 
+.PHONY: ab
+ab: $(STAMP) kafka bytecode ## router throughput, variants alternating (AB_ARGS="--rev HEAD~1 --rev HEAD --pairs 3")
+	$(PY) -m bench.ab $(AB_ARGS)
+
 .PHONY: faults
 faults: $(STAMP) kafka bytecode ## crash, SIGTERM, broker-restart and fuzz scenarios, own broker (FAULTS_ARGS=--events 5000)
 	$(PY) -m dev.faults $(FAULTS_ARGS)

@@ -1,0 +1,63 @@
+"""bench.ab: variants run alternately, each round reversed, and compared by their medians."""
+
+import pytest
+
+from bench.ab import Runs, Variant, router_figures, run_order, summary_lines, variants_of
+
+
+def test_revisions_are_variants_in_the_order_given() -> None:
+    variants = variants_of(["HEAD~1", "HEAD"], None)
+    assert [(v.label, v.rev, v.settings) for v in variants] == [
+        ("HEAD~1", "HEAD~1", ()),
+        ("HEAD", "HEAD", ()),
+    ]
+
+
+def test_a_settings_values_are_variants_of_this_checkout() -> None:
+    variants = variants_of([], "LEADROUTER_TUNING__GC_YOUNG_THRESHOLD=0,10000")
+    assert [(v.rev, v.settings) for v in variants] == [
+        (None, ("LEADROUTER_TUNING__GC_YOUNG_THRESHOLD=0",)),
+        (None, ("LEADROUTER_TUNING__GC_YOUNG_THRESHOLD=10000",)),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("revs", "setting", "problem"),
+    [
+        (["HEAD"], None, "at least two"),
+        (["HEAD~1", "HEAD"], "LEADROUTER_X=1,2", "not both"),
+        ([], "PATH=1,2", "LEADROUTER_NAME"),
+        ([], "LEADROUTER_X=", "LEADROUTER_NAME"),
+    ],
+)
+def test_what_cannot_be_compared_is_refused(
+    revs: list[str], setting: str | None, problem: str
+) -> None:
+    with pytest.raises(ValueError, match=problem):
+        variants_of(revs, setting)
+
+
+def test_each_round_runs_the_variants_the_other_way_round() -> None:
+    assert run_order(2, 3) == [0, 1, 1, 0, 0, 1]
+    assert run_order(3, 2) == [0, 1, 2, 2, 1, 0]
+
+
+def test_the_routers_figures_are_read_from_its_results() -> None:
+    results = {
+        "consumers": [
+            {"name": "faust passthrough", "events_per_second": 4000.0},
+            {"name": "leadrouter", "events_per_second": 700.0, "cpu_seconds_per_1k_events": 1.3},
+        ]
+    }
+    assert router_figures(results) == (700.0, 1.3)
+    with pytest.raises(ValueError, match="no router run"):
+        router_figures({"consumers": results["consumers"][:1]})
+
+
+def test_the_summary_compares_medians_with_the_first_variant() -> None:
+    before = Runs(Variant("old"), [600.0, 700.0, 620.0], [1.5, 1.3, 1.4])
+    after = Runs(Variant("new"), [660.0, 640.0, 700.0], [1.36, 1.4, 1.3])
+    first, second = summary_lines([before, after])
+    assert "median 620" in first
+    assert "median 1.400" in first
+    assert "against old: events/s +6.5%, CPU -2.9%" in second
