@@ -27,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 WORKTREES = ROOT / ".run" / "ab"
+KAFKA_CACHE = Path("dev") / "kafka" / "cache"
 ROUTER_ONLY = (
     "--skip-latency",
     "--skip-micro",
@@ -133,6 +134,9 @@ def checkout(rev: str) -> Path:
     if not tree.exists():
         WORKTREES.mkdir(parents=True, exist_ok=True)
         subprocess.run(["git", "worktree", "add", "--detach", str(tree), sha], cwd=ROOT, check=True)
+    jars = tree / KAFKA_CACHE
+    if not jars.exists() and (ROOT / KAFKA_CACHE).exists():
+        jars.symlink_to(ROOT / KAFKA_CACHE)  # the broker's jars, fetched once
     return tree
 
 
@@ -188,6 +192,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     summary = {
         "command": " ".join(["bench.ab", *(argv if argv is not None else sys.argv[1:])]),
+        "checkouts": {label: str(tree) for label, tree in trees.items()},
         "runs": [asdict(side) for side in runs],
         "summary": lines,
     }

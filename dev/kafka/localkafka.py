@@ -80,6 +80,7 @@ def ensure_jars() -> Path:
             "-DincludeScope=runtime",
         ],
         check=True,
+        stdout=sys.stderr,  # stdout carries the bootstrap address alone (Maven writes colour codes)
     )
     shutil.rmtree(lib, ignore_errors=True)
     partial.rename(lib)
