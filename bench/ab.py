@@ -123,16 +123,21 @@ def summary_lines(runs: Sequence[Runs]) -> list[str]:
 
 def checkout(rev: str) -> Path:
     """A detached worktree of `rev` under .run/ab (reused when it is there)."""
-    sha = subprocess.run(
-        ["git", "rev-parse", "--verify", f"{rev}^{{commit}}"],
+    found = subprocess.run(
+        ["git", "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"],
         cwd=ROOT,
-        check=True,
+        check=False,
         capture_output=True,
         text=True,
-    ).stdout.strip()
+    )
+    if found.returncode != 0:
+        raise RuntimeError(f"not a commit of this repository: {rev}")
+    sha = found.stdout.strip()
     tree = WORKTREES / sha[:12]
     if not tree.exists():
         WORKTREES.mkdir(parents=True, exist_ok=True)
+        # A worktree whose folder went (`make clean`) is still registered until pruned.
+        subprocess.run(["git", "worktree", "prune"], cwd=ROOT, check=True)
         subprocess.run(["git", "worktree", "add", "--detach", str(tree), sha], cwd=ROOT, check=True)
     jars = tree / KAFKA_CACHE
     if not jars.exists() and (ROOT / KAFKA_CACHE).exists():
@@ -157,11 +162,18 @@ def run_once(variant: Variant, tree: Path, extra: Sequence[str]) -> Path:
     )
 
 
+def _rounds(text: str) -> int:
+    rounds = int(text)
+    if rounds < 1:
+        raise argparse.ArgumentTypeError("at least one round")
+    return rounds
+
+
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--rev", action="append", default=[], help="a git revision (repeat)")
     parser.add_argument("--setting", help="LEADROUTER_NAME=a,b: a worker setting's values")
-    parser.add_argument("--pairs", type=int, default=3, help="rounds over the variants (3)")
+    parser.add_argument("--pairs", type=_rounds, default=3, help="rounds over the variants (3)")
     parser.add_argument("bench_args", nargs="*", help="after --: more bench/run.py options")
     return parser.parse_args(argv)
 
@@ -173,12 +185,41 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as error:
         print(f"bench.ab: {error}", file=sys.stderr)
         return 2
+    try:
+        runs = compare(variants, args.pairs, args.bench_args)
+    except (RuntimeError, subprocess.CalledProcessError) as error:
+        print(f"bench.ab: {error}", file=sys.stderr)
+        return 1
+    lines = summary_lines(runs.sides)
+    print("\n".join(lines))
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    summary = {
+        "command": " ".join(["bench.ab", *(argv if argv is not None else sys.argv[1:])]),
+        "checkouts": {label: str(tree) for label, tree in runs.trees.items()},
+        "runs": [asdict(side) for side in runs.sides],
+        "summary": lines,
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{stamp}-ab.json"
+    path.write_text(json.dumps(summary, indent=2) + "\n")
+    print(f"results: {path}")
+    return 0
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    trees: dict[str, Path]
+    sides: list[Runs]
+
+
+def compare(variants: Sequence[Variant], pairs: int, bench_args: Sequence[str]) -> Comparison:
+    """Every variant's runs, alternating."""
     trees = {v.label: (checkout(v.rev) if v.rev else ROOT) for v in variants}
     runs = [Runs(v) for v in variants]
-    for index in run_order(len(variants), args.pairs):
+    for index in run_order(len(variants), pairs):
         side = runs[index]
         print(f"[ab] {side.variant.label}: run {len(side.events_per_s) + 1}", flush=True)
-        produced = run_once(side.variant, trees[side.variant.label], args.bench_args)
+        produced = run_once(side.variant, trees[side.variant.label], bench_args)
         # The results land under the tree that ran; keep a copy next to this checkout's.
         rate, cpu = router_figures(json.loads(produced.read_text()))
         side.events_per_s.append(rate)
@@ -187,20 +228,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if produced.parent != RESULTS:
             RESULTS.mkdir(parents=True, exist_ok=True)
             (RESULTS / produced.name).write_bytes(produced.read_bytes())
-    lines = summary_lines(runs)
-    print("\n".join(lines))
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    summary = {
-        "command": " ".join(["bench.ab", *(argv if argv is not None else sys.argv[1:])]),
-        "checkouts": {label: str(tree) for label, tree in trees.items()},
-        "runs": [asdict(side) for side in runs],
-        "summary": lines,
-    }
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"{stamp}-ab.json"
-    path.write_text(json.dumps(summary, indent=2) + "\n")
-    print(f"results: {path}")
-    return 0
+    return Comparison(trees, runs)
 
 
 if __name__ == "__main__":

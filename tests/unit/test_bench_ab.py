@@ -2,7 +2,15 @@
 
 import pytest
 
-from bench.ab import Runs, Variant, router_figures, run_order, summary_lines, variants_of
+from bench.ab import (
+    Runs,
+    Variant,
+    main,
+    router_figures,
+    run_order,
+    summary_lines,
+    variants_of,
+)
 
 
 def test_revisions_are_variants_in_the_order_given() -> None:
@@ -61,3 +69,15 @@ def test_the_summary_compares_medians_with_the_first_variant() -> None:
     assert "median 620" in first
     assert "median 1.400" in first
     assert "against old: events/s +6.5%, CPU -2.9%" in second
+
+
+def test_an_unknown_revision_is_refused_before_anything_runs(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["--rev", "no-such-revision-anywhere", "--rev", "HEAD"]) == 1
+    assert "not a commit of this repository: no-such-revision-anywhere" in capsys.readouterr().err
+
+
+def test_fewer_than_one_round_is_refused() -> None:
+    with pytest.raises(SystemExit):
+        main(["--rev", "HEAD~1", "--rev", "HEAD", "--pairs", "0"])
