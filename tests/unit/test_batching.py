@@ -1,6 +1,5 @@
 """Producer batching that follows the load."""
 
-from collections.abc import Awaitable, Callable
 from types import SimpleNamespace
 from typing import Any
 
@@ -10,6 +9,7 @@ from agents.plumbing.batching import LingerPolicy, accumulator_of, register_adap
 from agents.plumbing.metrics import Metrics
 from agents.plumbing.outputs import Output
 from agents.plumbing.settings import KafkaSettings
+from tests.unit.timers import HandTimers
 
 POLICY = LingerPolicy(idle_s=0.0, busy_s=0.002, busy_rate=2000.0)
 
@@ -52,22 +52,15 @@ def test_the_linger_is_read_from_the_running_aiokafka_producer() -> None:
     assert accumulator_of(app) is accumulator
 
 
-class TimerApp:
+class TimerApp(HandTimers):
     """An app whose timer the test runs by hand, on a started producer."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.accumulator = SimpleNamespace(_linger_time=0.0)
         self.producer = SimpleNamespace(
             _producer=SimpleNamespace(_message_accumulator=self.accumulator)
         )
-        self.timers: list[Callable[[], Awaitable[None]]] = []
-
-    def timer(self, interval: float, name: str) -> Callable[[Any], Any]:
-        def register(function: Callable[[], Awaitable[None]]) -> Any:
-            self.timers.append(function)
-            return function
-
-        return register
 
 
 def runtime_of(app: TimerApp, busy_linger_ms: float = 2.0) -> Any:

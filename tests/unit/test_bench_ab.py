@@ -1,5 +1,7 @@
 """bench.ab: variants run alternately, each round reversed, and compared by their medians."""
 
+from pathlib import Path
+
 import pytest
 
 from bench.ab import (
@@ -7,6 +9,7 @@ from bench.ab import (
     Variant,
     main,
     router_figures,
+    run_once,
     run_order,
     summary_lines,
     variants_of,
@@ -81,3 +84,18 @@ def test_an_unknown_revision_is_refused_before_anything_runs(
 def test_fewer_than_one_round_is_refused() -> None:
     with pytest.raises(SystemExit):
         main(["--rev", "HEAD~1", "--rev", "HEAD", "--pairs", "0"])
+
+
+FAILING_BENCH = """import sys
+print("[bench] FAILED: broker away", file=sys.stderr)
+sys.exit(1)
+"""
+
+
+def test_a_bench_run_that_fails_is_an_error_naming_the_variant(tmp_path: Path) -> None:
+    script = tmp_path / "bench" / "run.py"
+    script.parent.mkdir()
+    script.write_text(FAILING_BENCH)
+    with pytest.raises(RuntimeError, match=r"old: bench/run\.py exited 1") as raised:
+        run_once(Variant("old"), tmp_path, [])
+    assert "broker away" in str(raised.value)

@@ -12,6 +12,7 @@ from agents.plumbing.delivery import DeliveryGuard, Partition
 from agents.plumbing.metrics import Metrics
 from agents.plumbing.monitoring import register_lag_monitor
 from agents.plumbing.settings import LimitSettings
+from tests.unit.timers import HandTimers
 
 KEYED = Partition("leadrouter.leads.keyed.v1", 2)
 CHANGELOG = Partition("leadrouter-lead-profiles-changelog", 2)
@@ -38,17 +39,10 @@ class FakeConsumer:
         return 5
 
 
-class TimerApp:
+class TimerApp(HandTimers):
     def __init__(self) -> None:
+        super().__init__()
         self.consumer = FakeConsumer()
-        self.timers: list[Callable[[], Awaitable[None]]] = []
-
-    def timer(self, interval: float, name: str) -> Callable[[Any], Any]:
-        def register(function: Callable[[], Awaitable[None]]) -> Any:
-            self.timers.append(function)
-            return function
-
-        return register
 
 
 def monitored(first_record: Callable[[Partition, int], Awaitable[int | None]]) -> Any:
