@@ -5,6 +5,9 @@ holds their effect, and deciding again on a profile that has moved on could send
 outputs (nurtured where the first pass routed). So the stage records its outputs here, durably,
 before it sends them; a replayed event re-sends the recorded bytes, with the same decision ids.
 Entries below the partition's replay floor (committed offsets) are pruned on the next write.
+Above it, the entry of an event that is complete (every send acknowledged) is kept without its
+sends: a replay of that event must send nothing, and only needs to know it was decided. The
+sends held until the commit passed them had made a lead's value about three times its profile.
 
 An entry belongs to a lane (`schemas.profiles.KEYED_LANE` for records read from the keyed topic,
 else the input topic a record came from directly): offsets, floors and pruning are per lane,
@@ -124,10 +127,12 @@ class Outbox:
 
         `floor` is the lane's replay floor: older entries of the lane are pruned, and so are
         entries at or after `offset` (left by a pass that was rewound). With `marks`, the other
-        lanes' entries below their floors are pruned too; and past `MAX_ENTRIES`, the oldest
-        entries of complete events go (a replay finds no entry for such an event and, as it is
-        not the key's latest, rightly sends nothing), never one whose sends may not have reached
-        Kafka. Without `marks` other lanes' entries are kept, and no entry goes for the cap.
+        lanes' entries below their floors are pruned too; the entries of complete events keep
+        no sends (`recorded` gives an empty list: Kafka has them, a replay sends nothing); and
+        past `MAX_ENTRIES`, the oldest entries of complete events go (a replay finds no entry
+        for such an event and, as it is not the key's latest, rightly sends nothing), never one
+        whose sends may not have reached Kafka. Without `marks` other lanes' entries are kept
+        whole, and no entry goes for the cap.
 
         An entry keeps each send's output, key and value: a send with a partition or a callback
         of its own could not be replayed as it was, and is refused."""
@@ -139,13 +144,21 @@ class Outbox:
             if state is None:
                 state = held.state
             view = memoryview(held.framed)  # kept entries are copied once, into the new value
+            settled: dict[str, int] = {}
             for entry_offset, entry_lane, start, end in held.index:
                 if entry_lane == lane:
                     keep = floor <= entry_offset < offset
                 else:
                     keep = marks is None or entry_offset >= marks.floor(entry_lane, partition)
-                if keep:
-                    kept.append((entry_offset, entry_lane, view[start:end]))
+                if not keep:
+                    continue
+                entry: bytes | memoryview = view[start:end]
+                if marks is not None and end - start > _delivered_length(entry_lane):
+                    if entry_lane not in settled:
+                        settled[entry_lane] = marks.settled(entry_lane, partition)
+                    if entry_offset < settled[entry_lane]:
+                        entry = _entry(entry_offset, entry_lane, [])
+                kept.append((entry_offset, entry_lane, entry))
         if len(kept) >= MAX_ENTRIES and marks is not None:
             kept = _capped(kept, len(kept) - MAX_ENTRIES + 1, marks.settled, partition)
         kept.append(
@@ -211,6 +224,11 @@ def _entry(offset: int, lane: str, sends: list[tuple[str, bytes | None, bytes]])
         parts.extend((topic_bytes, key or b"", value))
     body = b"".join(parts)
     return _ENTRY.pack(_ENTRY.size + len(body), offset, len(lane_bytes)) + body
+
+
+def _delivered_length(lane: str) -> int:
+    """The length of an entry without sends: any entry with a send is longer."""
+    return _ENTRY.size + len(lane.encode()) + _COUNT.size
 
 
 def state_of(raw: bytes) -> bytes:

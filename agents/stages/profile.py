@@ -164,6 +164,9 @@ def register_profiling(
             )
             await queue.after([recorded], sends)
             return
+        if not sends:  # its sends were acknowledged: Kafka has them
+            log.info("event %s@%s replayed: delivered before, nothing sent", lane_name, at.offset)
+            return
         log.info(
             "event %s@%s replayed: %d recorded records sent again", lane_name, at.offset, len(sends)
         )

@@ -107,6 +107,50 @@ async def test_past_the_bound_an_entry_stays_while_its_event_is_not_complete(
     ]
 
 
+async def test_the_entry_of_a_complete_event_keeps_no_sends_so_its_replay_sends_nothing(
+    app: FakeApp,
+) -> None:
+    outbox, nurture, _ = outbox_of(app)
+    await outbox.record(b"k", 1, [Send(nurture, b"k", b"x" * 3000)], 0, floor=0, state=b"p")
+
+    await outbox.record(
+        b"k", 2, [Send(nurture, b"k", b"two")], 0, floor=0, marks=settled_below(2), state=b"p"
+    )
+
+    assert outbox.recorded(b"k", 1) == []
+    assert outbox.recorded(b"k", 2) == [Send(nurture, b"k", b"two")]
+    written = app.producer.sent[-1][2] or b""
+    assert b"x" * 3000 not in written
+    assert len(written) < 100
+
+
+async def test_an_entry_keeps_its_sends_while_any_may_not_have_reached_kafka(
+    app: FakeApp,
+) -> None:
+    outbox, nurture, _ = outbox_of(app)
+    await outbox.record(b"k", 1, [Send(nurture, b"k", b"one")], partition=0, floor=0)
+
+    await outbox.record(b"k", 2, [Send(nurture, b"k", b"two")], 0, floor=0, marks=settled_below(1))
+
+    assert outbox.recorded(b"k", 1) == [Send(nurture, b"k", b"one")]
+
+
+async def test_a_complete_event_read_back_from_the_table_is_still_known_as_delivered(
+    app: FakeApp,
+) -> None:
+    outbox, nurture, _ = outbox_of(app)
+    for offset in (1, 2, 3):
+        await outbox.record(
+            b"k", offset, [Send(nurture, b"k", b"v")], 0, floor=0, marks=settled_below(offset)
+        )
+    written = app.producer.sent[-1][2] or b""
+    table = DurableTable(fake_table({b"k": written}), Output(app, "a-changelog"))
+
+    restarted = Outbox(table, {nurture.name: nurture})
+
+    assert [restarted.recorded(b"k", n) for n in (1, 2, 3)] == [[], [], [Send(nurture, b"k", b"v")]]
+
+
 async def test_an_entry_naming_a_topic_the_stage_does_not_write_is_refused(app: FakeApp) -> None:
     outbox, _, _ = outbox_of(app)
     stranger = Output(app, "somewhere.else.v1")
