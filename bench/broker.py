@@ -3,7 +3,7 @@
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +42,20 @@ class LocalBroker:
     def stop(self) -> None:
         if (self.state_dir / "broker.json").exists():
             self._manage("down", timeout=60)
+
+
+def logged_bytes(data_dir: Path, topics: Iterable[str]) -> dict[str, int]:
+    """The bytes of each topic's log segments in a broker's data directory (one directory per
+    partition, `<topic>-<partition>`): what was written to it, uncompressed, with Kafka's batch
+    headers. A topic with no partition there counts 0."""
+    sizes = dict.fromkeys(topics, 0)
+    if not data_dir.is_dir():
+        return sizes
+    for partition in data_dir.iterdir():
+        topic, _, number = partition.name.rpartition("-")
+        if topic in sizes and number.isdigit():
+            sizes[topic] += sum(log.stat().st_size for log in partition.glob("*.log"))
+    return sizes
 
 
 @contextmanager

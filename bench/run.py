@@ -56,6 +56,7 @@ from agents.plumbing.topics import (
     LEADS_KEYED,
     LEADS_QUALIFIED,
     NURTURE,
+    PROFILES_TABLE,
     TABLES,
     TopicNames,
     changelog_topic,
@@ -63,7 +64,7 @@ from agents.plumbing.topics import (
 from agents.tools.feed_keys import share_argument
 from agents.tools.synthetic import synthetic_accounts
 from bench import latency, micro, profiler
-from bench.broker import LocalBroker
+from bench.broker import LocalBroker, logged_bytes
 from bench.consumers import Watch, measure_consumer
 from bench.loading import bench_reps, create_producer, load_events, load_reference
 from bench.passthrough_topology import QUEUE as TOPOLOGY_QUEUE
@@ -369,6 +370,19 @@ async def records_written(probe: TopicProbe, written: Sequence[str], app_id: str
     return sum((await probe.counts([*written, *changelogs])).values())
 
 
+def bytes_note(data: Path, written: Sequence[str], app_id: str, events: int) -> str:
+    """The bytes a Faust consumer wrote per input event, as its topics' logs hold them."""
+    profiles = changelog_topic(app_id, PROFILES_TABLE)
+    changelogs = [changelog_topic(app_id, table) for table in TABLES]
+    sizes = logged_bytes(data, [*written, *changelogs])
+    per_event = sum(sizes.values()) / events / 1000 if events else 0.0
+    profile = sizes[profiles] / events / 1000 if events else 0.0
+    return (
+        f"bytes written per input event: {per_event:.1f} kB, the profile changelog {profile:.1f} "
+        "kB (the broker's logs)"
+    )
+
+
 def records_note(written: int, events: int) -> str:
     per_event = written / events if events else 0.0
     return f"records written per input event: {per_event:.2f} (table changelogs included)"
@@ -492,6 +506,9 @@ async def run_router(
     if workers == 1:
         written = await records_written(probe, topics["written"], group)
         notes = (*notes, records_note(written, run.input_events))
+        if not args.bootstrap:  # the bench's own broker: its logs are here
+            data = setup.run_dir / "kafka" / "data"
+            notes = (*notes, bytes_note(data, topics["written"], group, run.input_events))
     return dataclasses.replace(run, notes=notes)
 
 
