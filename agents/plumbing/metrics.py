@@ -93,7 +93,8 @@ class Metrics:
             stage_latency=Histogram(
                 "leadrouter_stage_latency_seconds",
                 "Time spent from the input record's Kafka timestamp to the end of each stage: "
-                "intake (validated and re-keyed), scoring (profile scored), routing (assigned).",
+                "intake (validated and re-keyed), scoring (profile scored), routing (assigned, "
+                "and the routed record acknowledged on its queue topic).",
                 ["stage"],
                 buckets=STAGE_BUCKETS,
                 registry=registry,

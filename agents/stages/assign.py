@@ -125,7 +125,9 @@ def register_assigning(runtime: Runtime, reference: ReferenceData) -> None:
 
     per_queue: dict[str, tuple[Any, Any]] = {}
 
-    def observe_handoff(queue: str, ready_at: datetime, *, handoff: bool) -> Any:
+    def observe_handoff(
+        queue: str, ready_at: datetime, received_at: datetime, *, handoff: bool
+    ) -> Any:
         if queue not in per_queue:
             per_queue[queue] = (
                 metrics.handoff_latency.labels(queue=queue),
@@ -137,8 +139,11 @@ def register_assigning(runtime: Runtime, reference: ReferenceData) -> None:
             # Runs when Kafka acknowledged the routed record: the lead now sits in the queue,
             # so it is counted as routed only now. A re-route by the escalation ladder is not a
             # handoff from marketing (its `sales_ready_at` is the first one's): no latency.
+            # The routing stage ends here too, with the lead in its queue.
+            now = runtime.clock()
             if handoff:
-                histogram.observe(max(0.0, (runtime.clock() - ready_at).total_seconds()))
+                histogram.observe(max(0.0, (now - ready_at).total_seconds()))
+            routing_latency.observe(max(0.0, (now - received_at).total_seconds()))
             routed.inc()
 
         return on_acknowledged
@@ -256,7 +261,9 @@ def register_assigning(runtime: Runtime, reference: ReferenceData) -> None:
         routed = routed_record(lead, entry, config)
         topic = await queue_topic_for(lead.queue)
         identity = lead.identity.encode()
-        handoff = observe_handoff(lead.queue, lead.sales_ready_at, handoff=not lead.escalation_step)
+        handoff = observe_handoff(
+            lead.queue, lead.sales_ready_at, lead.received_at, handoff=not lead.escalation_step
+        )
         clock = new_clock(lead, config, entry.rep_id, entry.routed_at, routed.sla_due_at)
         sends += [
             Send(topic, identity, routed.model_dump_json().encode(), on_acknowledged=handoff),
@@ -264,7 +271,6 @@ def register_assigning(runtime: Runtime, reference: ReferenceData) -> None:
             clocks.started(clock),
         ]
         await queue.after(durable, sends)
-        routing_latency.observe(max(0.0, (runtime.clock() - lead.received_at).total_seconds()))
 
     @runtime.app.agent(source_topic, name="assign", concurrency=1)
     async def assign(stream: Any) -> None:
