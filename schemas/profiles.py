@@ -72,6 +72,14 @@ class LeadProfile(OutputModel):
     sales_heard_total: int | None = None
     unheard_events: int = 0
 
+    def stored(self) -> bytes:
+        """The profile as the profile table stores it: JSON without the fields (nested ones
+        included) that hold their default, which reading it back restores. A fifth of a
+        profile's bytes were such fields (`None` attributes, empty collections, zero counts),
+        written to the changelog with every event. So a default is part of the stored format:
+        changing one changes what stored profiles read as."""
+        return self.model_dump_json(exclude_defaults=True).encode()
+
     def position(self, lane: str) -> int:
         """The last applied offset of a lane: "" the keyed topic, else a direct input topic."""
         return self.last_offset if lane == KEYED_LANE else self.direct_offsets.get(lane, -1)

@@ -172,9 +172,6 @@ def register_profiling(
         )
         await queue.after((), sends)
 
-    def encoded(profile: LeadProfile) -> bytes:
-        return profile.model_dump_json().encode()
-
     def floor_of(topic: str, partition: int) -> int:
         return delivery.replay_floor(Partition(topic, partition)) if delivery is not None else 0
 
@@ -237,7 +234,7 @@ def register_profiling(
         # The stage goes on meanwhile; the event is committed once its sends are acknowledged.
         profile = evaluation.profile
         recorded = await outbox.record(
-            key, at.offset, sends, at.partition, at.floor, at.lane, marks, encoded(profile)
+            key, at.offset, sends, at.partition, at.floor, at.lane, marks, profile.stored()
         )
         states.written(key, profile)
         await queue.after((recorded,), sends)
@@ -296,7 +293,7 @@ def register_profiling(
             message.partition,
             floor,
             marks=marks,
-            state=encoded(result.profile),
+            state=result.profile.stored(),
         )
         states.written(key, result.profile)
         await queue.after((recorded,), sends)

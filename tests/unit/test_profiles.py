@@ -1,6 +1,8 @@
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import orjson
+
 from schemas.events import LeadAttributes, LeadEvent
 from schemas.profiles import LeadProfile
 from schemas.scores import Score, ScoreLine
@@ -247,3 +249,22 @@ def test_a_page_views_duration_and_page_count_are_kept_on_the_activity() -> None
     (record,) = profile.activities
     assert (record.type, record.duration_seconds, record.page_count) == ("page_view", 42.0, 3)
     assert profile.attributes.lead_source == "Referral"
+
+
+def test_a_stored_profile_reads_back_as_the_same_profile() -> None:
+    profile = _apply(None, _event("e1", company="Acme", activity="page_view"))
+    profile = _apply(profile, _event("e2", minutes=5, job_title="CTO"))
+
+    assert LeadProfile.model_validate_json(profile.stored()) == profile
+
+
+def test_a_stored_profile_leaves_out_the_fields_at_their_default() -> None:
+    profile = _apply(None, _event("e1"))
+
+    stored = orjson.loads(profile.stored())
+
+    assert "routed_snapshot" not in stored
+    assert "status" not in stored  # "nurture", the default
+    assert None not in stored["attributes"].values()
+    assert stored["identity"] == IDENTITY
+    assert len(profile.stored()) < len(profile.model_dump_json())
