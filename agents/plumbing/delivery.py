@@ -56,7 +56,7 @@ class _PartitionState:
 class Track:
     """One event's processing: complete once finished and every send it made is acknowledged."""
 
-    __slots__ = ("_finished", "_outstanding", "_state", "failed", "offset")
+    __slots__ = ("_finished", "_on_complete", "_outstanding", "_state", "failed", "offset")
 
     def __init__(self, state: _PartitionState, offset: int) -> None:
         self._state = state
@@ -64,6 +64,12 @@ class Track:
         self._outstanding = 0
         self._finished = False
         self.failed = False
+        self._on_complete: list[Callable[[], None]] = []
+
+    def when_complete(self, callback: Callable[[], None]) -> None:
+        """Run `callback` once the event is complete: finished, every send acknowledged. A
+        failed event never completes, and never runs it."""
+        self._on_complete.append(callback)
 
     def add(self, future: "asyncio.Future[Any]") -> None:
         """Count a send: the event is not complete before Kafka acknowledged it."""
@@ -90,6 +96,9 @@ class Track:
     def _maybe_complete(self) -> None:
         if self._finished and self._outstanding == 0 and not self.failed:
             self._state.in_flight.pop(self.offset, None)
+            callbacks, self._on_complete = self._on_complete, []
+            for callback in callbacks:
+                callback()
 
 
 CURRENT_TRACK: contextvars.ContextVar[Track | None] = contextvars.ContextVar(
@@ -102,6 +111,13 @@ def track_send(future: "asyncio.Future[Any]") -> None:
     track = CURRENT_TRACK.get()
     if track is not None:
         track.add(future)
+
+
+def when_delivered(callback: Callable[[], None]) -> None:
+    """Run `callback` once the event being processed is complete (never without one)."""
+    track = CURRENT_TRACK.get()
+    if track is not None:
+        track.when_complete(callback)
 
 
 def _starts_text(starts: Mapping[Any, int], ends: Mapping[Any, int]) -> str:

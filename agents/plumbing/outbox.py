@@ -5,9 +5,13 @@ holds their effect, and deciding again on a profile that has moved on could send
 outputs (nurtured where the first pass routed). So the stage records its outputs here, durably,
 before it sends them; a replayed event re-sends the recorded bytes, with the same decision ids.
 Entries below the partition's replay floor (committed offsets) are pruned on the next write.
-Above it, the entry of an event that is complete (every send acknowledged) is kept without its
-sends: a replay of that event must send nothing, and only needs to know it was decided. The
-sends held until the commit passed them had made a lead's value about three times its profile.
+Above it, an entry whose sends this process saw acknowledged (`delivered`: the event that sent
+them, or a replay that sent them again, completed) is kept without its sends: a replay of that
+event must send nothing, and only needs to know it was decided. The sends held until the commit
+passed them had made a lead's value about three times its profile. A lane's committed or
+committable offset cannot say this: an input record applied directly and re-keyed after a crash
+completes on the input topic once its keyed copy is acknowledged, before the copy's replay has
+sent the entry's records again.
 
 An entry belongs to a lane (`schemas.profiles.KEYED_LANE` for records read from the keyed topic,
 else the input topic a record came from directly): offsets, floors and pruning are per lane,
@@ -32,7 +36,7 @@ entries are read from `legacy`, and carried into the value at the key's next wri
 import asyncio
 import struct
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
@@ -65,20 +69,20 @@ _Index = list[tuple[int, str, int, int]]
 @dataclass(frozen=True, slots=True)
 class LaneMarks:
     """Where each lane stands in a partition: `floor(lane, partition)`, its replay floor (no
-    restart replays an offset below it), and `settled(lane, partition)`, the offset below which
-    its events are complete (processed, and every send acknowledged)."""
+    restart replays an offset below it)."""
 
     floor: Callable[[str, int], int]
-    settled: Callable[[str, int], int]
 
 
 @dataclass(frozen=True, slots=True)
 class _Held:
-    """A key's value read: the bytes its entries are in, their index, and the state."""
+    """A key's value read: the bytes its entries are in, their index, the state, and the
+    entries (lane, offset) whose sends were acknowledged since (see `Outbox.delivered`)."""
 
     framed: bytes
     index: _Index
     state: bytes | None
+    delivered: set[tuple[str, int]] = field(default_factory=set)
 
 
 class Outbox:
@@ -99,6 +103,15 @@ class Outbox:
         """The state last written with the key's entries, or None."""
         held = self._held.get(key, self._indexed)
         return None if held is None else held.state
+
+    def delivered(self, key: bytes, offset: int, lane: str = KEYED_LANE) -> None:
+        """Every send of the key's entry at `offset` of `lane` was acknowledged (call it when the
+        event that sent them, or sent them again, is complete): the key's next write keeps the
+        entry without them. Known in memory only, while the key's value stays held; a mark that
+        is lost leaves the sends in the entry, which is only larger."""
+        held = self._held.get(key, self._indexed)
+        if held is not None:
+            held.delivered.add((lane, offset))
 
     def recorded(self, key: bytes, offset: int, lane: str = KEYED_LANE) -> list[Send] | None:
         """The sends recorded for the event at `offset` of `lane`, or None if none were."""
@@ -127,12 +140,12 @@ class Outbox:
 
         `floor` is the lane's replay floor: older entries of the lane are pruned, and so are
         entries at or after `offset` (left by a pass that was rewound). With `marks`, the other
-        lanes' entries below their floors are pruned too; the entries of complete events keep
-        no sends (`recorded` gives an empty list: Kafka has them, a replay sends nothing); and
-        past `MAX_ENTRIES`, the oldest entries of complete events go (a replay finds no entry
-        for such an event and, as it is not the key's latest, rightly sends nothing), never one
-        whose sends may not have reached Kafka. Without `marks` other lanes' entries are kept
-        whole, and no entry goes for the cap.
+        lanes' entries below their floors are pruned too. An entry marked `delivered` keeps no
+        sends (`recorded` gives an empty list: Kafka has them, a replay sends nothing); and past
+        `MAX_ENTRIES`, the oldest delivered entries go (a replay finds no entry for such an event
+        and, as it is not the key's latest, rightly sends nothing), never one whose sends may not
+        have reached Kafka. Without `marks` other lanes' entries are kept, and no entry goes for
+        the cap.
 
         An entry keeps each send's output, key and value: a send with a partition or a callback
         of its own could not be replayed as it was, and is refused."""
@@ -144,7 +157,7 @@ class Outbox:
             if state is None:
                 state = held.state
             view = memoryview(held.framed)  # kept entries are copied once, into the new value
-            settled: dict[str, int] = {}
+            delivered = held.delivered
             for entry_offset, entry_lane, start, end in held.index:
                 if entry_lane == lane:
                     keep = floor <= entry_offset < offset
@@ -153,14 +166,15 @@ class Outbox:
                 if not keep:
                     continue
                 entry: bytes | memoryview = view[start:end]
-                if marks is not None and end - start > _delivered_length(entry_lane):
-                    if entry_lane not in settled:
-                        settled[entry_lane] = marks.settled(entry_lane, partition)
-                    if entry_offset < settled[entry_lane]:
-                        entry = _entry(entry_offset, entry_lane, [])
+                if (
+                    delivered
+                    and (entry_lane, entry_offset) in delivered
+                    and end - start > _delivered_length(entry_lane)
+                ):
+                    entry = _entry(entry_offset, entry_lane, [])
                 kept.append((entry_offset, entry_lane, entry))
-        if len(kept) >= MAX_ENTRIES and marks is not None:
-            kept = _capped(kept, len(kept) - MAX_ENTRIES + 1, marks.settled, partition)
+            if len(kept) >= MAX_ENTRIES and marks is not None:
+                kept = _capped(kept, len(kept) - MAX_ENTRIES + 1, delivered)
         kept.append(
             (offset, lane, _entry(offset, lane, [(s.output.name, s.key, s.value) for s in sends]))
         )
@@ -201,14 +215,14 @@ class Outbox:
 def _capped(
     kept: list[tuple[int, str, bytes | memoryview]],
     excess: int,
-    settled: Callable[[str, int], int],
-    partition: int,
+    delivered: set[tuple[str, int]],
 ) -> list[tuple[int, str, bytes | memoryview]]:
-    """`kept` without its `excess` oldest entries of complete events (fewer if there are not
-    that many)."""
+    """`kept` without its `excess` oldest delivered entries, marked or already without sends
+    (fewer if there are not that many)."""
     capped = []
     for item in kept:
-        if excess > 0 and item[0] < settled(item[1], partition):
+        offset, lane, entry = item
+        if excess > 0 and (len(entry) <= _delivered_length(lane) or (lane, offset) in delivered):
             excess -= 1
         else:
             capped.append(item)

@@ -9,11 +9,12 @@ import logging
 from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from agents.plumbing.deadletters import DeadLetterWriter, guard_event
 from agents.plumbing.decoded import DecodedStates
-from agents.plumbing.delivery import Partition
+from agents.plumbing.delivery import Partition, when_delivered
 from agents.plumbing.direct import DirectGate, DirectProfile
 from agents.plumbing.expiry import Expiring, json_time, register_expiry
 from agents.plumbing.key_locks import KeyLocks
@@ -163,6 +164,7 @@ def register_profiling(
                 key, at.offset, sends, at.partition, at.floor, at.lane, marks
             )
             await queue.after([recorded], sends)
+            when_delivered(partial(outbox.delivered, key, at.offset, at.lane))
             return
         if not sends:  # its sends were acknowledged: Kafka has them
             log.info("event %s@%s replayed: delivered before, nothing sent", lane_name, at.offset)
@@ -171,6 +173,7 @@ def register_profiling(
             "event %s@%s replayed: %d recorded records sent again", lane_name, at.offset, len(sends)
         )
         await queue.after((), sends)
+        when_delivered(partial(outbox.delivered, key, at.offset, at.lane))
 
     def floor_of(topic: str, partition: int) -> int:
         return delivery.replay_floor(Partition(topic, partition)) if delivery is not None else 0
@@ -181,13 +184,7 @@ def register_profiling(
         """A lane's replay floor in the lead's `partition` (lanes number it alike)."""
         return floor_of(lane or keyed_name, partition)
 
-    def lane_settled(lane: str, partition: int) -> int:
-        """Below this offset the lane's events in `partition` are complete (0: none known)."""
-        if delivery is None:
-            return 0
-        return delivery.committable(Partition(lane or keyed_name, partition)) or 0
-
-    marks = LaneMarks(lane_floor, lane_settled)
+    marks = LaneMarks(lane_floor)
 
     def keyed_at(record: KeyedLeadEvent, message: Any, previous: LeadProfile | None) -> _At:
         """Where a keyed record stands: in the keyed lane, unless it is the replay of an input
@@ -238,6 +235,8 @@ def register_profiling(
         )
         states.written(key, profile)
         await queue.after((recorded,), sends)
+        # Once the event is complete its entry needs no sends: a replay must send nothing.
+        when_delivered(partial(outbox.delivered, key, at.offset, at.lane))
         metrics.lead_score.observe(score.total)
         scoring_latency.observe(
             max(0.0, (runtime.clock() - record.source.timestamp).total_seconds())
@@ -284,6 +283,7 @@ def register_profiling(
             sends = feedback_sends(result, feedback, record, key)
         elif result is None or result.effect == "stale":
             await queue.after((), sends)
+            when_delivered(partial(outbox.delivered, key, message.offset))
             return
         floor = delivery.replay_floor(message.tp) if delivery is not None else 0
         recorded = await outbox.record(
@@ -297,6 +297,7 @@ def register_profiling(
         )
         states.written(key, result.profile)
         await queue.after((recorded,), sends)
+        when_delivered(partial(outbox.delivered, key, message.offset))
 
     # One lead's state is changed by one handler at a time: the keyed stream's and intake's
     # direct events meet here (without the direct path only the keyed stream changes it).

@@ -11,6 +11,7 @@ from agents.plumbing.delivery import (
     DroppedRecordsError,
     Partition,
     track_send,
+    when_delivered,
 )
 from tests.unit.tracks import finished_awaiting_ack
 
@@ -259,3 +260,53 @@ async def test_the_progress_line_says_where_the_stage_stands_in_a_partition() ->
     assert guard.progress(TP) == (
         "started at 4, next expected 6, 2 event(s) in flight from offset 4"
     )
+
+
+async def test_what_waits_for_an_event_runs_once_it_finished_and_its_sends_were_acknowledged() -> (
+    None
+):
+    guard = guard_with()
+    guard.assigned({TP: 0})
+    track = await guard.begin(TP, 0)
+    assert track is not None
+    ack: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+    ran: list[str] = []
+    CURRENT_TRACK.set(track)
+    track_send(ack)
+    when_delivered(lambda: ran.append("delivered"))
+
+    track.finish()
+    assert ran == []
+    ack.set_result(None)
+    await asyncio.sleep(0)
+
+    assert ran == ["delivered"]
+    track.finish()
+    assert ran == ["delivered"], "it runs once"
+
+
+async def test_what_waits_for_an_event_never_runs_when_a_send_failed() -> None:
+    guard = guard_with()
+    guard.assigned({TP: 0})
+    track = await guard.begin(TP, 0)
+    assert track is not None
+    ack: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+    ran: list[str] = []
+    CURRENT_TRACK.set(track)
+    track_send(ack)
+    when_delivered(lambda: ran.append("delivered"))
+    track.finish()
+
+    ack.set_exception(RuntimeError("refused"))
+    await asyncio.sleep(0)
+
+    assert ran == []
+
+
+def test_outside_an_event_nothing_waits_and_nothing_runs() -> None:
+    ran: list[str] = []
+    CURRENT_TRACK.set(None)
+
+    when_delivered(lambda: ran.append("delivered"))
+
+    assert ran == []

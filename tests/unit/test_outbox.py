@@ -72,50 +72,48 @@ async def test_entries_below_the_replay_floor_are_pruned_on_the_next_write(app: 
     assert outbox.recorded(b"k", 20) == [Send(nurture, b"k", b"w")]
 
 
-def settled_below(offset: int) -> LaneMarks:
-    """Nothing replays below offset 0; events below `offset` are complete, in every lane."""
-    return LaneMarks(floor=lambda lane, partition: 0, settled=lambda lane, partition: offset)
+DIRECT = "leads.events.v1"
+NO_FLOOR = LaneMarks(floor=lambda lane, partition: 0)
 
 
-async def test_a_lead_keeps_a_bounded_number_of_entries_of_complete_events(app: FakeApp) -> None:
+async def record_delivered(outbox: Outbox, output: Output, offsets: range, delivered: int) -> None:
+    """Entries at `offsets`; those below `delivered` are marked delivered once written."""
+    for offset in offsets:
+        await outbox.record(b"k", offset, [Send(output, b"k", b"v")], 0, floor=0, marks=NO_FLOOR)
+        if offset < delivered:
+            outbox.delivered(b"k", offset)
+
+
+async def test_a_lead_keeps_a_bounded_number_of_entries_of_delivered_events(app: FakeApp) -> None:
     outbox, nurture, _ = outbox_of(app)
-    for offset in range(MAX_ENTRIES + 10):
-        await outbox.record(
-            b"k", offset, [Send(nurture, b"k", b"v")], 0, floor=0, marks=settled_below(offset)
-        )
+
+    await record_delivered(outbox, nurture, range(MAX_ENTRIES + 10), delivered=MAX_ENTRIES + 10)
 
     assert outbox.recorded(b"k", 9) is None
-    assert outbox.recorded(b"k", 10) is not None
-    assert outbox.recorded(b"k", MAX_ENTRIES + 9) is not None
+    assert outbox.recorded(b"k", 10) == []
+    assert outbox.recorded(b"k", MAX_ENTRIES + 9) == [Send(nurture, b"k", b"v")]
 
 
-async def test_past_the_bound_an_entry_stays_while_its_event_is_not_complete(
+async def test_past_the_bound_an_entry_stays_while_its_sends_may_not_have_reached_kafka(
     app: FakeApp,
 ) -> None:
     outbox, nurture, _ = outbox_of(app)
-    for offset in range(MAX_ENTRIES + 10):
-        await outbox.record(
-            b"k", offset, [Send(nurture, b"k", b"v")], 0, floor=0, marks=settled_below(5)
-        )
 
-    assert [n for n in range(MAX_ENTRIES + 10) if outbox.recorded(b"k", n) is None] == [
-        0,
-        1,
-        2,
-        3,
-        4,
-    ]
+    await record_delivered(outbox, nurture, range(MAX_ENTRIES + 10), delivered=5)
+
+    missing = [n for n in range(MAX_ENTRIES + 10) if outbox.recorded(b"k", n) is None]
+    assert missing == [0, 1, 2, 3, 4]
+    assert outbox.recorded(b"k", 5) == [Send(nurture, b"k", b"v")]
 
 
-async def test_the_entry_of_a_complete_event_keeps_no_sends_so_its_replay_sends_nothing(
+async def test_the_entry_of_a_delivered_event_keeps_no_sends_so_its_replay_sends_nothing(
     app: FakeApp,
 ) -> None:
     outbox, nurture, _ = outbox_of(app)
     await outbox.record(b"k", 1, [Send(nurture, b"k", b"x" * 3000)], 0, floor=0, state=b"p")
+    outbox.delivered(b"k", 1)
 
-    await outbox.record(
-        b"k", 2, [Send(nurture, b"k", b"two")], 0, floor=0, marks=settled_below(2), state=b"p"
-    )
+    await outbox.record(b"k", 2, [Send(nurture, b"k", b"two")], 0, floor=0, state=b"p")
 
     assert outbox.recorded(b"k", 1) == []
     assert outbox.recorded(b"k", 2) == [Send(nurture, b"k", b"two")]
@@ -124,25 +122,51 @@ async def test_the_entry_of_a_complete_event_keeps_no_sends_so_its_replay_sends_
     assert len(written) < 100
 
 
-async def test_an_entry_keeps_its_sends_while_any_may_not_have_reached_kafka(
+async def test_an_entry_keeps_its_sends_until_they_are_known_delivered(app: FakeApp) -> None:
+    outbox, nurture, _ = outbox_of(app)
+    await outbox.record(b"k", 1, [Send(nurture, b"k", b"one")], partition=0, floor=0)
+    outbox.delivered(b"k", 2)  # another event's mark, and one not written yet
+
+    await outbox.record(b"k", 2, [Send(nurture, b"k", b"two")], partition=0, floor=0)
+
+    assert outbox.recorded(b"k", 1) == [Send(nurture, b"k", b"one")]
+    assert outbox.recorded(b"k", 2) == [Send(nurture, b"k", b"two")]
+
+
+async def test_a_delivered_mark_names_the_entry_s_lane_as_well_as_its_offset(
+    app: FakeApp,
+) -> None:
+    outbox, nurture, _ = outbox_of(app)
+    await outbox.record(b"k", 7, [Send(nurture, b"k", b"direct")], 0, floor=0, lane=DIRECT)
+    outbox.delivered(b"k", 7)  # the keyed lane's offset 7: another event
+
+    await outbox.record(b"k", 9, [Send(nurture, b"k", b"next")], 0, floor=0, lane=DIRECT)
+
+    assert outbox.recorded(b"k", 7, DIRECT) == [Send(nurture, b"k", b"direct")]
+
+
+async def test_marks_are_kept_in_memory_only_and_a_restart_keeps_the_sends_it_did_not_see_delivered(
     app: FakeApp,
 ) -> None:
     outbox, nurture, _ = outbox_of(app)
     await outbox.record(b"k", 1, [Send(nurture, b"k", b"one")], partition=0, floor=0)
+    written = app.producer.sent[-1][2] or b""
+    restarted = Outbox(
+        DurableTable(fake_table({b"k": written}), Output(app, "a-changelog")),
+        {nurture.name: nurture},
+    )
+    outbox.delivered(b"k", 1)  # seen by the first process only
 
-    await outbox.record(b"k", 2, [Send(nurture, b"k", b"two")], 0, floor=0, marks=settled_below(1))
+    await restarted.record(b"k", 2, [Send(nurture, b"k", b"two")], partition=0, floor=0)
 
-    assert outbox.recorded(b"k", 1) == [Send(nurture, b"k", b"one")]
+    assert restarted.recorded(b"k", 1) == [Send(nurture, b"k", b"one")]
 
 
-async def test_a_complete_event_read_back_from_the_table_is_still_known_as_delivered(
+async def test_a_delivered_entry_read_back_from_the_table_is_still_known_as_delivered(
     app: FakeApp,
 ) -> None:
     outbox, nurture, _ = outbox_of(app)
-    for offset in (1, 2, 3):
-        await outbox.record(
-            b"k", offset, [Send(nurture, b"k", b"v")], 0, floor=0, marks=settled_below(offset)
-        )
+    await record_delivered(outbox, nurture, range(1, 4), delivered=4)
     written = app.producer.sent[-1][2] or b""
     table = DurableTable(fake_table({b"k": written}), Output(app, "a-changelog"))
 
@@ -158,9 +182,6 @@ async def test_an_entry_naming_a_topic_the_stage_does_not_write_is_refused(app: 
 
     with pytest.raises(ValueError, match="does not write"):
         outbox.recorded(b"k", 1)
-
-
-DIRECT = "leads.events.v1"
 
 
 async def test_the_same_offset_in_two_lanes_names_two_events(app: FakeApp) -> None:
@@ -194,7 +215,7 @@ async def test_a_write_prunes_the_other_lanes_entries_below_their_floors_when_it
     await outbox.record(b"k", 3, [Send(nurture, b"k", b"k3")], partition=0, floor=0)
     await outbox.record(b"k", 7, [Send(nurture, b"k", b"k7")], partition=0, floor=0)
     floors = {("", 0): 5, (DIRECT, 0): 0}
-    marks = LaneMarks(lambda lane, partition: floors[lane, partition], lambda *_: 0)
+    marks = LaneMarks(lambda lane, partition: floors[lane, partition])
 
     await outbox.record(
         b"k",
