@@ -15,13 +15,21 @@ from dev.faults.accounting import judge
 from dev.faults.report import format_table
 from dev.faults.scenarios import KILL9, Harness, Spec, run_scenario
 
+# Seeds whose kills once lost a lead, each with what it caught; run every time besides a new one.
+CAUGHT = {
+    # An outbox entry marked delivered by its lane's committable offset while the replay of its
+    # re-keyed input record had not sent its records again (2 runs of 2 lost one lead).
+    2460: "outbox entries marked delivered too early",
+}
 
+
+@pytest.mark.parametrize("caught", [None, *CAUGHT], ids=["new seed", *map(str, CAUGHT)])
 async def test_a_worker_killed_three_times_mid_stream_loses_no_lead_and_assigns_none_twice(
-    bootstrap: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    bootstrap: str, tmp_path: Path, caplog: pytest.LogCaptureFixture, caught: int | None
 ) -> None:
     caplog.set_level(logging.ERROR, logger="aiokafka")  # retried sends: noise around the table
     # A new seed each run (kill moments and feed), shown in the table; set it to replay a run.
-    seed = int(os.environ.get("LEADROUTER_FAULTS_SEED") or random.randrange(1, 10_000))
+    seed = caught or int(os.environ.get("LEADROUTER_FAULTS_SEED") or random.randrange(1, 10_000))
     harness = Harness(bootstrap, tmp_path, synthetic_accounts(300, 7), bench_reps())
     spec = Spec(
         KILL9,
