@@ -10,6 +10,7 @@ from agents.plumbing.delivery import (
     DeliveryGuard,
     DroppedRecordsError,
     Partition,
+    Track,
     track_send,
     when_delivered,
 )
@@ -262,9 +263,8 @@ async def test_the_progress_line_says_where_the_stage_stands_in_a_partition() ->
     )
 
 
-async def test_what_waits_for_an_event_runs_once_it_finished_and_its_sends_were_acknowledged() -> (
-    None
-):
+async def waiting_for_one_send() -> tuple[Track, "asyncio.Future[Any]", list[str]]:
+    """An event with one send in flight, and a list `when_delivered` appends to."""
     guard = guard_with()
     guard.assigned({TP: 0})
     track = await guard.begin(TP, 0)
@@ -274,6 +274,13 @@ async def test_what_waits_for_an_event_runs_once_it_finished_and_its_sends_were_
     CURRENT_TRACK.set(track)
     track_send(ack)
     when_delivered(lambda: ran.append("delivered"))
+    return track, ack, ran
+
+
+async def test_what_waits_for_an_event_runs_once_it_finished_and_its_sends_were_acknowledged() -> (
+    None
+):
+    track, ack, ran = await waiting_for_one_send()
 
     track.finish()
     assert ran == []
@@ -286,15 +293,7 @@ async def test_what_waits_for_an_event_runs_once_it_finished_and_its_sends_were_
 
 
 async def test_what_waits_for_an_event_never_runs_when_a_send_failed() -> None:
-    guard = guard_with()
-    guard.assigned({TP: 0})
-    track = await guard.begin(TP, 0)
-    assert track is not None
-    ack: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-    ran: list[str] = []
-    CURRENT_TRACK.set(track)
-    track_send(ack)
-    when_delivered(lambda: ran.append("delivered"))
+    track, ack, ran = await waiting_for_one_send()
     track.finish()
 
     ack.set_exception(RuntimeError("refused"))
