@@ -364,17 +364,20 @@ def topology_topics(names: TopicNames, source: str) -> dict[str, tuple[str, ...]
     }
 
 
+def changelogs_of(app_id: str) -> list[str]:
+    """The changelog topics of the app's tables."""
+    return [changelog_topic(app_id, table) for table in TABLES]
+
+
 async def records_written(probe: TopicProbe, written: Sequence[str], app_id: str) -> int:
     """Every record a Faust consumer wrote: its topics and its tables' changelogs."""
-    changelogs = [changelog_topic(app_id, table) for table in TABLES]
-    return sum((await probe.counts([*written, *changelogs])).values())
+    return sum((await probe.counts([*written, *changelogs_of(app_id)])).values())
 
 
 def bytes_note(data: Path, written: Sequence[str], app_id: str, events: int) -> str:
     """The bytes a Faust consumer wrote per input event, as its topics' logs hold them."""
     profiles = changelog_topic(app_id, PROFILES_TABLE)
-    changelogs = [changelog_topic(app_id, table) for table in TABLES]
-    sizes = logged_bytes(data, [*written, *changelogs])
+    sizes = logged_bytes(data, [*written, *changelogs_of(app_id)])
     per_event = sum(sizes.values()) / events / 1000 if events else 0.0
     profile = sizes[profiles] / events / 1000 if events else 0.0
     return (
