@@ -5,7 +5,9 @@ profile in a table keyed by identity, and sends the outcome: sales-ready leads t
 stage keyed by queue, the others back to marketing nurture; every decision to the audit topic.
 """
 
+import asyncio
 import logging
+from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
@@ -129,6 +131,18 @@ def register_profiling(
             sales_updates.inc()
         return sends
 
+    async def send_then_mark(
+        key: bytes,
+        offset: int,
+        durable: Sequence["asyncio.Future[Any]"],
+        sends: list[Send],
+        lane: str = KEYED_LANE,
+    ) -> None:
+        """Queue `sends` after `durable`; once the event is complete, its entry needs no sends:
+        a replay of it must send nothing (`Outbox.delivered`)."""
+        await queue.after(durable, sends)
+        when_delivered(partial(outbox.delivered, key, offset, lane))
+
     async def replay(
         key: bytes, record: KeyedLeadEvent, event: LeadEvent, at: _At, applied: LeadProfile
     ) -> None:
@@ -163,8 +177,7 @@ def register_profiling(
             recorded = await outbox.record(
                 key, at.offset, sends, at.partition, at.floor, at.lane, marks
             )
-            await queue.after([recorded], sends)
-            when_delivered(partial(outbox.delivered, key, at.offset, at.lane))
+            await send_then_mark(key, at.offset, [recorded], sends, at.lane)
             return
         if not sends:  # its sends were acknowledged: Kafka has them
             log.info("event %s@%s replayed: delivered before, nothing sent", lane_name, at.offset)
@@ -172,8 +185,7 @@ def register_profiling(
         log.info(
             "event %s@%s replayed: %d recorded records sent again", lane_name, at.offset, len(sends)
         )
-        await queue.after((), sends)
-        when_delivered(partial(outbox.delivered, key, at.offset, at.lane))
+        await send_then_mark(key, at.offset, (), sends, at.lane)
 
     def floor_of(topic: str, partition: int) -> int:
         return delivery.replay_floor(Partition(topic, partition)) if delivery is not None else 0
@@ -234,9 +246,7 @@ def register_profiling(
             key, at.offset, sends, at.partition, at.floor, at.lane, marks, profile.stored()
         )
         states.written(key, profile)
-        await queue.after((recorded,), sends)
-        # Once the event is complete its entry needs no sends: a replay must send nothing.
-        when_delivered(partial(outbox.delivered, key, at.offset, at.lane))
+        await send_then_mark(key, at.offset, (recorded,), sends, at.lane)
         metrics.lead_score.observe(score.total)
         scoring_latency.observe(
             max(0.0, (runtime.clock() - record.source.timestamp).total_seconds())
@@ -282,8 +292,7 @@ def register_profiling(
                 return
             sends = feedback_sends(result, feedback, record, key)
         elif result is None or result.effect == "stale":
-            await queue.after((), sends)
-            when_delivered(partial(outbox.delivered, key, message.offset))
+            await send_then_mark(key, message.offset, (), sends)
             return
         floor = delivery.replay_floor(message.tp) if delivery is not None else 0
         recorded = await outbox.record(
@@ -296,8 +305,7 @@ def register_profiling(
             state=result.profile.stored(),
         )
         states.written(key, result.profile)
-        await queue.after((recorded,), sends)
-        when_delivered(partial(outbox.delivered, key, message.offset))
+        await send_then_mark(key, message.offset, (recorded,), sends)
 
     # One lead's state is changed by one handler at a time: the keyed stream's and intake's
     # direct events meet here (without the direct path only the keyed stream changes it).
