@@ -169,7 +169,7 @@ class Outbox:
                 if (
                     delivered
                     and (entry_lane, entry_offset) in delivered
-                    and end - start > _delivered_length(entry_lane)
+                    and _has_sends(end - start, entry_lane)
                 ):
                     entry = _entry(entry_offset, entry_lane, [])
                 kept.append((entry_offset, entry_lane, entry))
@@ -222,7 +222,7 @@ def _capped(
     capped = []
     for item in kept:
         offset, lane, entry = item
-        if excess > 0 and (len(entry) <= _delivered_length(lane) or (lane, offset) in delivered):
+        if excess > 0 and (not _has_sends(len(entry), lane) or (lane, offset) in delivered):
             excess -= 1
         else:
             capped.append(item)
@@ -240,9 +240,10 @@ def _entry(offset: int, lane: str, sends: list[tuple[str, bytes | None, bytes]])
     return _ENTRY.pack(_ENTRY.size + len(body), offset, len(lane_bytes)) + body
 
 
-def _delivered_length(lane: str) -> int:
-    """The length of an entry without sends: any entry with a send is longer."""
-    return _ENTRY.size + len(lane.encode()) + _COUNT.size
+def _has_sends(length: int, lane: str) -> bool:
+    """Whether an entry of `lane` that is `length` bytes long holds any send: one without
+    sends is its header, its lane and a count of zero."""
+    return length > _ENTRY.size + len(lane.encode()) + _COUNT.size
 
 
 def state_of(raw: bytes) -> bytes:
