@@ -230,3 +230,24 @@ async def test_routed_record_explains_the_decision_and_dead_letter_keeps_origina
     assert body["key_b64"] == "anVuay1rZXk="
     assert body["value_b64"] == "AAFnYXJiYWdl"
     assert body["headers"] == [{"key": "trace", "value_b64": "dC0x", "key_b64": None}]
+
+
+async def test_the_routing_stage_ends_when_the_lead_is_in_its_queue_as_the_handoff_does(
+    routing_worker: WorkerProcess, bootstrap: str
+) -> None:
+    worker = routing_worker
+    await produce(bootstrap, worker.topic("leads.events.v1"), [as_record(KEY_ACCOUNT)])
+    await consume(bootstrap, worker.topic("sales.queue.key-accounts.v1"), 1)
+
+    handoff = 'leadrouter_handoff_latency_seconds_sum{queue="key-accounts"}'
+    routing = 'leadrouter_stage_latency_seconds_sum{stage="routing"}'
+    handoffs = 'leadrouter_handoff_latency_seconds_count{queue="key-accounts"}'
+    for _ in range(50):  # observed once the worker heard Kafka's acknowledgement
+        if metric_value(worker.web_port, handoffs) == 1:
+            break
+        await asyncio.sleep(0.1)
+
+    # Both measured from the input record's time to the acknowledgement of the routed record:
+    # a routing stage observed when the record was only queued would read less.
+    assert metric_value(worker.web_port, handoffs) == 1
+    assert metric_value(worker.web_port, routing) == metric_value(worker.web_port, handoff) > 0
