@@ -7,7 +7,10 @@ Scenarios (`--scenarios`, all by default), each in its own topic prefix and cons
   broker-restart  the broker stopped for `--outage` s mid-stream, started again on its data
   fuzz            `--malformed` malformed records interleaved with `--events` / 4 valid events
 The feed keys `--identity-keyed` (0.8) of the valid events by the lead's identity (the worker's
-direct path) and the rest by its external id, so one lead's events arrive both ways.
+direct path) and the rest by its external id, so one lead's events arrive both ways. Its events
+are the bench's `--workload`: synthetic, or real-shaped website traffic, routed to the demo reps
+with their daily capacities, so that full queues overflow (the overflow hops and the reps' day
+counts then cross every fault; the notes count the routed leads that overflowed).
 Any worker exit is restarted by a supervisor loop and counted. Once the pipeline is quiet, every
 output topic is read back and every produced valid event accounted for. Results: a table, and
 dev/faults/results/<UTC stamp>.json; logs of every process in .run/faults/<stamp>/.
@@ -29,9 +32,11 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, NoReturn
 
+from agents.tools.demo import demo_reps
 from agents.tools.feed_keys import MIXED_IDENTITY_KEYED, share_argument
 from agents.tools.synthetic import synthetic_accounts
 from bench.loading import bench_reps
+from bench.workloads import WORKLOADS, Workload, rep_capacity
 from dev.faults.accounting import Row, Verdict, judge
 from dev.faults.broker import FaultBroker
 from dev.faults.report import format_table, row_json
@@ -45,6 +50,7 @@ from dev.faults.scenarios import (
     Spec,
     run_scenario,
 )
+from schemas.reps import Rep
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "dev" / "faults" / "results"
@@ -80,6 +86,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="share of the valid events keyed by the lead's identity (the worker's direct path), "
         f"the others by its external id (default {MIXED_IDENTITY_KEYED:g})",
     )
+    parser.add_argument(
+        "--workload",
+        choices=WORKLOADS,
+        default="synthetic",
+        help="the feed's events (bench/workloads.py); real-shaped gives reps a daily capacity",
+    )
     parser.add_argument("--partitions", type=int, default=4)
     parser.add_argument("--accounts", type=int, default=1_000)
     parser.add_argument(
@@ -103,6 +115,16 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return args
 
 
+def workload_reps(workload: Workload) -> list[Rep]:
+    """The bench's reps. For real-shaped traffic only the shipped demo reps, with their daily
+    capacities (8 to 40 leads a day): a run of 20,000 events fills the field and specialist
+    queues, and their leads overflow (the bench's rotating reps would take them all)."""
+    capacity = rep_capacity(workload)
+    if capacity is None:
+        return bench_reps()
+    return bench_reps(len(demo_reps()), capacity)
+
+
 def specs(args: argparse.Namespace, tag: str) -> list[Spec]:
     runs: list[Spec] = []
     for scenario in args.scenarios:
@@ -119,6 +141,7 @@ def specs(args: argparse.Namespace, tag: str) -> list[Spec]:
                     malformed=args.malformed,
                     garbage_share=args.garbage_share,
                     identity_keyed=args.identity_keyed,
+                    workload=args.workload,
                     store=args.store,
                     quiet_timeout=args.quiet_timeout,
                     tag=tag,
@@ -174,7 +197,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             bootstrap=bootstrap,
             run_dir=run_dir,
             accounts=synthetic_accounts(args.accounts, 7),
-            reps=bench_reps(),
+            reps=workload_reps(args.workload),
             broker=broker,
         )
         limit = args.resume_limit if args.check_resume else None

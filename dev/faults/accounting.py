@@ -50,6 +50,8 @@ class RoutedRecord:
     queue: str
     # The rep's local day and the day count the decision gave the lead (None: no rep).
     day_count: tuple[str, int] | None = None
+    # Whether the lead came to this queue after overflowing a full one.
+    overflowed: bool = False
 
 
 @dataclass(frozen=True, slots=True)

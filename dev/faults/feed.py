@@ -1,5 +1,6 @@
-"""The input of one scenario: synthetic lead events (valid unless asked otherwise; a share keyed
-by the lead's identity, the rest by its external id), malformed records interleaved when asked,
+"""The input of one scenario: lead events of a bench workload (synthetic, or real-shaped website
+traffic whose sales-ready leads overflow full queues), valid unless asked otherwise, a share keyed
+by the lead's identity and the rest by its external id; malformed records interleaved when asked,
 and a paced producer that remembers where each record landed and can pause while the broker is
 away."""
 
@@ -13,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from aiokafka import AIOKafkaProducer
 
 from agents.tools.feed_keys import MIXED_IDENTITY_KEYED
-from agents.tools.synthetic import SyntheticFeed
+from bench.workloads import Workload, make_feed
 from dev.faults.accounting import ProducedRecord
 
 # The one place the malformed generator is chosen: every shape intake must dead-letter.
@@ -39,15 +40,18 @@ def plan_input(
     garbage_share: float = 0.0,
     malformed: int = 0,
     identity_keyed: float = MIXED_IDENTITY_KEYED,
+    workload: Workload = "synthetic",
 ) -> list[PlannedRecord]:
-    """`events` synthetic events (about a fifth new leads, the rest their activity) in feed
-    order, with `malformed` records at seeded positions among them. Event times end a few
-    minutes before now, so none is in the future for the worker. `identity_keyed` of the valid
+    """`events` events of the `workload` (`bench/workloads.py`) in feed order, with `malformed`
+    records at seeded positions among them. Event times end a few minutes before now, so none
+    is in the future for the worker. `identity_keyed` of the valid
     events are keyed by the lead's identity (the worker's direct path), the others by its
     external id, so one lead's events arrive both ways."""
     now = datetime.now(UTC)
     start = now - events * EVENT_INTERVAL - timedelta(minutes=5)
-    feed = SyntheticFeed(seed, accounts, garbage_share=garbage_share, identity_keyed=identity_keyed)
+    feed = make_feed(
+        workload, seed, accounts, garbage_share=garbage_share, identity_keyed=identity_keyed
+    )
     valid: list[Record] = list(feed.events(events, start, EVENT_INTERVAL))
     bad: list[Record] = list(malformed_records(malformed, seed)) if malformed else []
     # Interleave keeping both orders: one lead's events stay in the order the feed made them.

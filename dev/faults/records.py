@@ -64,6 +64,7 @@ def routed_record(value: dict[str, Any], reps: Mapping[str, Rep]) -> RoutedRecor
         rep_id=rep_id,
         queue=str(value["queue"]),
         day_count=_day_count(value, reps.get(rep_id) if rep_id is not None else None),
+        overflowed=bool(value["decision"].get("overflowed_from")),
     )
 
 
@@ -132,5 +133,8 @@ def read_outputs(
                 letters.append(dead_letter_record(value or {}, input_topic))
         except (KeyError, TypeError, ValueError):
             unreadable += 1
-    notes = [f"{unreadable} output records could not be read"] if unreadable else []
+    overflowed = sum(record.overflowed for record in routed)
+    notes = [f"{len(routed):,} routed, {overflowed:,} of them after overflowing a full queue"]
+    if unreadable:
+        notes.append(f"{unreadable} output records could not be read")
     return Outputs(routed, decisions, letters, stamps), notes

@@ -16,6 +16,7 @@ from agents.tools.feed_keys import MIXED_IDENTITY_KEYED
 from bench.loading import load_reference
 from bench.processes import ChildProcess, Children
 from bench.topics import TopicProbe
+from bench.workloads import Workload
 from dev.faults.accounting import Faults, Row, account
 from dev.faults.broker import FaultBroker
 from dev.faults.feed import PacedFeed, plan_input
@@ -48,6 +49,7 @@ class Spec:
     malformed: int = 0
     garbage_share: float = 0.0
     identity_keyed: float = MIXED_IDENTITY_KEYED
+    workload: Workload = "synthetic"
     store: str = "memory://"
     quiet_idle: float = 20.0
     quiet_timeout: float = 300.0
@@ -174,7 +176,7 @@ async def run_scenario(harness: Harness, spec: Spec) -> Row:
     malformed = spec.malformed if spec.scenario == FUZZ else 0
     planned = plan_input(
         spec.events, spec.seed, harness.accounts, garbage_share=spec.garbage_share,
-        malformed=malformed, identity_keyed=spec.identity_keyed,
+        malformed=malformed, identity_keyed=spec.identity_keyed, workload=spec.workload,
     )  # fmt: skip
     await _prepare(harness, spec)
     supervisor = _supervisor(harness, spec)

@@ -2,6 +2,7 @@
 
 import base64
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import orjson
 
@@ -17,12 +18,21 @@ from dev.faults.accounting import (
     judge,
     resume_seconds,
 )
-from dev.faults.records import dead_letter_record, routed_record
+from dev.faults.records import dead_letter_record, read_outputs, routed_record
 from dev.faults.report import format_table
 from schemas.reps import Rep
 from service.decision_ids import decision_id
 
 ALICE, BOB = "email:alice@acme.com", "email:bob@acme.com"
+
+
+@dataclass(frozen=True)
+class Consumed:
+    """An output record as the harness reads it back."""
+
+    topic: str
+    value: bytes | None
+    timestamp: int
 
 
 def event(offset: int, event_id: str, identity: str = ALICE) -> ProducedRecord:
@@ -164,6 +174,23 @@ def test_a_routed_record_is_counted_on_its_reps_local_day() -> None:
 
     assert known.day_count == ("2026-12-07", 4)  # 05:00 the next morning in Tokyo
     assert unknown.day_count is None
+
+
+def test_the_read_back_says_how_many_leads_were_routed_and_how_many_after_an_overflow() -> None:
+    def queue_record(decision: str, overflowed_from: list[str]) -> Consumed:
+        value = {
+            "decision_id": decision, "event_id": decision, "lead_identity": ALICE,
+            "queue": "inside-sales", "rep_id": None,
+            "decision": {"generation": 1, "overflowed_from": overflowed_from},
+        }  # fmt: skip
+        return Consumed("p.sales.queue.inside-sales.v1", orjson.dumps(value), 0)
+
+    records = [queue_record("d1", []), queue_record("d2", ["field-sales-na"])]
+
+    outputs, notes = read_outputs(records, "p.")
+
+    assert [record.overflowed for record in outputs.routed] == [False, True]
+    assert notes == ["2 routed, 1 of them after overflowing a full queue"]
 
 
 def test_dead_letters_account_for_valid_events_and_count_malformed_ones() -> None:

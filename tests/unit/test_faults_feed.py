@@ -7,8 +7,9 @@ from functools import cache
 import orjson
 import pytest
 
+from agents.tools.demo import demo_reps
 from agents.tools.synthetic import synthetic_accounts
-from dev.faults.__main__ import parse_args, specs
+from dev.faults.__main__ import parse_args, specs, workload_reps
 from dev.faults.accounting import DecisionRecord, Faults, Outputs, ProducedRecord, account
 from dev.faults.feed import PlannedRecord, plan_input
 from dev.faults.records import classify
@@ -95,3 +96,26 @@ def test_the_suite_keys_four_in_five_by_identity_unless_told() -> None:
     assert {spec.identity_keyed for spec in told} == {1.0}
     with pytest.raises(SystemExit):
         parse_args(["--identity-keyed", "1.2"])
+
+
+def test_a_real_shaped_feed_is_planned_as_valid_page_views_of_leads_keyed_both_ways() -> None:
+    plan = plan_input(2000, 3, accounts(), workload="real-shaped")
+
+    assert all(item.event is not None for item in plan)
+    activities = [orjson.loads(item.record[1] or b"{}").get("activity") or {} for item in plan]
+    assert sum(activity.get("type") == "page_view" for activity in activities) > len(plan) / 2
+    ways: dict[str, set[bool]] = {}
+    for item in plan:
+        assert item.event is not None
+        ways.setdefault(item.event[1], set()).add(keyed_by_identity(item))
+    assert sum(seen == {True, False} for seen in ways.values()) > 10
+
+
+def test_real_shaped_runs_route_to_the_demo_reps_with_their_caps_synthetic_ones_uncapped() -> None:
+    assert {spec.workload for spec in specs(parse_args([]), "")} == {"synthetic"}
+    told = specs(parse_args(["--workload", "real-shaped"]), "")
+    assert {spec.workload for spec in told} == {"real-shaped"}
+    real_shaped = workload_reps("real-shaped")
+    assert {rep.rep_id for rep in real_shaped} == {rep.rep_id for rep in demo_reps()}
+    assert all(rep.daily_capacity for rep in real_shaped if "field-sales-na" in rep.queues)
+    assert all(rep.daily_capacity is None for rep in workload_reps("synthetic"))
