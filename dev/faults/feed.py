@@ -1,8 +1,7 @@
 """The input of one scenario: lead events of a bench workload (synthetic, or real-shaped website
-traffic whose sales-ready leads overflow full queues), valid unless asked otherwise, a share keyed
-by the lead's identity and the rest by its external id; malformed records interleaved when asked,
-and a paced producer that remembers where each record landed and can pause while the broker is
-away."""
+traffic), valid unless asked otherwise, a share keyed by the lead's identity and the rest by its
+external id; malformed records interleaved when asked, and a paced producer that remembers where
+each record landed and can pause while the broker is away."""
 
 import asyncio
 import random
@@ -44,9 +43,9 @@ def plan_input(
 ) -> list[PlannedRecord]:
     """`events` events of the `workload` (`bench/workloads.py`) in feed order, with `malformed`
     records at seeded positions among them. Event times end a few minutes before now, so none
-    is in the future for the worker. `identity_keyed` of the valid
-    events are keyed by the lead's identity (the worker's direct path), the others by its
-    external id, so one lead's events arrive both ways."""
+    is in the future for the worker. `identity_keyed` of the valid events are keyed by the
+    lead's identity (the worker's direct path), the others by its external id, so one lead's
+    events arrive both ways."""
     now = datetime.now(UTC)
     start = now - events * EVENT_INTERVAL - timedelta(minutes=5)
     feed = make_feed(
