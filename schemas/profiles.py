@@ -1,5 +1,6 @@
 """Per-lead state kept by the profile stage (a Faust table keyed by lead identity)."""
 
+from datetime import datetime
 from typing import Literal
 
 from pydantic import AwareDatetime, Field
@@ -45,7 +46,11 @@ class LeadProfile(OutputModel):
     by the lead's identity) have positions of their own input topic, the lead's partition of it:
     `direct_offsets` holds the last applied per input topic, and `latest_lane` names where the
     latest applied record came from ("" for the keyed topic, else the input topic), see
-    `position` and `is_latest`. `routed_event_id` names the event that made the current generation
+    `position` and `is_latest`. `applied_inputs` holds, per input partition the lead's records
+    came from ("topic:partition"), the highest offset and the latest Kafka timestamp (ms) of the
+    records applied, whichever path they took: a copy of one of them read again (re-keyed twice,
+    or direct after its keyed copy) is known as such even once its event id has left the
+    window, see `has_applied`. `routed_event_id` names the event that made the current generation
     sales-ready. `routed_snapshot` holds the model features of the current routing decision;
     `labelled_decisions` the decisions whose outcome was already sent to the model (the newest
     few), so a late or repeated outcome is learned once.
@@ -64,6 +69,7 @@ class LeadProfile(OutputModel):
     last_offset: int = -1
     direct_offsets: dict[str, int] = Field(default_factory=dict)
     latest_lane: str = ""
+    applied_inputs: dict[str, tuple[int, int]] = Field(default_factory=dict)
     routed_event_id: str | None = None
     routed_snapshot: RoutedSnapshot | None = None
     labelled_decisions: tuple[str, ...] = ()
@@ -93,3 +99,28 @@ class LeadProfile(OutputModel):
         if lane == KEYED_LANE:
             return {"last_offset": offset, "latest_lane": lane}
         return {"direct_offsets": {**self.direct_offsets, lane: offset}, "latest_lane": lane}
+
+    def has_applied(self, topic: str, partition: int, offset: int, timestamp: datetime) -> bool:
+        """Whether the input record at `offset` of `topic`'s `partition` is a copy of one already
+        applied. A lead's records from one input partition are applied in offset order (the
+        direct path waits for the lead's re-keyed records, `agents/plumbing/direct.py`), so any
+        offset up to the highest applied was applied. The record must also be no later than the
+        latest applied: a topic deleted and created again numbers its records from 0 anew."""
+        mark = self.applied_inputs.get(f"{topic}:{partition}")
+        if mark is None:
+            return False
+        highest, latest_ms = mark
+        return offset <= highest and _millis(timestamp) <= latest_ms
+
+    def input_applied(
+        self, topic: str, partition: int, offset: int, timestamp: datetime
+    ) -> dict[str, object]:
+        """The field that records the input record as applied (a model update)."""
+        name = f"{topic}:{partition}"
+        highest, latest_ms = self.applied_inputs.get(name, (-1, 0))
+        mark = (max(highest, offset), max(latest_ms, _millis(timestamp)))
+        return {"applied_inputs": {**self.applied_inputs, name: mark}}
+
+
+def _millis(moment: datetime) -> int:
+    return round(moment.timestamp() * 1000)

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from schemas.decisions import Outcome
 from schemas.enrichment import Enrichment
 from schemas.events import LeadEvent
+from schemas.pipeline import SourceRecord
 from schemas.profiles import KEYED_LANE, LeadProfile, RoutedSnapshot
 from schemas.scores import Score
 from service.accounts import AccountIndex
@@ -62,6 +63,7 @@ def evaluate_event(
     learned: LearnedModel | None = None,
     half_life_days: float = DEFAULT_HALF_LIFE_DAYS,
     update_interval: timedelta = DEFAULT_UPDATE_INTERVAL,
+    source: SourceRecord | None = None,
 ) -> Evaluation:
     """Apply an event to the lead and decide, by the rules, whether sales gets it now.
 
@@ -80,10 +82,12 @@ def evaluate_event(
 
     `offset` is the record's position in `lane`: the keyed topic (`KEYED_LANE`), or the input
     topic a record came from directly; at or before the lane's last applied one it is a replay.
+    `source` is the input record the event came from: a copy of an input record already applied
+    (through the other lane, or re-keyed again) is a duplicate, whatever its position.
     """
     if previous is not None and offset <= previous.position(lane):
         return _replay(previous, event, identity, accounts, policy, learned)
-    merge = merge_event(previous, event, identity, received_at, window=window)
+    merge = merge_event(previous, event, identity, received_at, window=window, source=source)
     if merge is None:  # a duplicate: the profile is unchanged
         assert previous is not None  # only a known lead has seen an event before
         return Evaluation(

@@ -7,6 +7,7 @@ from functools import lru_cache
 from typing import Any
 
 from schemas.events import LeadAttributes, LeadEvent
+from schemas.pipeline import SourceRecord
 from schemas.profiles import ActivityRecord, LeadProfile, LeadStatus
 from service.normalize import clean_text, normalize_email
 
@@ -97,9 +98,11 @@ def merge_event(
     *,
     window: int = 64,
     max_activities: int = 50,
+    source: SourceRecord | None = None,
 ) -> ProfileMerge | None:
     """The event merged into the lead as `apply_event` does it, the profile not built yet
-    (see ProfileMerge); None when the event is a duplicate."""
+    (see ProfileMerge); None when the event is a duplicate: its id is in the window, or its
+    input record `source` is a copy of one already applied (`LeadProfile.has_applied`)."""
     if profile is None:
         profile = LeadProfile(
             identity=identity,
@@ -110,7 +113,10 @@ def merge_event(
         )
         base_attributes = profile.attributes
     else:
-        if event.event_id in profile.recent_event_ids:
+        if event.event_id in profile.recent_event_ids or (
+            source is not None
+            and profile.has_applied(source.topic, source.partition, source.offset, source.timestamp)
+        ):
             return None
         base_attributes = _merge_attributes(profile.attributes, event.lead)
     activities = profile.activities
@@ -131,6 +137,10 @@ def merge_event(
         "activities": activities,
         "recent_event_ids": recent_ids[-window:] if window > 0 else (),
     }
+    if source is not None:
+        changes |= profile.input_applied(
+            source.topic, source.partition, source.offset, source.timestamp
+        )
     return ProfileMerge(base=profile, changes=changes)
 
 

@@ -231,6 +231,7 @@ def register_profiling(
             window=settings.limits.dedupe_window,
             learned=reference.model,
             half_life_days=settings.learning.half_life_days,
+            source=record.source,
         )
         if evaluation.is_duplicate:
             metrics.duplicates.inc()

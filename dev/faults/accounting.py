@@ -262,13 +262,16 @@ class Verdict:
 
 
 def judge(row: Row, *, resume_limit: float | None) -> Verdict:
-    """Pass: nothing lost, no decision with two reps, no lead assigned twice, no day count
-    given twice (a rep's counter never goes back across a restart). A fuzz run also
+    """Pass: nothing lost, no event that ended two ways (decided twice, differently), no
+    decision with two reps, no lead assigned twice, no day count given twice (a rep's counter
+    never goes back across a restart). A fuzz run also
     dead-letters every malformed record without the worker ever exiting. `resume_limit` (kill
     scenarios, when the check is on): every restart resumed within that many seconds."""
     reasons: list[str] = []
     if row.lost:
         reasons.append(f"{row.lost} lost")
+    if row.ended_twice:
+        reasons.append(f"{row.ended_twice} ended two ways")
     if row.two_rep_decisions:
         reasons.append(f"{row.two_rep_decisions} decisions with two reps")
     if row.leads_assigned_twice:

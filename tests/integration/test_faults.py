@@ -5,15 +5,19 @@ import logging
 import os
 import random
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
+from agents.tools.demo import demo_reps
 from agents.tools.synthetic import synthetic_accounts
 from bench.loading import bench_reps
+from bench.workloads import Workload
 from dev.faults.accounting import judge
 from dev.faults.report import format_table
 from dev.faults.scenarios import KILL9, Harness, Spec, run_scenario
+from schemas.reps import Rep
 
 # Seeds whose kills once lost a lead, each with what it caught; run every time besides a new one.
 CAUGHT = {
@@ -21,16 +25,26 @@ CAUGHT = {
     # re-keyed input record had not sent its records again (2 runs of 2 lost one lead).
     2460: "outbox entries marked delivered too early",
 }
+# The queue whose reps still take leads when every other rep is full.
+FALLBACK = "sales-fallback"
 
 
-@pytest.mark.parametrize("caught", [None, *CAUGHT], ids=["new seed", *map(str, CAUGHT)])
-async def test_a_worker_killed_three_times_mid_stream_loses_no_lead_and_assigns_none_twice(
-    bootstrap: str, tmp_path: Path, caplog: pytest.LogCaptureFixture, caught: int | None
-) -> None:
-    caplog.set_level(logging.ERROR, logger="aiokafka")  # retried sends: noise around the table
-    # A new seed each run (kill moments and feed), shown in the table; set it to replay a run.
-    seed = caught or int(os.environ.get("LEADROUTER_FAULTS_SEED") or random.randrange(1, 10_000))
-    harness = Harness(bootstrap, tmp_path, synthetic_accounts(300, 7), bench_reps())
+def new_seed() -> int:
+    """A new seed each run (kill moments and feed), shown in the table; set it to replay a run."""
+    return int(os.environ.get("LEADROUTER_FAULTS_SEED") or random.randrange(1, 10_000))
+
+
+async def assert_killed_three_times_without_loss(
+    bootstrap: str,
+    tmp_path: Path,
+    seed: int,
+    reps: Sequence[Rep],
+    workload: Workload = "synthetic",
+) -> list[str]:
+    """Kill the worker three times while the events flow; every event must end in exactly one
+    way (never lost, never decided twice), and no lead be assigned twice or to two reps. The
+    run's notes are returned."""
+    harness = Harness(bootstrap, tmp_path, synthetic_accounts(300, 7), reps)
     spec = Spec(
         KILL9,
         seed,
@@ -40,6 +54,7 @@ async def test_a_worker_killed_three_times_mid_stream_loses_no_lead_and_assigns_
         # Kills do not wait for the restarted worker to resume: today that takes about 60 s
         # (a dead member's session) and the test must stay under two minutes.
         resume_wait=0.0,
+        workload=workload,
         quiet_idle=20.0,
         quiet_timeout=100.0,
         tag=uuid.uuid4().hex[:6],
@@ -53,5 +68,39 @@ async def test_a_worker_killed_three_times_mid_stream_loses_no_lead_and_assigns_
     print(table)  # shown by pytest when the test fails, with the logs' location
     print(f"worker logs: {tmp_path}")
 
-    assert (row.lost, row.two_rep_decisions, row.leads_assigned_twice) == (0, 0, 0), table
+    assert (row.lost, row.ended_twice) == (0, 0), table
+    assert (row.two_rep_decisions, row.leads_assigned_twice) == (0, 0), table
     assert row.produced == spec.events, table
+    assert verdict.passed, table
+    return list(row.notes)
+
+
+@pytest.mark.parametrize("caught", [None, *CAUGHT], ids=["new seed", *map(str, CAUGHT)])
+async def test_a_worker_killed_three_times_mid_stream_loses_no_lead_and_assigns_none_twice(
+    bootstrap: str, tmp_path: Path, caplog: pytest.LogCaptureFixture, caught: int | None
+) -> None:
+    caplog.set_level(logging.ERROR, logger="aiokafka")  # retried sends: noise around the table
+
+    await assert_killed_three_times_without_loss(
+        bootstrap, tmp_path, caught or new_seed(), bench_reps()
+    )
+
+
+async def test_leads_overflowing_full_queues_across_kills_are_neither_lost_nor_counted_twice(
+    bootstrap: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.ERROR, logger="aiokafka")
+    # Every rep but the fallback's is full for the day: each routed lead overflows, hop by hop.
+    reps = [
+        rep.model_copy(
+            update={"working_hours": None, "daily_capacity": None if FALLBACK in rep.queues else 0}
+        )
+        for rep in demo_reps()
+    ]
+
+    notes = await assert_killed_three_times_without_loss(
+        bootstrap, tmp_path, new_seed(), reps, workload="real-shaped"
+    )
+
+    [routed] = [note for note in notes if "overflowing a full queue" in note]
+    assert not routed.endswith(" 0 of them after overflowing a full queue"), routed

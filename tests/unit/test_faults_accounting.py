@@ -90,7 +90,7 @@ def test_a_replayed_identical_decision_is_not_a_second_ending() -> None:
     assert (row.accounted, row.ended_twice) == (1, 0)
 
 
-def test_an_event_decided_two_ways_ended_twice() -> None:
+def test_an_event_decided_two_ways_ended_twice_and_fails_the_verdict() -> None:
     nurtured_then_routed = DecisionRecord(
         decision_id(f"{ALICE}|e1", 1), "nurtured", ALICE, 1
     )  # the same decision id as already_routed("e1"), another outcome
@@ -98,6 +98,7 @@ def test_an_event_decided_two_ways_ended_twice() -> None:
     row = row_for([event(0, "e1")], Outputs(decisions=[already_routed("e1"), nurtured_then_routed]))
 
     assert (row.accounted, row.lost, row.ended_twice) == (0, 0, 1)
+    assert judge(row, resume_limit=None).reasons == ("1 ended two ways",)
 
 
 def test_a_routed_decision_is_tied_to_its_event_through_the_queue_record() -> None:

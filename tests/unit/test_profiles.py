@@ -4,6 +4,7 @@ from typing import Any
 import orjson
 
 from schemas.events import LeadAttributes, LeadEvent
+from schemas.pipeline import SourceRecord
 from schemas.profiles import LeadProfile
 from schemas.scores import Score, ScoreLine
 from service.profiles import apply_event, merge_event
@@ -193,6 +194,56 @@ def test_merge_event_builds_the_profile_apply_event_gives() -> None:
 def test_merge_event_gives_none_for_a_duplicate() -> None:
     profile = _apply(None, _event("e1"))
     assert merge_event(profile, _event("e1", 3, job_title="CEO"), IDENTITY, T0) is None
+
+
+def _read_at(offset: int, partition: int = 2, minutes: int = 0) -> SourceRecord:
+    """The input record an event came from: `offset` of the input topic's `partition`."""
+    return SourceRecord(
+        topic="leads.events.v1",
+        partition=partition,
+        offset=offset,
+        timestamp=T0 + timedelta(minutes=minutes),
+    )
+
+
+def _millis_at(minutes: int) -> int:
+    """The Kafka timestamp (ms) of a record written `minutes` after T0."""
+    return round((T0 + timedelta(minutes=minutes)).timestamp() * 1000)
+
+
+def _merged(profile: LeadProfile | None, event_id: str, source: SourceRecord) -> LeadProfile:
+    merge = merge_event(profile, _event(event_id), IDENTITY, T0, window=3, source=source)
+    assert merge is not None
+    return merge.profile()
+
+
+def test_a_copy_of_an_applied_input_record_is_a_duplicate_after_its_id_left_the_window() -> None:
+    profile = None
+    for offset in range(10):
+        profile = _merged(profile, f"e{offset}", _read_at(offset, minutes=offset))
+    assert profile is not None
+    assert "e0" not in profile.recent_event_ids
+
+    again = merge_event(profile, _event("e0"), IDENTITY, T0, window=3, source=_read_at(0))
+
+    assert again is None
+    assert profile.applied_inputs == {"leads.events.v1:2": (9, _millis_at(9))}
+
+
+def test_records_of_another_partition_or_past_the_highest_applied_are_new() -> None:
+    profile = _merged(None, "e0", _read_at(5, partition=2, minutes=5))
+
+    assert merge_event(profile, _event("e1"), IDENTITY, T0, source=_read_at(5, 3, 5)) is not None
+    assert merge_event(profile, _event("e1"), IDENTITY, T0, source=_read_at(6, 2, 6)) is not None
+
+
+def test_a_topic_created_again_is_told_apart_by_its_records_later_timestamps() -> None:
+    profile = _merged(None, "e0", _read_at(5, minutes=5))
+
+    # Offset 1 again, written after everything applied: the topic numbers its records anew.
+    renumbered = _read_at(1, minutes=60)
+
+    assert merge_event(profile, _event("e1"), IDENTITY, T0, source=renumbered) is not None
 
 
 def test_a_merged_profile_takes_further_changes_in_the_same_copy() -> None:
