@@ -23,6 +23,12 @@ Read from its source and traced (`shared/design/faust-notes.md`, "Lost after a r
    acknowledgement (the profile stage queues them, `pipelined.py`); their offsets are left
    uncommitted and the next owner replays them. Fix: wait (bounded) for the guard's finished
    events to settle first.
+5. A repeat too: on a rebalance `Consumer.on_partitions_revoked` forgets the revoked
+   partitions before the app's final commit runs, so that commit skips exactly the partitions
+   that move; their next owner replays everything since the last periodic commit (hundreds of
+   events, found by the fault suite's rebalance scenario). Fix: the same steps with the
+   partitions forgotten after the commit, and one more commit of them in case a periodic one
+   made the app's skip its own.
 
 `install` asserts the versions these were written for: on an upgrade, read the new source
 again before changing the pin.
@@ -88,7 +94,7 @@ def _patch_classes() -> None:
         (Consumer, "perform_seek", _checked_seek),
         (Consumer, "_new_offset", _guarded_offset),
         (Consumer, "_add_gap", _no_gaps),
-        (Consumer, "on_partitions_revoked", _forget_revoked),
+        (Consumer, "on_partitions_revoked", _committed_then_forgotten),
         (Consumer, "wait_empty", _settled_first),
     ]
     for cls, name, patch in patches:
@@ -219,12 +225,33 @@ def _settled_first(method: Callable[..., Awaitable[None]]) -> Callable[..., Awai
     return wrapper
 
 
-def _forget_revoked(method: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
+def _committed_then_forgotten(
+    method: Callable[..., Awaitable[None]],
+) -> Callable[..., Awaitable[None]]:
+    """Faust's `on_partitions_revoked` forgets the revoked partitions' acks and committed
+    offsets, and only then runs the app's revocation (stop the flow, wait for the streams,
+    commit): that commit no longer covers them, and the next owner replays every event since
+    the last periodic commit. The same steps, with the forgetting after the commit."""
+
     @wraps(method)
     async def wrapper(self: Consumer, revoked: Any) -> None:
-        await method(self, revoked)
         guard = guard_of(self.app)
-        if guard is not None:
-            guard.revoked(revoked)
+        if guard is None:
+            await method(self, revoked)
+            return
+        if self._active_partitions is not None:
+            self._active_partitions.difference_update(revoked)
+        self._paused_partitions.difference_update(revoked)
+        await self._on_partitions_revoked(revoked)
+        # A periodic commit already running makes the app's commit wait for it and skip its
+        # own: commit what the guard allows now, once more.
+        await self.force_commit(revoked)
+        for tp in revoked:
+            self._gap.pop(tp, None)
+            self._acked.pop(tp, None)
+            self._acked_index.pop(tp, None)
+            self._read_offset.pop(tp, None)
+            self._committed_offset.pop(tp, None)
+        guard.revoked(revoked)
 
     return wrapper

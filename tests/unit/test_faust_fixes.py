@@ -1,7 +1,9 @@
 """The Faust workarounds: the guard alone decides commits, and every input starts where checked."""
 
 import asyncio
+import contextlib
 from collections import defaultdict
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -32,6 +34,9 @@ class FakeApp:
             faust_fixes.install(self, guard, offsets)  # type: ignore[arg-type]
         self.consumer: Any = None
 
+    def _start_span_from_rebalancing(self, name: str) -> Any:
+        return contextlib.nullcontext()
+
 
 class FakeOffsets:
     """A client of its own: other answers than the consumer's, or a broker away."""
@@ -59,6 +64,10 @@ class FakeConsumer:
         self._acked_index: defaultdict[TP, set[int]] = defaultdict(set)
         self._read_offset: dict[TP, int | None] = {}
         self._committed_offset: dict[TP, int | None] = {}
+        self._gap: dict[TP, list[int]] = {}
+        self._active_partitions: set[TP] | None = {EVENTS, FRESH}
+        self._paused_partitions: set[TP] = set()
+        self.diag = SimpleNamespace(set_flag=lambda flag: None, unset_flag=lambda flag: None)
         self.sought: dict[TP, int] = {}
         self.ends: dict[TP, int] | None = dict.fromkeys((EVENTS, FRESH), 60)
 
@@ -188,7 +197,7 @@ async def test_an_app_without_a_guard_keeps_faust_behaviour() -> None:
     consumer = FakeConsumer(FakeApp(None), {})
     consumer._acked[EVENTS].extend([0, 1, 2])
     consumer._committed_offset[EVENTS] = None
-    consumer._gap = defaultdict(list)  # type: ignore[attr-defined]
+    consumer._gap = defaultdict(list)
 
     assert Consumer._new_offset(consumer, EVENTS) == 3  # type: ignore[arg-type]
 
@@ -207,3 +216,30 @@ async def test_a_stop_commits_only_after_finished_events_had_their_sends_acknowl
     await faust_fixes._settled_first(faust_wait_empty)(consumer)
 
     assert committed_at == [41]
+
+
+async def test_a_rebalance_commits_the_partitions_it_revokes_before_forgetting_them() -> None:
+    guard = DeliveryGuard(no_hole, never_exit)
+    consumer = FakeConsumer(FakeApp(guard), {EVENTS: 40, FRESH: 10})
+    await Consumer.perform_seek(consumer)  # type: ignore[arg-type]
+    sent = await finished_awaiting_ack(guard, EVENTS, 40)
+    sent.set_result("metadata")
+    await asyncio.sleep(0)  # the acknowledgement reaches the guard
+    consumer._acked[EVENTS].append(40)  # Faust tracks the partition as having acks
+    commits: list[tuple[str, int | None]] = []
+
+    async def app_revocation(revoked: set[TP]) -> None:  # Faust's: stop, wait, commit
+        for tp in Consumer._filter_tps_with_pending_acks(consumer):  # type: ignore[arg-type]
+            commits.append(("app", Consumer._new_offset(consumer, tp)))  # type: ignore[arg-type]
+
+    async def force_commit(revoked: set[TP]) -> None:
+        commits.append(("again", Consumer._new_offset(consumer, EVENTS)))  # type: ignore[arg-type]
+
+    consumer._on_partitions_revoked = app_revocation  # type: ignore[attr-defined]
+    consumer.force_commit = force_commit  # type: ignore[attr-defined]
+    await Consumer.on_partitions_revoked(consumer, {EVENTS})
+
+    assert commits == [("app", 41), ("again", 41)]
+    assert (EVENTS in consumer._acked, EVENTS in consumer._committed_offset) == (False, False)
+    assert consumer._active_partitions == {FRESH}
+    assert (guard.manages(EVENTS), guard.manages(FRESH)) == (False, True)
