@@ -4,6 +4,10 @@ Scenarios (`--scenarios`, all by default), each in its own topic prefix and cons
   kill9           SIGKILL the worker `--faults` times at seeded moments while `--events` flow,
                   restarting it each time with the same app id (one run per `--seeds` seed)
   sigterm         the same with SIGTERM (a graceful stop) (one run per seed)
+  rebalance       two workers in one group without static membership: the second joins
+                  mid-stream, then `--faults` times one is killed (-9) or stopped (SIGTERM), down
+                  for a seeded 0-15 s (its partitions move to the other), and started again
+                  (one run per seed)
   broker-restart  the broker stopped for `--outage` s mid-stream, started again on its data
   fuzz            `--malformed` malformed records interleaved with `--events` / 4 valid events
 The feed keys `--identity-keyed` (0.8) of the valid events by the lead's identity (the worker's
@@ -44,6 +48,7 @@ from dev.faults.scenarios import (
     BROKER_RESTART,
     FUZZ,
     KILL9,
+    REBALANCE,
     SCENARIOS,
     SIGTERM,
     Harness,
@@ -54,7 +59,7 @@ from schemas.reps import Rep
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "dev" / "faults" / "results"
-SEEDED = (KILL9, SIGTERM)  # the others run once, with the first seed
+SEEDED = (KILL9, SIGTERM, REBALANCE)  # the others run once, with the first seed
 
 
 class Interrupted(BaseException):

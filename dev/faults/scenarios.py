@@ -5,101 +5,47 @@ import asyncio
 import random
 import signal
 import time
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Awaitable, Callable
 
 from agents.plumbing.admin import ensure_topics, topic_specs
 from agents.plumbing.settings import KafkaSettings, Settings, TopicSettings
 from agents.plumbing.topics import LEAD_EVENTS, TopicNames
-from agents.tools.feed_keys import MIXED_IDENTITY_KEYED
 from bench.loading import load_reference
-from bench.processes import ChildProcess, Children
+from bench.processes import ChildProcess
 from bench.topics import TopicProbe
-from bench.workloads import Workload
 from dev.faults.accounting import Faults, Row, account
-from dev.faults.broker import FaultBroker
 from dev.faults.feed import PacedFeed, plan_input
-from dev.faults.quiet import output_topics, source_topics, wait_quiet
+from dev.faults.quiet import output_topics, wait_quiet
+from dev.faults.rebalance import rebalance_faults
 from dev.faults.records import read_outputs
+from dev.faults.runs import (
+    BROKER_RESTART,
+    FUZZ,
+    KILL9,
+    REBALANCE,
+    SCENARIOS,
+    SIGTERM,
+    Fault,
+    Harness,
+    Run,
+    Spec,
+    has_work,
+)
 from dev.faults.supervisor import ROOT, Supervisor, free_port, worker_command, worker_env
 from dev.faults.watch import OutputWatch
-from schemas.accounts import Account
-from schemas.reps import Rep
 
-KILL9, SIGTERM, BROKER_RESTART, FUZZ = "kill9", "sigterm", "broker-restart", "fuzz"
-SCENARIOS = (KILL9, SIGTERM, BROKER_RESTART, FUZZ)
-
-
-@dataclass(frozen=True, slots=True)
-class Spec:
-    """One scenario run. `gap`: seconds (drawn from the seed) between the pipeline producing
-    and a fault; `resume_wait`: how long a fault waits for the pipeline to produce again before
-    the next one (0: the next fault comes `gap` after the restart, resumed or not)."""
-
-    scenario: str
-    seed: int
-    events: int = 20_000
-    rate: float = 500.0
-    partitions: int = 4
-    faults: int = 5
-    gap: tuple[float, float] = (1.0, 6.0)
-    resume_wait: float = 90.0
-    outage: float = 20.0
-    malformed: int = 0
-    garbage_share: float = 0.0
-    identity_keyed: float = MIXED_IDENTITY_KEYED
-    workload: Workload = "synthetic"
-    store: str = "memory://"
-    quiet_idle: float = 20.0
-    quiet_timeout: float = 300.0
-    tag: str = ""
-
-    @property
-    def prefix(self) -> str:
-        return f"faults{self.tag}.{self.scenario}.s{self.seed}."
-
-    @property
-    def app_id(self) -> str:
-        return f"faults{self.tag}-{self.scenario}-s{self.seed}"
-
-
-@dataclass
-class Harness:
-    bootstrap: str
-    run_dir: Path
-    accounts: Sequence[Account]
-    reps: Sequence[Rep]
-    children: Children = field(default_factory=Children)
-    broker: FaultBroker | None = None
-
-
-@dataclass
-class Run:
-    """What one scenario saw while it ran (besides the outputs it reads at the end)."""
-
-    resume_points: list[float] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-
-async def _has_work(harness: Harness, spec: Spec, feed: PacedFeed) -> bool:
-    if not feed.is_done:
-        return True
-    async with TopicProbe(harness.bootstrap) as probe:
-        return await probe.lag(spec.app_id, source_topics(TopicNames(spec.prefix))) > 0
-
-
-@dataclass
-class Fault:
-    """What a fault works on: the scenario, its worker, its feed and a tail on its outputs."""
-
-    harness: Harness
-    spec: Spec
-    supervisor: Supervisor
-    feed: PacedFeed
-    watch: OutputWatch
-    run: Run
-    started: float = field(default_factory=time.time)
+# What the suite's entry point and tests take from here.
+__all__ = [
+    "BROKER_RESTART",
+    "FUZZ",
+    "KILL9",
+    "REBALANCE",
+    "SCENARIOS",
+    "SIGTERM",
+    "Harness",
+    "Spec",
+    "run_scenario",
+]
 
 
 async def _kill_faults(fault: Fault, signum: int) -> None:
@@ -111,7 +57,7 @@ async def _kill_faults(fault: Fault, signum: int) -> None:
     await fault.watch.wait_after(fault.started, timeout=120)
     for number in range(spec.faults):
         await asyncio.sleep(rng.uniform(*spec.gap))
-        if not await _has_work(fault.harness, spec, fault.feed):
+        if not await has_work(fault):
             run.notes.append(f"only {number} of {spec.faults} faults: the pipeline ran dry")
             return
         moment = await fault.supervisor.signal_and_restart(signum)
@@ -151,21 +97,22 @@ async def _prepare(harness: Harness, spec: Spec) -> None:
     await load_reference(harness.bootstrap, TopicNames(spec.prefix), harness.accounts, harness.reps)
 
 
-def _supervisor(harness: Harness, spec: Spec) -> Supervisor:
+def _supervisor(harness: Harness, spec: Spec, member: str = "") -> Supervisor:
+    """The supervised worker `member` ("" for the only one). One address for every
+    incarnation, as a production worker (a pod, a container) has; with static group membership
+    the restarted worker takes the crashed one's place at once. The rebalance scenario's
+    workers have none, so that every start and stop moves partitions."""
     logs = harness.run_dir / spec.prefix.rstrip(".")
-    # One address and static group membership for every incarnation, as a production worker
-    # (a pod, a container) has: the restarted worker takes the crashed one's place at once.
     port = free_port()
 
     def make_child(incarnation: int) -> ChildProcess:
-        env = worker_env(
-            harness.bootstrap, spec.app_id, spec.prefix, spec.partitions, logs / "data", port
-        )
-        env["LEADROUTER_KAFKA__GROUP_INSTANCE_ID"] = f"{spec.app_id}-{{port}}"
+        data = logs / f"data{member}"
+        env = worker_env(harness.bootstrap, spec.app_id, spec.prefix, spec.partitions, data, port)
+        if spec.scenario != REBALANCE:
+            env["LEADROUTER_KAFKA__GROUP_INSTANCE_ID"] = f"{spec.app_id}-{{port}}"
         env["LEADROUTER_STORE"] = spec.store  # the data directory outlives each incarnation
-        return ChildProcess(
-            f"worker-{incarnation}", worker_command(), logs / f"worker-{incarnation}.log", env, ROOT
-        )
+        name = f"worker{member}-{incarnation}"
+        return ChildProcess(name, worker_command(), logs / f"{name}.log", env, ROOT)
 
     return Supervisor(make_child, harness.children)
 
@@ -180,6 +127,8 @@ async def run_scenario(harness: Harness, spec: Spec) -> Row:
     )  # fmt: skip
     await _prepare(harness, spec)
     supervisor = _supervisor(harness, spec)
+    partner = _supervisor(harness, spec, "-b") if spec.scenario == REBALANCE else None
+    workers = [supervisor] if partner is None else [supervisor, partner]
     await supervisor.start()
     feed = PacedFeed(harness.bootstrap, names.name(LEAD_EVENTS), planned, spec.rate)
     run = Run()
@@ -187,38 +136,46 @@ async def run_scenario(harness: Harness, spec: Spec) -> Row:
         KILL9: lambda fault: _kill_faults(fault, signal.SIGKILL),
         SIGTERM: lambda fault: _kill_faults(fault, signal.SIGTERM),
         BROKER_RESTART: _broker_fault,
+        REBALANCE: rebalance_faults,
     }
+
+    def unplanned() -> int:
+        return sum(len(worker.unplanned) for worker in workers)
+
     try:
         async with OutputWatch(harness.bootstrap, output_topics(names)) as watch:
             feeding = asyncio.create_task(feed.run())
             inject = faults.get(spec.scenario)
             if inject is not None:
-                await inject(Fault(harness, spec, supervisor, feed, watch, run))
+                await inject(Fault(harness, spec, supervisor, feed, watch, run, partner))
             await feeding
-        exits_before = len(supervisor.unplanned)
+        exits_before = unplanned()
         quiet = await wait_quiet(
             harness.bootstrap, spec.app_id, names, idle=spec.quiet_idle,
-            timeout=spec.quiet_timeout, crashes=lambda: len(supervisor.unplanned) - exits_before,
+            timeout=spec.quiet_timeout, crashes=lambda: unplanned() - exits_before,
         )  # fmt: skip
         run.notes.append(f"quiet: {quiet}")
         async with TopicProbe(harness.bootstrap) as probe:
             records = await probe.read_all(output_topics(names))
     finally:
-        await supervisor.stop()
+        for worker in workers:
+            await worker.stop()
     outputs, read_notes = read_outputs(records, spec.prefix, harness.reps)
     if feed.failed:
         run.notes.append(f"{feed.failed} records the producer could not send (not counted)")
-    errors = sum(child.log_text().count("[ERROR]") for child in supervisor.incarnations)
+    incarnations = [child for worker in workers for child in worker.incarnations]
+    errors = sum(child.log_text().count("[ERROR]") for child in incarnations)
     run.notes.append(f"{errors:,} ERROR lines in the worker logs")
-    for exit_ in supervisor.unplanned[:3]:
+    for exit_ in [exit_ for worker in workers for exit_ in worker.unplanned][:3]:
         last = exit_.log.strip().splitlines()[-1:] or [""]
         run.notes.append(f"worker exited by itself with code {exit_.code}: {last[0][:160]}")
-    resume_points = sorted({*run.resume_points, *supervisor.restarts})
+    restarts = [moment for worker in workers for moment in worker.restarts]
+    resume_points = sorted({*run.resume_points, *restarts})
     return account(
         spec.scenario,
         spec.seed,
         feed.produced,
         outputs,
-        Faults(resume_points, len(supervisor.restarts), len(supervisor.unplanned)),
+        Faults(resume_points, len(restarts), unplanned()),
         notes=[*run.notes, *read_notes],
     )

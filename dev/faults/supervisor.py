@@ -82,6 +82,7 @@ class Supervisor:
     current: ChildProcess | None = None
     incarnations: list[ChildProcess] = field(default_factory=list)
     _incarnation: int = 0
+    _held: bool = False
     _watch: asyncio.Task[None] | None = None
     _busy: asyncio.Lock = field(default_factory=asyncio.Lock)
 
@@ -111,7 +112,7 @@ class Supervisor:
             await asyncio.sleep(0.2)
             async with self._busy:
                 child = self.current
-                if child is None or child.is_running():
+                if child is None or self._held or child.is_running():
                     continue
                 code = child.stop()
                 self.unplanned.append(Exit(time.time(), code, child.log_tail(20)))
@@ -127,6 +128,28 @@ class Supervisor:
             child.request_stop(signum)
             await wait_exit(child, grace)
             child.stop()
+            self._spawn()
+            return self.restarts[-1]
+
+    @property
+    def is_held(self) -> bool:
+        return self._held
+
+    async def signal_and_hold(self, signum: int, grace: float = 30.0) -> None:
+        """Send `signum` to the worker and wait until it exited; it stays down (a planned exit)
+        until `release`."""
+        async with self._busy:
+            child = self.current
+            assert child is not None
+            self._held = True
+            child.request_stop(signum)
+            await wait_exit(child, grace)
+            child.stop()
+
+    async def release(self) -> float:
+        """Start the held worker again; the restart's epoch time."""
+        async with self._busy:
+            self._held = False
             self._spawn()
             return self.restarts[-1]
 

@@ -5,6 +5,7 @@ import logging
 import os
 import random
 import re
+import signal
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,7 +18,7 @@ from bench.loading import bench_reps
 from bench.workloads import Workload
 from dev.faults.accounting import judge
 from dev.faults.report import format_table
-from dev.faults.scenarios import KILL9, Harness, Spec, run_scenario
+from dev.faults.scenarios import KILL9, REBALANCE, Harness, Spec, run_scenario
 from schemas.reps import Rep
 
 # Seeds whose kills once lost a lead, each with what it caught; run every time besides a new one.
@@ -106,3 +107,39 @@ async def test_leads_overflowing_full_queues_across_kills_are_neither_lost_nor_d
     [note] = [note for note in notes if "overflowing a full queue" in note]
     routed, overflowed = (int(number.replace(",", "")) for number in re.findall(r"\d[\d,]*", note))
     assert 0 < overflowed <= routed, note
+
+
+async def test_two_workers_handing_partitions_over_gracefully_lose_nothing_and_replay_nothing(
+    bootstrap: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The second worker joins mid-stream, then the two are stopped (SIGTERM) and started in
+    turn: every start and stop moves partitions while events are in flight. Each revocation
+    commits what finished, so the partitions' next owner replays nothing."""
+    caplog.set_level(logging.ERROR, logger="aiokafka")
+    harness = Harness(bootstrap, tmp_path, synthetic_accounts(300, 7), bench_reps())
+    spec = Spec(
+        REBALANCE,
+        new_seed(),
+        events=3_000,
+        rate=100.0,
+        faults=3,
+        gap=(1.0, 4.0),
+        down=(0.0, 6.0),
+        signals=(signal.SIGTERM,),
+        quiet_idle=20.0,
+        quiet_timeout=100.0,
+        tag=uuid.uuid4().hex[:6],
+    )
+    try:
+        row = await run_scenario(harness, spec)
+    finally:
+        harness.children.stop_all()
+    table = format_table([(row, judge(row, resume_limit=None))])
+    print(table)
+    print(f"worker logs: {tmp_path}")
+
+    stops = [note for note in row.notes if note.startswith("SIGTERM")]
+    assert len(stops) == spec.faults, table  # every handover happened with events in flight
+    assert (row.lost, row.ended_twice, row.produced) == (0, 0, spec.events), table
+    assert (row.two_rep_decisions, row.leads_assigned_twice) == (0, 0), table
+    assert row.duplicate_copies == 0, table
