@@ -26,9 +26,9 @@ Read from its source and traced (`shared/design/faust-notes.md`, "Lost after a r
 5. A repeat too: on a rebalance `Consumer.on_partitions_revoked` forgets the revoked
    partitions before the app's final commit runs, so that commit skips exactly the partitions
    that move; their next owner replays everything since the last periodic commit (hundreds of
-   events, found by the fault suite's rebalance scenario). Fix: the same steps with the
-   partitions forgotten after the commit, and one more commit of them in case a periodic one
-   made the app's skip its own.
+   events, found by the fault suite's rebalance scenario; upstream faust-streaming #502).
+   Fix: the same steps with the partitions forgotten after the commit, and one more commit of
+   them in case a periodic one made the app's skip its own.
 
 `install` asserts the versions these were written for: on an upgrade, read the new source
 again before changing the pin.
