@@ -29,6 +29,12 @@ Read from its source and traced (`shared/design/faust-notes.md`, "Lost after a r
    events, found by the fault suite's rebalance scenario; upstream faust-streaming #502).
    Fix: the same steps with the partitions forgotten after the commit, and one more commit of
    them in case a periodic one made the app's skip its own.
+6. A crash: a rebalance while the tables recover interrupts the wait for the changelogs with
+   `RebalanceAgain`, which `Recovery._restart_recovery` swallows there (`except Exception`);
+   it then goes on with the finished recovery's later steps on the new assignment, seeking its
+   standby partitions to offsets never read (None: aiokafka raises, the worker exits; found by
+   the fault suite's rebalance scenario). Fix: a recovery step asked for while the next
+   recovery is already signalled raises `RebalanceAgain` at once, which restarts recovery.
 
 `install` asserts the versions these were written for: on an upgrade, read the new source
 again before changing the pin.
@@ -42,7 +48,7 @@ from importlib.metadata import version
 from typing import Any
 
 import faust
-from faust.tables.recovery import Recovery
+from faust.tables.recovery import RebalanceAgain, Recovery
 from faust.transport.consumer import Consumer, ThreadDelegateConsumer
 
 from agents.plumbing.delivery import DeliveryGuard
@@ -90,6 +96,7 @@ def _patch_classes() -> None:
     patches: list[tuple[type, str, Callable[[Any], Any]]] = [
         (Recovery, "on_recovery_completed", _flow_stopped_first),
         (Recovery, "_resume_streams", _flow_stopped_first),
+        (Recovery, "_wait", _not_after_the_next_rebalance),
         (ThreadDelegateConsumer, "_getmany", _frozen_fetch),
         (Consumer, "perform_seek", _checked_seek),
         (Consumer, "_new_offset", _guarded_offset),
@@ -110,6 +117,20 @@ def _flow_stopped_first(
             # Nothing is fetched or delivered until the original resumes the flow, after the seek.
             self.app.consumer.stop_flow()
         await method(self, *args, **kwargs)
+
+    return wrapper
+
+
+def _not_after_the_next_rebalance(
+    method: Callable[..., Awaitable[None]],
+) -> Callable[..., Awaitable[None]]:
+    @wraps(method)
+    async def wrapper(self: Recovery, coro: Any, timeout: Any = None) -> None:
+        if guard_of(self.app) is not None and self.signal_recovery_start.is_set():
+            if asyncio.iscoroutine(coro):
+                coro.close()  # never started
+            raise RebalanceAgain
+        await method(self, coro, timeout)
 
     return wrapper
 

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from faust.tables.recovery import Recovery
+from faust.tables.recovery import RebalanceAgain, Recovery
 from faust.transport.consumer import Consumer, ThreadDelegateConsumer
 from faust.types import TP
 
@@ -113,6 +113,7 @@ def test_installing_patches_faust_once_and_ties_the_guard_to_the_app() -> None:
     for cls, name in (
         (Recovery, "on_recovery_completed"),
         (Recovery, "_resume_streams"),
+        (Recovery, "_wait"),
         (ThreadDelegateConsumer, "_getmany"),
         (Consumer, "perform_seek"),
         (Consumer, "_add_gap"),
@@ -243,3 +244,41 @@ async def test_a_rebalance_commits_the_partitions_it_revokes_before_forgetting_t
     assert (EVENTS in consumer._acked, EVENTS in consumer._committed_offset) == (False, False)
     assert consumer._active_partitions == {FRESH}
     assert (guard.manages(EVENTS), guard.manages(FRESH)) == (False, True)
+
+
+class FakeRecovery:
+    """What the patched recovery wait touches of Faust's `Recovery`."""
+
+    def __init__(self, app: FakeApp) -> None:
+        self.app = app
+        self.signal_recovery_start = asyncio.Event()
+
+    async def wait_first(self, *coros: Any, timeout: Any = None) -> Any:
+        await coros[0]
+        return SimpleNamespace(stopped=False, done=set())
+
+
+async def test_a_recovery_step_runs_while_no_other_rebalance_is_pending() -> None:
+    recovery = FakeRecovery(FakeApp(DeliveryGuard(no_hole, never_exit)))
+    ran: list[str] = []
+
+    async def seek_standbys() -> None:
+        ran.append("seek")
+
+    await Recovery._wait(recovery, seek_standbys())  # type: ignore[arg-type]
+
+    assert ran == ["seek"]
+
+
+async def test_a_recovery_step_asked_for_after_the_next_rebalance_began_restarts_recovery() -> None:
+    recovery = FakeRecovery(FakeApp(DeliveryGuard(no_hole, never_exit)))
+    recovery.signal_recovery_start.set()  # the next assignment is in: its offsets not read yet
+    ran: list[str] = []
+
+    async def seek_standbys() -> None:
+        ran.append("seek")
+
+    with pytest.raises(RebalanceAgain):
+        await Recovery._wait(recovery, seek_standbys())  # type: ignore[arg-type]
+
+    assert ran == []
