@@ -44,7 +44,7 @@ from bench.workloads import WORKLOADS, Workload, rep_capacity
 from dev.faults.accounting import Row, Verdict, judge
 from dev.faults.broker import FaultBroker
 from dev.faults.report import format_table, row_json
-from dev.faults.scenarios import (
+from dev.faults.runs import (
     BROKER_RESTART,
     FUZZ,
     KILL9,
@@ -53,8 +53,8 @@ from dev.faults.scenarios import (
     SIGTERM,
     Harness,
     Spec,
-    run_scenario,
 )
+from dev.faults.scenarios import run_scenario
 from schemas.reps import Rep
 
 ROOT = Path(__file__).resolve().parents[2]

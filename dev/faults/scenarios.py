@@ -23,7 +23,6 @@ from dev.faults.runs import (
     FUZZ,
     KILL9,
     REBALANCE,
-    SCENARIOS,
     SIGTERM,
     Fault,
     Harness,
@@ -33,19 +32,6 @@ from dev.faults.runs import (
 )
 from dev.faults.supervisor import ROOT, Supervisor, free_port, worker_command, worker_env
 from dev.faults.watch import OutputWatch
-
-# What the suite's entry point and tests take from here.
-__all__ = [
-    "BROKER_RESTART",
-    "FUZZ",
-    "KILL9",
-    "REBALANCE",
-    "SCENARIOS",
-    "SIGTERM",
-    "Harness",
-    "Spec",
-    "run_scenario",
-]
 
 
 async def _kill_faults(fault: Fault, signum: int) -> None:

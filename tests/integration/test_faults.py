@@ -18,7 +18,8 @@ from bench.loading import bench_reps
 from bench.workloads import Workload
 from dev.faults.accounting import judge
 from dev.faults.report import format_table
-from dev.faults.scenarios import KILL9, REBALANCE, Harness, Spec, run_scenario
+from dev.faults.runs import KILL9, REBALANCE, Harness, Spec
+from dev.faults.scenarios import run_scenario
 from schemas.reps import Rep
 
 # Seeds whose kills once lost a lead, each with what it caught; run every time besides a new one.

@@ -13,7 +13,7 @@ from dev.faults.__main__ import parse_args, specs, workload_reps
 from dev.faults.accounting import DecisionRecord, Faults, Outputs, ProducedRecord, account
 from dev.faults.feed import PlannedRecord, plan_input
 from dev.faults.records import classify
-from dev.faults.scenarios import FUZZ, KILL9
+from dev.faults.runs import FUZZ, KILL9
 from schemas.accounts import Account
 from service.decision_ids import decision_id
 
