@@ -156,7 +156,8 @@ async def run_scenario(harness: Harness, spec: Spec) -> Row:
         last = exit_.log.strip().splitlines()[-1:] or [""]
         run.notes.append(f"worker exited by itself with code {exit_.code}: {last[0][:160]}")
     restarts = [moment for worker in workers for moment in worker.restarts]
-    resume_points = sorted({*run.resume_points, *restarts})
+    # With two workers the other one goes on producing: no restart-to-resume to measure.
+    resume_points = [] if partner else sorted({*run.resume_points, *restarts})
     return account(
         spec.scenario,
         spec.seed,
