@@ -263,16 +263,18 @@ def _committed_then_forgotten(
         if self._active_partitions is not None:
             self._active_partitions.difference_update(revoked)
         self._paused_partitions.difference_update(revoked)
-        await self._on_partitions_revoked(revoked)
-        # A periodic commit already running makes the app's commit wait for it and skip its
-        # own: commit what the guard allows now, once more.
-        await self.force_commit(revoked)
-        for tp in revoked:
-            self._gap.pop(tp, None)
-            self._acked.pop(tp, None)
-            self._acked_index.pop(tp, None)
-            self._read_offset.pop(tp, None)
-            self._committed_offset.pop(tp, None)
-        guard.revoked(revoked)
+        try:
+            await self._on_partitions_revoked(revoked)
+            # A periodic commit already running makes the app's commit wait for it and skip
+            # its own: commit what the guard allows now, once more.
+            await self.force_commit(revoked)
+        finally:
+            for tp in revoked:
+                self._gap.pop(tp, None)
+                self._acked.pop(tp, None)
+                self._acked_index.pop(tp, None)
+                self._read_offset.pop(tp, None)
+                self._committed_offset.pop(tp, None)
+            guard.revoked(revoked)
 
     return wrapper

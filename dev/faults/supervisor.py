@@ -131,10 +131,6 @@ class Supervisor:
             self._spawn()
             return self.restarts[-1]
 
-    @property
-    def is_held(self) -> bool:
-        return self._held
-
     async def signal_and_hold(self, signum: int, grace: float = 30.0) -> None:
         """Send `signum` to the worker and wait until it exited; it stays down (a planned exit)
         until `release`."""

@@ -246,6 +246,23 @@ async def test_a_rebalance_commits_the_partitions_it_revokes_before_forgetting_t
     assert (guard.manages(EVENTS), guard.manages(FRESH)) == (False, True)
 
 
+async def test_a_revocation_that_fails_still_forgets_the_revoked_partitions() -> None:
+    guard = DeliveryGuard(no_hole, never_exit)
+    consumer = FakeConsumer(FakeApp(guard), {EVENTS: 40, FRESH: 10})
+    await Consumer.perform_seek(consumer)  # type: ignore[arg-type]
+    consumer._acked[EVENTS].append(40)
+
+    async def app_revocation(revoked: set[TP]) -> None:
+        raise RuntimeError("the app's revocation failed")
+
+    consumer._on_partitions_revoked = app_revocation  # type: ignore[attr-defined]
+    with pytest.raises(RuntimeError):
+        await Consumer.on_partitions_revoked(consumer, {EVENTS})
+
+    assert EVENTS not in consumer._acked
+    assert (guard.manages(EVENTS), guard.manages(FRESH)) == (False, True)
+
+
 class FakeRecovery:
     """What the patched recovery wait touches of Faust's `Recovery`."""
 
