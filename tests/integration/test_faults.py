@@ -16,7 +16,7 @@ from agents.tools.demo import demo_reps
 from agents.tools.synthetic import synthetic_accounts
 from bench.loading import bench_reps
 from bench.workloads import Workload
-from dev.faults.accounting import judge
+from dev.faults.accounting import Row, judge
 from dev.faults.report import format_table
 from dev.faults.runs import KILL9, REBALANCE, Harness, Spec
 from dev.faults.scenarios import run_scenario
@@ -35,6 +35,19 @@ FALLBACK = "sales-fallback"
 def new_seed() -> int:
     """A new seed each run (kill moments and feed), shown in the table; set it to replay a run."""
     return int(os.environ.get("LEADROUTER_FAULTS_SEED") or random.randrange(1, 10_000))
+
+
+async def run_and_show(harness: Harness, spec: Spec) -> tuple[Row, str]:
+    """Run the scenario and print its table (shown by pytest when the test fails, with the logs'
+    location); the row and the table."""
+    try:
+        row = await run_scenario(harness, spec)
+    finally:
+        harness.children.stop_all()
+    table = format_table([(row, judge(row, resume_limit=None))])
+    print(table)
+    print(f"worker logs: {harness.run_dir}")
+    return row, table
 
 
 async def assert_killed_three_times_without_loss(
@@ -62,19 +75,12 @@ async def assert_killed_three_times_without_loss(
         quiet_timeout=100.0,
         tag=uuid.uuid4().hex[:6],
     )
-    try:
-        row = await run_scenario(harness, spec)
-    finally:
-        harness.children.stop_all()
-    verdict = judge(row, resume_limit=None)
-    table = format_table([(row, verdict)])
-    print(table)  # shown by pytest when the test fails, with the logs' location
-    print(f"worker logs: {tmp_path}")
+    row, table = await run_and_show(harness, spec)
 
     assert (row.lost, row.ended_twice) == (0, 0), table
     assert (row.two_rep_decisions, row.leads_assigned_twice) == (0, 0), table
     assert row.produced == spec.events, table
-    assert verdict.passed, table
+    assert judge(row, resume_limit=None).passed, table
     return list(row.notes)
 
 
@@ -131,13 +137,7 @@ async def test_two_workers_handing_partitions_over_gracefully_lose_nothing_and_r
         quiet_timeout=100.0,
         tag=uuid.uuid4().hex[:6],
     )
-    try:
-        row = await run_scenario(harness, spec)
-    finally:
-        harness.children.stop_all()
-    table = format_table([(row, judge(row, resume_limit=None))])
-    print(table)
-    print(f"worker logs: {tmp_path}")
+    row, table = await run_and_show(harness, spec)
 
     stops = [note for note in row.notes if note.startswith("SIGTERM")]
     assert len(stops) == spec.faults, table  # every handover happened with events in flight
