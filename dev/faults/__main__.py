@@ -6,8 +6,8 @@ Scenarios (`--scenarios`, all by default), each in its own topic prefix and cons
   sigterm         the same with SIGTERM (a graceful stop) (one run per seed)
   rebalance       two workers in one group without static membership: the second joins
                   mid-stream, then `--faults` times one is killed (-9) or stopped (SIGTERM), down
-                  for a seeded 0-15 s (its partitions move to the other), and started again
-                  (one run per seed)
+                  for a seeded 0-15 s (its partitions move to the other), and started again;
+                  fed at half `--rate` (one run per seed)
   broker-restart  the broker stopped for `--outage` s mid-stream, started again on its data
   fuzz            `--malformed` malformed records interleaved with `--events` / 4 valid events
 The feed keys `--identity-keyed` (0.8) of the valid events by the lead's identity (the worker's
@@ -131,6 +131,9 @@ def workload_reps(workload: Workload) -> list[Rep]:
 
 
 def specs(args: argparse.Namespace, tag: str) -> list[Spec]:
+    """One run per scenario and seed. The rebalance scenario's feed runs at half `--rate`: its
+    faults take longer (a stopped worker stays down up to 15 s), and they must come while events
+    still flow."""
     runs: list[Spec] = []
     for scenario in args.scenarios:
         for seed in args.seeds if scenario in SEEDED else args.seeds[:1]:
@@ -139,7 +142,7 @@ def specs(args: argparse.Namespace, tag: str) -> list[Spec]:
                     scenario=scenario,
                     seed=seed,
                     events=args.events // 4 if scenario == FUZZ else args.events,
-                    rate=args.rate,
+                    rate=args.rate / 2 if scenario == REBALANCE else args.rate,
                     partitions=args.partitions,
                     faults=args.faults,
                     outage=args.outage,
