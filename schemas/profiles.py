@@ -7,6 +7,7 @@ from pydantic import AwareDatetime, Field
 
 from schemas.base import OutputModel
 from schemas.events import ActivityType, LeadAttributes
+from schemas.pipeline import SourceRecord
 
 LeadStatus = Literal["nurture", "routed"]
 # The lane of records read from the keyed topic (the re-key hop); a direct lane is named by
@@ -100,26 +101,29 @@ class LeadProfile(OutputModel):
             return {"last_offset": offset, "latest_lane": lane}
         return {"direct_offsets": {**self.direct_offsets, lane: offset}, "latest_lane": lane}
 
-    def has_applied(self, topic: str, partition: int, offset: int, timestamp: datetime) -> bool:
-        """Whether the input record at `offset` of `topic`'s `partition` is a copy of one already
-        applied. A lead's records from one input partition are applied in offset order (the
-        direct path waits for the lead's re-keyed records, `agents/plumbing/direct.py`), so any
-        offset up to the highest applied was applied. The record must also be no later than the
-        latest applied: a topic deleted and created again numbers its records from 0 anew."""
-        mark = self.applied_inputs.get(f"{topic}:{partition}")
+    def has_applied(self, source: SourceRecord) -> bool:
+        """Whether the input record `source` is a copy of one already applied. A lead's records
+        from one input partition are applied in offset order (the direct path waits for the
+        lead's re-keyed records, `agents/plumbing/direct.py`), so any offset up to the highest
+        applied was applied. The record must also be no later than the latest applied: a topic
+        deleted and created again numbers its records from 0 anew."""
+        mark = self.applied_inputs.get(_input_key(source))
         if mark is None:
             return False
         highest, latest_ms = mark
-        return offset <= highest and _millis(timestamp) <= latest_ms
+        return source.offset <= highest and _millis(source.timestamp) <= latest_ms
 
-    def input_applied(
-        self, topic: str, partition: int, offset: int, timestamp: datetime
-    ) -> dict[str, object]:
-        """The field that records the input record as applied (a model update)."""
-        name = f"{topic}:{partition}"
-        highest, latest_ms = self.applied_inputs.get(name, (-1, 0))
-        mark = (max(highest, offset), max(latest_ms, _millis(timestamp)))
-        return {"applied_inputs": {**self.applied_inputs, name: mark}}
+    def input_applied(self, source: SourceRecord) -> dict[str, object]:
+        """The field that records the input record `source` as applied (a model update)."""
+        key = _input_key(source)
+        highest, latest_ms = self.applied_inputs.get(key, (-1, 0))
+        mark = (max(highest, source.offset), max(latest_ms, _millis(source.timestamp)))
+        return {"applied_inputs": {**self.applied_inputs, key: mark}}
+
+
+def _input_key(source: SourceRecord) -> str:
+    """An input partition's name in `applied_inputs`."""
+    return f"{source.topic}:{source.partition}"
 
 
 def _millis(moment: datetime) -> int:

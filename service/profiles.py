@@ -114,8 +114,7 @@ def merge_event(
         base_attributes = profile.attributes
     else:
         if event.event_id in profile.recent_event_ids or (
-            source is not None
-            and profile.has_applied(source.topic, source.partition, source.offset, source.timestamp)
+            source is not None and profile.has_applied(source)
         ):
             return None
         base_attributes = _merge_attributes(profile.attributes, event.lead)
@@ -138,9 +137,7 @@ def merge_event(
         "recent_event_ids": recent_ids[-window:] if window > 0 else (),
     }
     if source is not None:
-        changes |= profile.input_applied(
-            source.topic, source.partition, source.offset, source.timestamp
-        )
+        changes |= profile.input_applied(source)
     return ProfileMerge(base=profile, changes=changes)
 
 
