@@ -66,12 +66,9 @@ _SEND = struct.Struct(">HiI")
 _Index = list[tuple[int, str, int, int]]
 
 
-@dataclass(frozen=True, slots=True)
-class LaneMarks:
-    """Where each lane stands in a partition: `floor(lane, partition)`, its replay floor (no
-    restart replays an offset below it)."""
-
-    floor: Callable[[str, int], int]
+# Where each lane stands in a partition: `floors(lane, partition)` is its replay floor (no
+# restart replays an offset below it).
+LaneFloors = Callable[[str, int], int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,19 +129,19 @@ class Outbox:
         partition: int,
         floor: int,
         lane: str = KEYED_LANE,
-        marks: LaneMarks | None = None,
+        floors: LaneFloors | None = None,
         state: bytes | None = None,
     ) -> "asyncio.Future[Any]":
         """Add the event's sends to the key's entries, with the key's new `state` (None: the
         one it has); the future resolves once Kafka has the value.
 
         `floor` is the lane's replay floor: older entries of the lane are pruned, and so are
-        entries at or after `offset` (left by a pass that was rewound). With `marks`, the other
+        entries at or after `offset` (left by a pass that was rewound). With `floors`, the other
         lanes' entries below their floors are pruned too. An entry marked `delivered` keeps no
         sends (`recorded` gives an empty list: Kafka has them, a replay sends nothing); and past
         `MAX_ENTRIES`, the oldest delivered entries go (a replay finds no entry for such an event
         and, as it is not the key's latest, rightly sends nothing), never one whose sends may not
-        have reached Kafka. Without `marks` other lanes' entries are kept, and no entry goes for
+        have reached Kafka. Without `floors` other lanes' entries are kept, and no entry goes for
         the cap.
 
         An entry keeps each send's output, key and value: a send with a partition or a callback
@@ -162,7 +159,7 @@ class Outbox:
                 if entry_lane == lane:
                     keep = floor <= entry_offset < offset
                 else:
-                    keep = marks is None or entry_offset >= marks.floor(entry_lane, partition)
+                    keep = floors is None or entry_offset >= floors(entry_lane, partition)
                 if not keep:
                     continue
                 entry: bytes | memoryview = view[start:end]
@@ -173,7 +170,7 @@ class Outbox:
                 ):
                     entry = _entry(entry_offset, entry_lane, [])
                 kept.append((entry_offset, entry_lane, entry))
-            if len(kept) >= MAX_ENTRIES and marks is not None:
+            if len(kept) >= MAX_ENTRIES and floors is not None:
                 kept = _capped(kept, len(kept) - MAX_ENTRIES + 1, delivered)
         kept.append(
             (offset, lane, _entry(offset, lane, [(s.output.name, s.key, s.value) for s in sends]))

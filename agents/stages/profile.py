@@ -21,7 +21,7 @@ from agents.plumbing.direct import DirectGate, DirectProfile
 from agents.plumbing.expiry import Expiring, json_time, register_expiry
 from agents.plumbing.key_locks import KeyLocks
 from agents.plumbing.lanes import keyed_record_lane
-from agents.plumbing.outbox import LaneMarks, Outbox, state_of
+from agents.plumbing.outbox import Outbox, state_of
 from agents.plumbing.outputs import Send
 from agents.plumbing.pipelined import SendQueue
 from agents.plumbing.reference import ReferenceData
@@ -175,7 +175,7 @@ def register_profiling(
             )
             sends = outputs_of(evaluation, key, record, event)
             recorded = await outbox.record(
-                key, at.offset, sends, at.partition, at.floor, at.lane, marks
+                key, at.offset, sends, at.partition, at.floor, at.lane, lane_floor
             )
             await send_then_mark(key, at.offset, [recorded], sends, at.lane)
             return
@@ -195,8 +195,6 @@ def register_profiling(
     def lane_floor(lane: str, partition: int) -> int:
         """A lane's replay floor in the lead's `partition` (lanes number it alike)."""
         return floor_of(lane or keyed_name, partition)
-
-    marks = LaneMarks(lane_floor)
 
     def keyed_at(record: KeyedLeadEvent, message: Any, previous: LeadProfile | None) -> _At:
         """Where a keyed record stands: in the keyed lane, unless it is the replay of an input
@@ -244,7 +242,7 @@ def register_profiling(
         # The stage goes on meanwhile; the event is committed once its sends are acknowledged.
         profile = evaluation.profile
         recorded = await outbox.record(
-            key, at.offset, sends, at.partition, at.floor, at.lane, marks, profile.stored()
+            key, at.offset, sends, at.partition, at.floor, at.lane, lane_floor, profile.stored()
         )
         states.written(key, profile)
         await send_then_mark(key, at.offset, (recorded,), sends, at.lane)
@@ -302,7 +300,7 @@ def register_profiling(
             sends,
             message.partition,
             floor,
-            marks=marks,
+            floors=lane_floor,
             state=result.profile.stored(),
         )
         states.written(key, result.profile)

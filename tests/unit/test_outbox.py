@@ -5,7 +5,7 @@ from collections.abc import Callable
 import orjson
 import pytest
 
-from agents.plumbing.outbox import MAX_ENTRIES, LaneMarks, Outbox, state_of
+from agents.plumbing.outbox import MAX_ENTRIES, Outbox, state_of
 from agents.plumbing.outputs import Output, Send
 from agents.plumbing.tables import DurableTable
 from tests.unit.fake_producer import FakeProducer, fake_table
@@ -73,13 +73,16 @@ async def test_entries_below_the_replay_floor_are_pruned_on_the_next_write(app: 
 
 
 DIRECT = "leads.events.v1"
-NO_FLOOR = LaneMarks(floor=lambda lane, partition: 0)
+
+
+def no_floor(lane: str, partition: int) -> int:
+    return 0
 
 
 async def record_delivered(outbox: Outbox, output: Output, offsets: range, delivered: int) -> None:
     """Entries at `offsets`; those below `delivered` are marked delivered once written."""
     for offset in offsets:
-        await outbox.record(b"k", offset, [Send(output, b"k", b"v")], 0, floor=0, marks=NO_FLOOR)
+        await outbox.record(b"k", offset, [Send(output, b"k", b"v")], 0, floor=0, floors=no_floor)
         if offset < delivered:
             outbox.delivered(b"k", offset)
 
@@ -214,8 +217,7 @@ async def test_a_write_prunes_the_other_lanes_entries_below_their_floors_when_it
     outbox, nurture, _ = outbox_of(app)
     await outbox.record(b"k", 3, [Send(nurture, b"k", b"k3")], partition=0, floor=0)
     await outbox.record(b"k", 7, [Send(nurture, b"k", b"k7")], partition=0, floor=0)
-    floors = {("", 0): 5, (DIRECT, 0): 0}
-    marks = LaneMarks(lambda lane, partition: floors[lane, partition])
+    floor_of = {("", 0): 5, (DIRECT, 0): 0}
 
     await outbox.record(
         b"k",
@@ -224,7 +226,7 @@ async def test_a_write_prunes_the_other_lanes_entries_below_their_floors_when_it
         0,
         floor=0,
         lane=DIRECT,
-        marks=marks,
+        floors=lambda lane, partition: floor_of[lane, partition],
     )
 
     assert outbox.recorded(b"k", 3) is None
