@@ -4,10 +4,11 @@
 
 A fresh worker (its own topic prefix and group) with the shipped accounts and reps that are
 always available; one lead warms it up, then `--leads` sales-ready leads for inside-sales are
-produced at once. The figure is the time from the first of them produced to the last routed
-record's Kafka timestamp, and routed leads per second over it. Every lead goes through the
-profile and assign stages, so the assign stage's per-lead waits show here and not in the main
-bench, where about one lead in ten is routed.
+produced at once. The figures: the time from the first of them produced to the last routed
+record's Kafka timestamp, routed leads per second over it, and the worker's CPU per lead (from
+the first record produced until the last routed record was read back). Every lead goes through
+the profile and assign stages, so the assign stage's per-lead waits and costs show here and not
+in the main bench, where about one lead in ten is routed.
 Without --bootstrap the bench's own broker is started (throughput JVM settings) and stopped.
 """
 
@@ -19,6 +20,7 @@ import time
 from pathlib import Path
 
 from bench.broker import broker_address
+from bench.processes import cpu_seconds
 from tests.integration.kafka import WorkerProcess, consume, produce
 from tests.integration.pipeline_data import as_record, reference_records, transactional_lead
 
@@ -36,17 +38,25 @@ async def measure(bootstrap: str, leads: int, work: Path) -> dict[str, float]:
         await produce(bootstrap, source, [as_record(transactional_lead(0, "warm-up"))])
         if len(await consume(bootstrap, queue, 1, timeout=120)) != 1:
             raise RuntimeError(f"the warm-up lead was not routed:\n{worker.logs()}")
-        started = time.time()
         burst = [as_record(transactional_lead(n, "burst")) for n in range(1, leads + 1)]
+        assert worker.process is not None
+        cpu_before = cpu_seconds(worker.process.pid)
+        started = time.time()
         await produce(bootstrap, source, burst)
         routed = await consume(bootstrap, queue, leads + 1, timeout=600)
+        cpu = cpu_seconds(worker.process.pid) - cpu_before
     finally:
         worker.stop()
     decisions = {json.loads(record.value)["decision"]["decision_id"] for record in routed}
     if len(decisions) != leads + 1:
         raise RuntimeError(f"{len(decisions) - 1} of {leads} leads routed")
     seconds = max(record.timestamp for record in routed) / 1000 - started
-    return {"leads": leads, "seconds": round(seconds, 2), "routed_per_s": round(leads / seconds)}
+    return {
+        "leads": leads,
+        "seconds": round(seconds, 2),
+        "routed_per_s": round(leads / seconds),
+        "cpu_ms_per_lead": round(1000 * cpu / leads, 3),
+    }
 
 
 async def main(leads: int, bootstrap: str | None) -> None:
