@@ -47,9 +47,8 @@ class ReferenceData:
         warning every `warn_every` seconds names the views still loading and where they are."""
         waited = 0.0
         while pending := [view for view in self.views if not view.ready.is_set()]:
-            readiness = asyncio.gather(*(view.ready.wait() for view in pending))
             try:
-                await asyncio.wait_for(readiness, warn_every)
+                await asyncio.wait_for(_all_set([view.ready for view in pending]), warn_every)
             except TimeoutError:
                 waited += warn_every
                 log.warning(
@@ -148,3 +147,10 @@ class ReferenceData:
         self.metrics.ruleset_info.labels(version=policy.version).set(1)
         self.metrics.ruleset_reloads.labels(result="ok").inc()
         log.info("ruleset %s in force (%d rules)", policy.version, len(policy.ruleset.rules))
+
+
+async def _all_set(events: list[asyncio.Event]) -> None:
+    """Until every event is set. Not `asyncio.gather`: a gather cancelled by a worker stopping
+    meanwhile ends with an exception nobody retrieves, which asyncio logs as an ERROR."""
+    for event in events:
+        await event.wait()

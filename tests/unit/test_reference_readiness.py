@@ -1,6 +1,7 @@
 """A worker waits for its reference views before the first lead, and says which one it waits for."""
 
 import asyncio
+import gc
 
 import pytest
 from prometheus_client import CollectorRegistry
@@ -46,3 +47,20 @@ async def test_a_view_slow_to_load_is_named_with_where_it_stands(
     assert warnings, "a view not ready in time must be named"
     assert all("crm.reps.v1 (0 records, asking the end offsets)" in w for w in warnings)
     assert not any("crm.accounts.v1" in w for w in warnings)
+
+
+async def test_a_worker_stopped_while_waiting_leaves_no_unretrieved_error_behind() -> None:
+    loop = asyncio.get_running_loop()
+    errors: list[dict[str, object]] = []
+    loop.set_exception_handler(lambda _, context: errors.append(context))
+    reference = with_views("crm.accounts.v1", "crm.reps.v1")
+    waiting = asyncio.ensure_future(reference.wait_ready())
+    await asyncio.sleep(0.01)
+
+    waiting.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await waiting
+    await asyncio.sleep(0.01)
+    gc.collect()  # an unretrieved exception is reported when its future is collected
+
+    assert errors == []
