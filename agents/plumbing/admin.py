@@ -1,8 +1,10 @@
 """Creates leadrouter's topics, so a worker never subscribes to a topic that does not exist."""
 
+import asyncio
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
@@ -16,6 +18,7 @@ from agents.plumbing.topics import (
     TABLES,
     TopicNames,
     changelog_topic,
+    leader_topic,
 )
 
 log = logging.getLogger(__name__)
@@ -50,11 +53,13 @@ def topic_specs(settings: Settings, queues: Iterable[str] | None = None) -> list
     ]
     specs += [TopicSpec(names.queue(queue), partitions, replicas) for queue in sorted(set(queues))]
     # Created before the worker starts, so their metadata is known before the first table write
-    # (Faust otherwise races: "changelog topic has 0 partitions").
+    # (Faust otherwise races: "changelog topic has 0 partitions"), and before Faust subscribes to
+    # its leader topic (otherwise logged as an ERROR: "not found in cluster metadata").
     specs += [
         TopicSpec(changelog_topic(settings.app_id, table), partitions, replicas, compacted=True)
         for table in TABLES
     ]
+    specs.append(TopicSpec(leader_topic(settings.app_id), 1, replicas))
     return specs
 
 
@@ -71,8 +76,12 @@ def admin_client(kafka: KafkaSettings) -> AIOKafkaAdminClient:
     return AIOKafkaAdminClient(bootstrap_servers=kafka.hosts, **client_options(kafka))
 
 
-async def ensure_topics(kafka: KafkaSettings, specs: Iterable[TopicSpec]) -> list[str]:
-    """Create the missing topics; existing ones are left as they are. Returns the created names."""
+async def ensure_topics(
+    kafka: KafkaSettings, specs: Iterable[TopicSpec], leaders_timeout: float = 30.0
+) -> list[str]:
+    """Create the missing topics; existing ones are left as they are. Returns the created names,
+    once each of their partitions has a leader (at most `leaders_timeout` seconds): a client that
+    asks for a new partition before that gets errors it logs as ERRORs, and retries."""
     wanted = {spec.name: spec for spec in specs}
     admin = admin_client(kafka)
     await admin.start()
@@ -87,6 +96,33 @@ async def ensure_topics(kafka: KafkaSettings, specs: Iterable[TopicSpec]) -> lis
         created = [topic.name for topic in missing]
         if created:
             log.info("created topics: %s", ", ".join(created))
+            await _wait_for_leaders(admin, created, leaders_timeout)
         return created
     finally:
         await admin.close()
+
+
+async def _wait_for_leaders(admin: AIOKafkaAdminClient, topics: list[str], timeout: float) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while waiting := without_leaders(await admin.describe_topics(topics)):
+        if loop.time() >= deadline:
+            log.warning(
+                "partitions still without a leader after %.0f s (the clients retry): %s",
+                timeout,
+                ", ".join(waiting),
+            )
+            return
+        await asyncio.sleep(0.1)
+
+
+def without_leaders(described: Iterable[dict[str, Any]]) -> list[str]:
+    """The topics of a metadata answer (`describe_topics`) that are not ready to use: unknown,
+    or with a partition that has no leader yet."""
+    return [
+        str(topic["topic"])
+        for topic in described
+        if topic["error_code"] != 0
+        or not topic["partitions"]
+        or any(p["error_code"] != 0 or p["leader"] < 0 for p in topic["partitions"])
+    ]

@@ -58,6 +58,11 @@ def changelog_topic(app_id: str, table: str) -> str:
     return f"{app_id}-{table}-changelog"
 
 
+def leader_topic(app_id: str) -> str:
+    """Faust's one-partition topic whose owner is the group's leader (its `LeaderAssignor`)."""
+    return f"{app_id}-__assignor-__leader"
+
+
 def queue_topic(queue: str) -> str:
     """The topic a sales tool reads for one queue."""
     return f"sales.queue.{queue}.v1"
