@@ -80,8 +80,10 @@ async def ensure_topics(
     kafka: KafkaSettings, specs: Iterable[TopicSpec], leaders_timeout: float = 30.0
 ) -> list[str]:
     """Create the missing topics; existing ones are left as they are. Returns the created names,
-    once each of their partitions has a leader (at most `leaders_timeout` seconds): a client that
-    asks for a new partition before that gets errors it logs as ERRORs, and retries."""
+    once the cluster's metadata gives each of their partitions a leader (at most
+    `leaders_timeout` seconds): a client that looks a new topic up before that is told it does
+    not exist, logs an ERROR and retries. (The leader may still need a moment to serve the
+    partition: `log_levels` logs the offset requests retried meanwhile as warnings.)"""
     wanted = {spec.name: spec for spec in specs}
     admin = admin_client(kafka)
     await admin.start()
