@@ -39,7 +39,7 @@ def create_runtime(settings: Settings, registry: CollectorRegistry | None = None
     """Build the app, its metrics and every agent; nothing connects until the worker starts."""
 
     aiokafka_fixes.install()  # header names that are not UTF-8 must not crash the fetcher
-    log_levels.install()  # a retried offset request is not an ERROR
+    log_levels.install()  # a request aiokafka retries is logged as a warning, not an ERROR
     # One series per counter, not two: the *_created twins double Prometheus's storage.
     disable_created_metrics()  # type: ignore[no-untyped-call]
     registry = registry if registry is not None else CollectorRegistry()
