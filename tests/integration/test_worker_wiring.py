@@ -102,23 +102,3 @@ async def test_worker_adds_faust_sensors_to_its_metrics_when_asked(
 
     assert "leadrouter_handoff_latency_seconds_bucket" in page
     assert "faust_messages_received" in page
-
-
-async def test_a_first_start_on_new_topics_logs_no_error_line(
-    start_worker: Callable[..., WorkerProcess], bootstrap: str
-) -> None:
-    """The ERRORs (Faust's leader topic not found, offsets asked of partitions not led yet)
-    showed on a broker started moments before, as `make test`'s is when its run begins, or the
-    one a standalone run of this test starts."""
-    worker = start_worker()  # a topic prefix of its own: every topic is created now
-
-    # Once a record went through, the worker has joined its group and found its offsets.
-    await produce(
-        bootstrap,
-        worker.topic("leads.events.v1"),
-        [(b"any-key", lead_created("evt-1", "ada@initech.com"), [])],
-    )
-    assert len(await consume(bootstrap, worker.topic("leadrouter.leads.keyed.v1"), 1)) == 1
-
-    errors = [line for line in worker.logs().splitlines() if "[ERROR]" in line]
-    assert errors == []
