@@ -150,7 +150,10 @@ def run_once(variant: Variant, tree: Path, extra: Sequence[str]) -> Path:
     command = [sys.executable, str(tree / "bench" / "run.py"), *ROUTER_ONLY, *extra]
     for setting in variant.settings:
         command += ["--worker-setting", setting]
-    env = {**os.environ, "PYTHONPATH": str(tree)}
+    # The tree first; a PYTHONPATH of the caller's stays after it (a trial `sitecustomize`).
+    inherited = os.environ.get("PYTHONPATH")
+    path = str(tree) if not inherited else os.pathsep.join((str(tree), inherited))
+    env = {**os.environ, "PYTHONPATH": path}
     done = subprocess.run(command, check=False, cwd=tree, env=env, capture_output=True, text=True)
     for line in done.stdout.splitlines():
         if line.startswith("results: "):

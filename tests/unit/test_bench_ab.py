@@ -99,3 +99,21 @@ def test_a_bench_run_that_fails_is_an_error_naming_the_variant(tmp_path: Path) -
     with pytest.raises(RuntimeError, match=r"old: bench/run\.py exited 1") as raised:
         run_once(Variant("old"), tmp_path, [])
     assert "broker away" in str(raised.value)
+
+
+PATH_REPORTING_BENCH = """import os, sys
+print("[bench] path " + os.environ["PYTHONPATH"], file=sys.stderr)
+sys.exit(1)
+"""
+
+
+def test_a_run_keeps_the_callers_python_path_after_its_tree(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    script = tmp_path / "bench" / "run.py"
+    script.parent.mkdir()
+    script.write_text(PATH_REPORTING_BENCH)
+    monkeypatch.setenv("PYTHONPATH", "/trial/hooks")
+    with pytest.raises(RuntimeError) as raised:
+        run_once(Variant("old"), tmp_path, [])
+    assert f"path {tmp_path}:/trial/hooks" in str(raised.value)
