@@ -1,5 +1,7 @@
 """Intake reads JSON strictly: an object, UTF-8, unique names, shallow nesting, no NaN."""
 
+import json
+import random
 import time
 
 import pytest
@@ -96,3 +98,47 @@ def test_a_name_twice_is_found_whatever_the_strings_around_it_hold(document: byt
 )
 def test_strings_that_look_like_names_are_no_duplicates(document: bytes) -> None:
     assert not isinstance(parse_json_object(document, "the value"), Rejection)
+
+
+NAMES = ["a", "b", 'q"', "c:", 'x":', "\\", "caf\u00e9", " ", ""]
+BLANKS = ["", " ", "\n", "\t ", "\r\n  "]
+
+
+def _text(rng: random.Random, depth: int = 0) -> tuple[str, bool]:
+    """A random JSON value as text, and whether some object in it has a name twice: names with
+    quotes, colons and backslashes, written escaped or not, with blanks around the colons."""
+    kind = rng.random()
+    if depth > 3 or kind < 0.4:
+        scalar = rng.choice([*NAMES, 'v":1', 3, None, 1.5])
+        return json.dumps(scalar, ensure_ascii=rng.random() < 0.5), False
+    if kind < 0.6:
+        items = [_text(rng, depth + 1) for _ in range(rng.randrange(4))]
+        return "[" + ",".join(text for text, _ in items) + "]", any(dup for _, dup in items)
+    pairs = [(rng.choice(NAMES), _text(rng, depth + 1)) for _ in range(rng.randrange(5))]
+    names = [name for name, _ in pairs]
+    duplicated = len(set(names)) != len(names) or any(dup for _, (_, dup) in pairs)
+    body = ",".join(
+        rng.choice(BLANKS)
+        + json.dumps(name, ensure_ascii=rng.random() < 0.5)
+        + rng.choice(BLANKS)
+        + ":"
+        + rng.choice(BLANKS)
+        + text
+        for name, (text, _) in pairs
+    )
+    return "{" + body + "}", duplicated
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_a_name_twice_is_found_in_any_document_and_only_then(seed: int) -> None:
+    rng = random.Random(seed)
+    for _ in range(200):
+        text, duplicated = _text(rng)
+        if not text.startswith("{"):
+            continue
+        result = parse_json_object(text.encode(), "the value")
+        if duplicated:
+            assert isinstance(result, Rejection), text
+            assert result.reason == "duplicate_key", text
+        else:
+            assert result == json.loads(text), text
