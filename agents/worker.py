@@ -8,6 +8,7 @@ from agents.plumbing.app import create_faust_app, register_metrics_page
 from agents.plumbing.batching import register_adaptive_linger
 from agents.plumbing.delivery import DeliveryGuard
 from agents.plumbing.direct import DirectGate, DirectPath
+from agents.plumbing.event_loop import register_loop_line
 from agents.plumbing.failures import exit_without_commit
 from agents.plumbing.health import register_health
 from agents.plumbing.holes import BrokerHoleCheck
@@ -71,6 +72,7 @@ def create_runtime(settings: Settings, registry: CollectorRegistry | None = None
     register_lag_monitor(runtime)
     register_adaptive_linger(runtime)
     register_health(runtime, reference)
+    register_loop_line(app)
     if settings.rules_file is not None:
         register_rules_watch(runtime, reference, settings.rules_file)
     runtime.reference = reference

@@ -13,6 +13,7 @@ import sys
 from typing import Any
 
 from agents.plumbing.app import create_faust_app
+from agents.plumbing.event_loop import use_event_loop
 from agents.plumbing.outputs import Output
 from agents.plumbing.settings import Settings
 
@@ -23,6 +24,7 @@ def main() -> None:
     parser.add_argument("target")
     args = parser.parse_args()
     settings = Settings()
+    use_event_loop(settings.tuning.event_loop)  # as the router's worker does
     app = create_faust_app(settings)
     options: dict[str, Any] = {
         "key_type": bytes,

@@ -36,6 +36,7 @@ from agents.plumbing.app import create_faust_app
 from agents.plumbing.batching import register_adaptive_linger
 from agents.plumbing.deadletters import DeadLetterWriter, guard_event
 from agents.plumbing.delivery import DeliveryGuard
+from agents.plumbing.event_loop import use_event_loop
 from agents.plumbing.failures import exit_without_commit
 from agents.plumbing.holes import BrokerHoleCheck
 from agents.plumbing.metrics import Metrics
@@ -232,6 +233,7 @@ def main() -> None:
     args = parser.parse_args()
     shares = Shares(args.routed, args.nurtured, args.decided, args.overflow)
     settings = Settings()
+    use_event_loop(settings.tuning.event_loop)  # as the router's worker does
     runtime = create_runtime(settings)
     register_stages(runtime, args.source, shares)
     sys.argv = [sys.argv[0], "worker", "-l", settings.log_level]

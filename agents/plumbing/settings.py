@@ -7,6 +7,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from agents.plumbing.event_loop import EventLoop
+
 
 class KafkaSettings(BaseModel):
     model_config = ConfigDict(frozen=True)
@@ -170,6 +172,11 @@ class TuningSettings(BaseModel):
         default=True,
         description="an input record already keyed by its lead's identity, in that key's "
         "partition, skips the re-key hop (`agents/plumbing/direct.py`)",
+    )
+    event_loop: EventLoop = Field(
+        default="uvloop",
+        description="the event loop of the worker's threads: uvloop, or asyncio's own "
+        "(`agents/plumbing/event_loop.py`)",
     )
     gc_young_threshold: int = Field(
         default=10_000,

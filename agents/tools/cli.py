@@ -19,9 +19,11 @@ from schemas.deadletters import DeadLetterReason
 
 def run_worker(args: argparse.Namespace) -> int:
     from agents.plumbing.collector import tune_collector
+    from agents.plumbing.event_loop import use_event_loop
     from agents.worker import create_runtime
 
     settings = Settings()
+    use_event_loop(settings.tuning.event_loop)
     if not reach_broker(settings):
         return 2
     asyncio.run(ensure_topics(settings.kafka, topic_specs(settings)))

@@ -23,3 +23,18 @@ async def test_a_first_start_on_new_topics_logs_no_error_line(
 
     errors = [line for line in worker.logs().splitlines() if "[ERROR]" in line]
     assert errors == []
+
+
+async def test_a_worker_runs_on_uvloop_unless_told_otherwise(
+    start_worker: Callable[..., WorkerProcess], bootstrap: str
+) -> None:
+    uv = start_worker()
+    standard = start_worker(LEADROUTER_TUNING__EVENT_LOOP="asyncio")
+
+    lead = as_record(transactional_lead(2))
+    for worker in (uv, standard):
+        await produce(bootstrap, worker.topic("leads.events.v1"), [lead])
+        assert len(await consume(bootstrap, worker.topic("leadrouter.leads.keyed.v1"), 1)) == 1
+
+    assert "event loop: uvloop" in uv.logs()
+    assert "event loop: asyncio" in standard.logs()
