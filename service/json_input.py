@@ -7,8 +7,8 @@ for us and another for the producer's other consumers must not be taken. Nesting
 because a lead event nests three levels; a deeper record is not one, and the bound keeps the
 duplicate check (Python's recursive `json` reader) far from the interpreter's recursion limit.
 
-That check reads the document a second time, and cost a third of intake's parsing. It runs only
-when a count cannot rule duplicates out: every name in the document ends in a match of
+That check reads the document a second time, and cost over a quarter of intake's decode. It
+runs only when a count cannot rule duplicates out: every name in the document ends in a match of
 `_NAME_END` (its closing quote, blanks, the colon), and a string holding a quote and a colon
 only adds matches. So when the matches are as many as the names in the parsed objects (where a
 name given twice counts once), no name was given twice.
@@ -26,6 +26,7 @@ from service.dead_letters import Rejection
 MAX_DEPTH: Final = 64
 # JSON's blanks are space, tab, line feed and carriage return.
 _NAME_END: Final = re.compile(rb'"[ \t\n\r]*:')
+_QUOTE_BLANK: Final = re.compile(rb'"[ \t\n\r]')
 
 
 class _DuplicateNameError(ValueError):
@@ -48,7 +49,7 @@ def parse_json_object(value: bytes, what: str) -> dict[str, Any] | Rejection:
     # Without that many brackets (in strings or not) the document cannot nest that deep.
     if value.count(b"{") + value.count(b"[") > MAX_DEPTH and _depth(parsed) > MAX_DEPTH:
         return Rejection("not_json", f"{what} nests deeper than {MAX_DEPTH} levels")
-    if len(_NAME_END.findall(value)) == _name_count(parsed):
+    if _name_ends(value) == _name_count(parsed):
         return parsed
     duplicate = _duplicate_name(value)
     if duplicate is not None:
@@ -77,17 +78,26 @@ def _duplicate_name(value: bytes) -> str | None:
     return None
 
 
+def _name_ends(value: bytes) -> int:
+    """Matches of `_NAME_END` in `value`: at least one per name. Where no quote is followed by
+    a blank (compact JSON), each name ends in `":`, which is quicker to count."""
+    if _QUOTE_BLANK.search(value) is None:
+        return value.count(b'":')
+    return len(_NAME_END.findall(value))
+
+
 def _name_count(parsed: object) -> int:
     """How many names the objects of a parsed document hold, without recursion."""
     count = 0
-    pending: list[object] = [parsed]
+    pending: list[Any] = [parsed]
     while pending:
         node = pending.pop()
-        if isinstance(node, dict):
+        if type(node) is dict:
             count += len(node)
-            pending.extend(node.values())
-        elif isinstance(node, list):
-            pending.extend(node)
+            node = node.values()
+        for child in node:  # only containers are pushed: the root is an object
+            if type(child) is dict or type(child) is list:
+                pending.append(child)
     return count
 
 
