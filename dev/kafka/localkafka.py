@@ -22,6 +22,7 @@ import asyncio
 import base64
 import contextlib
 import json
+import logging
 import os
 import re
 import shutil
@@ -196,6 +197,11 @@ async def check_ready(bootstrap: str, deadline: float) -> None:
     from aiokafka.admin import AIOKafkaAdminClient, NewTopic
     from aiokafka.errors import TopicAlreadyExistsError
 
+    # A broker started a moment before answers the group's coordinator lookup with a retriable
+    # error until its offsets topic is ready; aiokafka logs each try at ERROR and tries again. The
+    # probe waits for exactly that, and a broker that never gets there ends in the TimeoutError
+    # below, with its log: the tries are not worth a line each on `make test`'s output.
+    logging.getLogger("aiokafka.consumer.group_coordinator").setLevel(logging.CRITICAL)
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
     try:
