@@ -64,8 +64,14 @@ async def consume(
 
 
 async def rewind(bootstrap: str, group: str, topic: str, partitions: int = 4) -> None:
-    """Commit offset 0 for every partition of `topic`, as if nothing had been committed."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group)
+    """Commit offset 0 for every partition of `topic`, as if nothing had been committed.
+
+    Without auto-commit: with it, closing the consumer commits its positions, which its fetcher
+    may have set from the old committed offsets before this commit, and the old offsets came
+    back (a second worker then started past the records it had to replay)."""
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False
+    )
     await consumer.start()
     try:
         tps = [TopicPartition(topic, p) for p in range(partitions)]
