@@ -8,6 +8,12 @@ while an idle pipeline would pay the linger on every hop of a lead's handoff. So
 counts the records it sends and sets the producer's linger for new batches every
 `INTERVAL_SECONDS`: `busy_linger_ms` from `busy_records_per_s` on, the configured
 `producer_linger_ms` again below half that rate (the gap keeps it from flapping).
+
+Since the stages' sends wait in send queues (`pipelined.py`) for their durable writes, records
+batch behind the request in flight without a linger: in the bench 2 ms under load no longer
+changed throughput and added 6-15 ms to the p50 handoff at 1,000 events/s. So the busy linger is
+0 by default, and nothing adapts unless a deployment sets it (a broker far away, where requests
+cost more than the wait).
 """
 
 import logging

@@ -93,3 +93,12 @@ def test_with_no_busy_linger_configured_nothing_adapts() -> None:
     register_adaptive_linger(runtime_of(app, busy_linger_ms=0.0))
 
     assert app.timers == []
+
+
+def test_by_default_the_worker_does_not_linger_under_load() -> None:
+    app = TimerApp()
+    runtime = runtime_of(app)
+    runtime.settings.kafka = KafkaSettings()
+    register_adaptive_linger(runtime)
+
+    assert app.timers == []
