@@ -142,6 +142,9 @@ def checkout(rev: str) -> Path:
     jars = tree / KAFKA_CACHE
     if not jars.exists() and (ROOT / KAFKA_CACHE).exists():
         jars.symlink_to(ROOT / KAFKA_CACHE)  # the broker's jars, fetched once
+    compile_domain = tree / "dev" / "compile_domain.py"
+    if compile_domain.exists():  # a revision that compiles its domain runs it compiled
+        subprocess.run([sys.executable, str(compile_domain)], cwd=tree, check=True)
     return tree
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import get_args
 
 from agents.plumbing.admin import ensure_topics, topic_specs
+from agents.plumbing.native import domain_package, native_state, register_native_line, stale_message
 from agents.plumbing.settings import Settings
 from agents.tools.demo_cli import add_demo_commands
 from agents.tools.reach import reach_broker
@@ -22,12 +23,18 @@ def run_worker(args: argparse.Namespace) -> int:
     from agents.plumbing.event_loop import use_event_loop
     from agents.worker import create_runtime
 
+    package = domain_package()
+    domain = native_state(package)
+    if domain.stale:
+        print(f"error: {stale_message(package, domain.stale)}", file=sys.stderr)
+        return 2
     settings = Settings()
     use_event_loop(settings.tuning.event_loop)
     if not reach_broker(settings):
         return 2
     asyncio.run(ensure_topics(settings.kafka, topic_specs(settings)))
     runtime = create_runtime(settings)
+    register_native_line(runtime.app, domain)
     port = args.web_port if args.web_port is not None else settings.web.port
     sys.argv = ["leadrouter", "worker", "-l", args.loglevel or settings.log_level]
     sys.argv += ["--web-port", str(port), "--web-host", settings.web.host]

@@ -1,0 +1,142 @@
+"""Compile the pure domain (`service/`) to C with mypyc, in place (`make native`).
+
+The domain is typed throughout (mypy strict), so mypyc turns each module into an extension that
+Python imports instead of the source: evaluate_event takes about a quarter less time, and the
+router about 7% less CPU per event (README, Performance). Nothing else changes: the sources stay
+the code, and where no C compiler is found Python runs them as before.
+
+Left as sources, with the reason:
+- modules that declare pydantic models: mypyc cannot build classes whose metaclass is pydantic's;
+- `EXCLUDED` below.
+
+Usage: `python dev/compile_domain.py` compiles when a source changed since the last build (the
+manifest service/_native.json holds their SHA-256); `--force` compiles anyway; `--remove` deletes
+the extensions, so that Python runs the sources (a profile then shows the domain's functions).
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import sys
+import sysconfig
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from agents.plumbing.native import (  # noqa: E402
+    MANIFEST,
+    extension_sources,
+    native_state,
+    source_digest,
+)
+
+PACKAGE = ROOT / "service"
+BUILD = ROOT / ".run" / "native"
+GROUP = "service._native"  # the shared library of the group lands in service/, beside its modules
+EXCLUDED = {
+    # copy.deepcopy(QueueState) fails compiled: a frozen dataclass's state is set back field by
+    # field, which a compiled class refuses; its callers (and tests) copy it.
+    "queue_state.py",
+}
+PYDANTIC = re.compile(r"^\s*(from|import)\s+pydantic\b", re.MULTILINE)
+
+
+def domain_sources() -> list[Path]:
+    """The modules to compile: every service/ module but packages, pydantic's and EXCLUDED."""
+    chosen: list[Path] = []
+    for source in sorted(PACKAGE.rglob("*.py")):
+        name = source.relative_to(PACKAGE).as_posix()
+        if source.name == "__init__.py" or name in EXCLUDED:
+            continue
+        if PYDANTIC.search(source.read_text(encoding="utf-8")):
+            continue
+        chosen.append(source)
+    return chosen
+
+
+def remove() -> int:
+    """Delete every extension module under service/ and the manifest; the count deleted."""
+    removed = 0
+    for extension in PACKAGE.rglob("*.so"):
+        extension.unlink()
+        removed += 1
+    (PACKAGE / MANIFEST).unlink(missing_ok=True)
+    return removed
+
+
+def up_to_date(sources: list[Path]) -> bool:
+    state = native_state(PACKAGE)
+    wanted = {source.relative_to(PACKAGE).as_posix() for source in sources}
+    return not state.stale and set(state.compiled) == wanted
+
+
+def compiler() -> str | None:
+    """The C compiler Python's extensions are built with, if it is installed."""
+    command = str(sysconfig.get_config_var("CC") or "cc").split()[0]
+    return shutil.which(command)
+
+
+def build(sources: list[Path]) -> None:
+    from mypyc.build import mypycify
+    from setuptools import Distribution
+
+    digests = {source.relative_to(PACKAGE).as_posix(): source_digest(source) for source in sources}
+    relative = [source.relative_to(ROOT).as_posix() for source in sources]
+    os.chdir(ROOT)  # mypy reads pyproject.toml's [tool.mypy]; --inplace writes beside the sources
+    extensions = mypycify(
+        relative, opt_level="3", target_dir=str(BUILD / "c"), group_name=GROUP, verbose=False
+    )
+    # A Distribution of its own: setup() would read pyproject.toml's packaging too.
+    distribution = Distribution({"name": "leadrouter-domain", "ext_modules": extensions})
+    distribution.script_args = [
+        "build_ext",
+        "--inplace",
+        "--build-temp",
+        str(BUILD / "temp"),
+        "--build-lib",
+        str(BUILD / "lib"),
+    ]
+    distribution.parse_command_line()
+    distribution.run_commands()
+    (PACKAGE / MANIFEST).write_text(json.dumps(digests, indent=1, sort_keys=True) + "\n")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--force", action="store_true", help="compile even when up to date")
+    parser.add_argument("--remove", action="store_true", help="delete the compiled modules")
+    args = parser.parse_args()
+    if args.remove:
+        print(f"native: {remove()} compiled module(s) removed; Python runs the sources")
+        return 0
+    sources = domain_sources()
+    if not args.force and up_to_date(sources):
+        print(f"native: {len(sources)} domain modules compiled and up to date")
+        return 0
+    if compiler() is None:
+        removed = remove()
+        print(
+            "native: no C compiler found, so the domain runs as Python sources"
+            + (f" ({removed} stale compiled module(s) removed)" if removed else "")
+        )
+        return 0
+    remove()
+    print(f"native: compiling {len(sources)} domain modules with mypyc (about a minute)")
+    try:
+        build(sources)
+    except BaseException:
+        remove()  # nothing half-built is left for Python to import
+        raise
+    left = [str(path) for path in extension_sources(PACKAGE) if not path.is_file()]
+    if left or not up_to_date(sources):
+        print(f"native: the build left modules without a current source: {left}", file=sys.stderr)
+        return 1
+    print(f"native: {len(sources)} domain modules compiled")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
