@@ -19,6 +19,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import sys
 import sysconfig
 from pathlib import Path
@@ -28,7 +29,6 @@ sys.path.insert(0, str(ROOT))
 
 from agents.plumbing.native import (  # noqa: E402
     MANIFEST,
-    extension_sources,
     native_state,
     source_digest,
 )
@@ -108,7 +108,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--force", action="store_true", help="compile even when up to date")
     parser.add_argument("--remove", action="store_true", help="delete the compiled modules")
+    parser.add_argument("--build", action="store_true", help=argparse.SUPPRESS)  # the child
     args = parser.parse_args()
+    if args.build:
+        build(domain_sources())
+        return 0
     if args.remove:
         print(f"native: {remove()} compiled module(s) removed; Python runs the sources")
         return 0
@@ -125,14 +129,22 @@ def main() -> int:
         return 0
     remove()
     print(f"native: compiling {len(sources)} domain modules with mypyc (about a minute)")
-    try:
-        build(sources)
-    except BaseException:
+    BUILD.mkdir(parents=True, exist_ok=True)
+    log = BUILD / "build.log"
+    with log.open("w") as output:  # mypy's notes and every gcc line: shown only on a failure
+        built = subprocess.run(
+            [sys.executable, __file__, "--build"],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            check=False,
+        )
+    if built.returncode != 0:
         remove()  # nothing half-built is left for Python to import
-        raise
-    left = [str(path) for path in extension_sources(PACKAGE) if not path.is_file()]
-    if left or not up_to_date(sources):
-        print(f"native: the build left modules without a current source: {left}", file=sys.stderr)
+        print(log.read_text()[-4000:], file=sys.stderr)
+        print(f"native: the build failed (the whole log: {log})", file=sys.stderr)
+        return 1
+    if not up_to_date(sources):
+        print(f"native: the build did not compile every module (see {log})", file=sys.stderr)
         return 1
     print(f"native: {len(sources)} domain modules compiled")
     return 0
