@@ -17,6 +17,10 @@ def test_no_module_declaring_pydantic_models_is_compiled() -> None:
     assert "config.py" not in names()
 
 
+def test_a_module_that_only_catches_validation_errors_is_compiled() -> None:
+    assert {"intake.py", "policy.py"} <= names()
+
+
 def test_packages_and_the_excluded_modules_stay_sources() -> None:
     assert not any(name.endswith("__init__.py") for name in names())
     assert not EXCLUDED & names()
