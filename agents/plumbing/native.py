@@ -36,14 +36,14 @@ def source_digest(path: Path) -> str:
 
 
 def extension_sources(package: Path) -> list[Path]:
-    """The source each extension module under `package` was built from (it may be gone)."""
-    sources: list[Path] = []
-    for extension in sorted(package.rglob("*.so")):
-        suffix = next((end for end in EXTENSION_SUFFIXES if extension.name.endswith(end)), None)
-        stem = extension.name.removesuffix(suffix) if suffix else ""
-        if stem and not stem.endswith(GROUP_SUFFIX):
-            sources.append(extension.with_name(stem + ".py"))
-    return sources
+    """The source each of `package`'s extension modules for this interpreter was built from (it
+    may be gone). Extensions built for another Python are not imported, so they do not count."""
+    suffix = EXTENSION_SUFFIXES[0]  # e.g. .cpython-311-x86_64-linux-gnu.so, the one mypyc builds
+    return [
+        extension.with_name(extension.name.removesuffix(suffix) + ".py")
+        for extension in sorted(package.rglob(f"*{suffix}"))
+        if not extension.name.removesuffix(suffix).endswith(GROUP_SUFFIX)
+    ]
 
 
 def read_manifest(package: Path) -> dict[str, str]:

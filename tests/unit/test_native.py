@@ -61,6 +61,14 @@ def test_extensions_without_a_manifest_are_all_stale(tmp_path: Path) -> None:
     assert native_state(package).stale == ("scoring.py",)
 
 
+def test_an_extension_built_for_another_python_is_not_counted(tmp_path: Path) -> None:
+    package = compiled_package(tmp_path, {"scoring.py": "x = 1\n"})
+    (package / "routing.py").write_text("y = 2\n")
+    (package / "routing.cpython-39-x86_64-linux-gnu.so").write_bytes(b"\x7fELF")
+
+    assert native_state(package) == native.NativeState(("scoring.py",), ())
+
+
 def test_a_package_with_nothing_compiled_runs_its_sources(tmp_path: Path) -> None:
     package = tmp_path / "service"
     package.mkdir()
