@@ -1,13 +1,16 @@
 """The pure domain (`service/`) compiled to C by mypyc, where it is.
 
 `make native` (`dev/compile_domain.py`) compiles service/'s modules in place: an extension module
-beside each source, which Python imports instead of the source, and a manifest (`MANIFEST`, in
-service/) with the SHA-256 of every source it compiled. Where nothing is compiled, Python runs the
-sources, and the worker behaves the same.
+beside each source, which Python imports instead of the source. Where nothing is compiled, Python
+runs the sources, and the worker behaves the same.
 
-An extension whose source changed since it was built is stale: Python would still import it and
-run the old code without a word. So `native_state` finds them, and the worker refuses to start on
-one, naming it.
+A compiled module whose source changed since the build is stale: Python would still import it
+and run the old code without a word. So is every compiled module once a source it was checked
+against changed: mypyc trusts the types it saw (a field of a schema, a setting's type) and checks
+them at run time, so a schema or a module left as source that changed can break compiled code.
+The build's manifest (`MANIFEST`, in service/) holds the SHA-256 of every source under `WATCHED`
+at build time; `native_state` compares, and the worker and the test session refuse to run on a
+stale build, naming what changed.
 """
 
 import hashlib
@@ -21,14 +24,16 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 MANIFEST = "_native.json"
+# The packages whose sources the compiled modules were type-checked against (siblings).
+WATCHED = ("service", "schemas")
 # mypyc's shared library of the compiled group: no source of its own.
 GROUP_SUFFIX = "__mypyc"
 
 
 @dataclass(frozen=True, slots=True)
 class NativeState:
-    compiled: tuple[str, ...]  # sources whose extension is current, relative to the package
-    stale: tuple[str, ...]  # sources changed or gone since their extension was built
+    compiled: tuple[str, ...]  # sources with a current extension ("service/scoring.py")
+    stale: tuple[str, ...]  # sources changed, gone or never recorded since the build
 
 
 def source_digest(path: Path) -> str:
@@ -46,8 +51,22 @@ def extension_sources(package: Path) -> list[Path]:
     ]
 
 
+def watched_sources(root: Path) -> dict[str, Path]:
+    """Every source under `root`'s WATCHED packages, by its name relative to `root`."""
+    return {
+        source.relative_to(root).as_posix(): source
+        for package in WATCHED
+        for source in sorted((root / package).rglob("*.py"))
+    }
+
+
+def source_digests(root: Path) -> dict[str, str]:
+    """What a build records: the SHA-256 of every watched source."""
+    return {name: source_digest(path) for name, path in watched_sources(root).items()}
+
+
 def read_manifest(package: Path) -> dict[str, str]:
-    """Source (relative to `package`) -> its SHA-256 when it was compiled; {} without one."""
+    """Source (relative to the package's parent) -> its SHA-256 at build time; {} without one."""
     try:
         recorded = json.loads((package / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -56,15 +75,19 @@ def read_manifest(package: Path) -> dict[str, str]:
 
 
 def native_state(package: Path) -> NativeState:
-    """Which of `package`'s modules run compiled, and which extensions are stale."""
+    """Which of `package`'s modules run compiled, and what makes the build stale: a compiled
+    module's source, or any source it was checked against, changed or gone since the build."""
+    root = package.parent
+    compiled = tuple(source.relative_to(root).as_posix() for source in extension_sources(package))
+    if not compiled:
+        return NativeState((), ())
     recorded = read_manifest(package)
-    compiled: list[str] = []
-    stale: list[str] = []
-    for source in extension_sources(package):
-        name = source.relative_to(package).as_posix()
-        current = source.is_file() and recorded.get(name) == source_digest(source)
-        (compiled if current else stale).append(name)
-    return NativeState(tuple(compiled), tuple(stale))
+    stale = [name for name in compiled if name not in recorded]
+    for name, digest in recorded.items():
+        source = root / name
+        if not source.is_file() or source_digest(source) != digest:
+            stale.append(name)
+    return NativeState(compiled, tuple(sorted(set(stale))))
 
 
 def domain_package() -> Path:
@@ -77,14 +100,14 @@ def domain_package() -> Path:
 def stale_message(package: Path, stale: tuple[str, ...]) -> str:
     shown = ", ".join(stale[:5]) + (f" and {len(stale) - 5} more" if len(stale) > 5 else "")
     return (
-        f"compiled modules in {package} no longer match their sources ({shown}): Python would run"
-        " the old code. Run `make native` to compile them again, or `python"
-        " dev/compile_domain.py --remove` to run the sources."
+        f"the domain compiled in {package} no longer matches its sources ({shown} changed since"
+        " the build): Python would run the old code. Run `make native` to compile them again,"
+        " or `python dev/compile_domain.py --remove` to run the sources."
     )
 
 
 def register_native_line(app: Any, state: NativeState) -> None:
-    """Log at start whether the domain runs compiled (`domain: 48 modules compiled by mypyc`)."""
+    """Log at start whether the domain runs compiled (`domain: 51 modules compiled by mypyc`)."""
 
     async def name_the_domain() -> None:
         if state.compiled:

@@ -23,18 +23,13 @@ def run_worker(args: argparse.Namespace) -> int:
     from agents.plumbing.event_loop import use_event_loop
     from agents.worker import create_runtime
 
-    package = domain_package()
-    domain = native_state(package)
-    if domain.stale:
-        print(f"error: {stale_message(package, domain.stale)}", file=sys.stderr)
-        return 2
     settings = Settings()
     use_event_loop(settings.tuning.event_loop)
     if not reach_broker(settings):
         return 2
     asyncio.run(ensure_topics(settings.kafka, topic_specs(settings)))
     runtime = create_runtime(settings)
-    register_native_line(runtime.app, domain)
+    register_native_line(runtime.app, native_state(domain_package()))
     port = args.web_port if args.web_port is not None else settings.web.port
     sys.argv = ["leadrouter", "worker", "-l", args.loglevel or settings.log_level]
     sys.argv += ["--web-port", str(port), "--web-host", settings.web.host]
@@ -244,6 +239,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     args = build_parser().parse_args(argv)
+    package = domain_package()
+    stale = native_state(package).stale
+    if stale:  # every command runs the domain: none on code older than its sources
+        print(f"error: {stale_message(package, stale)}", file=sys.stderr)
+        return 2
     result: int = args.func(args)
     return result
 
