@@ -217,7 +217,9 @@ def test_published_ports_are_bound_to_loopback() -> None:
 
 def test_dockerfile_builds_on_python_311_slim_and_runs_the_worker_as_non_root() -> None:
     instructions = dockerfile_instructions()
-    assert instructions[0] == ("FROM", "python:3.11-slim")
+    stages = [arguments for instruction, arguments in instructions if instruction == "FROM"]
+    assert all(stage.split()[0] == "python:3.11-slim" for stage in stages)
+    assert stages[-1] == "python:3.11-slim"  # the image itself: no compiler in it
     users = [arguments for instruction, arguments in instructions if instruction == "USER"]
     assert users
     assert users[-1] not in {"root", "0"}
@@ -237,9 +239,8 @@ def test_dockerfile_copies_every_package_the_project_installs() -> None:
     copied = {
         source.rstrip("/")
         for instruction, arguments in dockerfile_instructions()
-        if instruction == "COPY"
+        if instruction == "COPY" and not arguments.startswith("--from=")
         for source in arguments.split()[:-1]
-        if not source.startswith("--")
     }
     top_level = {package.split(".")[0] for package in pyproject["tool"]["setuptools"]["packages"]}
     assert top_level | {"pyproject.toml", pyproject["project"]["readme"]} <= copied
@@ -258,11 +259,32 @@ def test_dockerignore_keeps_what_the_dockerfile_copies() -> None:
     copied = [
         source.rstrip("/")
         for instruction, arguments in dockerfile_instructions()
-        if instruction == "COPY"
+        if instruction == "COPY" and not arguments.startswith("--from=")
         for source in arguments.split()[:-1]
     ]
     for source in copied:
         assert not any(fnmatch.fnmatch(source, pattern) for pattern in patterns), source
+
+
+def test_the_image_compiles_the_domain_as_make_native_does_and_installs_the_wheel() -> None:
+    instructions = dockerfile_instructions()
+    runs = [arguments for instruction, arguments in instructions if instruction == "RUN"]
+    assert any("python dev/compile_domain.py" in run and "pip wheel" in run for run in runs)
+    assert ("COPY", "--from=build /wheels /wheels") in instructions
+    patterns = (ROOT / ".dockerignore").read_text(encoding="utf-8").splitlines()
+    # Docker applies the last pattern that matches: the script comes back after dev/ goes.
+    assert patterns.index("!dev/compile_domain.py") > patterns.index("dev")
+    assert "service/**/*.so" in patterns  # a checkout's own build never reaches the image
+
+
+def test_the_wheel_carries_the_compiled_modules_of_every_domain_package() -> None:
+    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"][
+        "setuptools"
+    ]
+    domain = [package for package in setuptools["packages"] if package.split(".")[0] == "service"]
+    for package in domain:
+        assert "*.so" in setuptools["package-data"][package], package
+    assert "_native.json" in setuptools["package-data"]["service"]
 
 
 def test_dockerfile_exposes_the_default_web_port() -> None:
