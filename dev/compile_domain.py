@@ -35,7 +35,7 @@ BUILD = ROOT / ".run" / "native"
 GROUP = "service._native"  # the shared library of the group lands in service/, beside its modules
 EXCLUDED = {
     # copy.deepcopy(QueueState) fails compiled: a frozen dataclass's state is set back field by
-    # field, which a compiled class refuses; its callers (and tests) copy it.
+    # field, which a compiled class refuses. The test that assignment is pure copies it.
     "queue_state.py",
 }
 # A module that imports BaseModel or RootModel declares models (or reads their fields); one that

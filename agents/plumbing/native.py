@@ -9,8 +9,8 @@ and run the old code without a word. So is every compiled module once a source i
 against changed: mypyc trusts the types it saw (a field of a schema, a setting's type) and checks
 them at run time, so a schema or a module left as source that changed can break compiled code.
 The build's manifest (`MANIFEST`, in service/) holds the SHA-256 of every source under `WATCHED`
-at build time; `native_state` compares, and the worker and the test session refuse to run on a
-stale build, naming what changed.
+at build time; `native_state` compares, and every `leadrouter` command and the test session refuse
+to run on a stale build, naming what changed.
 """
 
 import hashlib
