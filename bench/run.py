@@ -47,7 +47,7 @@ from types import FrameType
 from typing import Any, NoReturn
 
 from agents.plumbing.admin import ensure_topics, topic_specs
-from agents.plumbing.native import domain_package, native_state
+from agents.plumbing.native import domain_package, extension_sources
 from agents.plumbing.reference import default_rules_text
 from agents.plumbing.settings import KafkaSettings, Settings, TopicSettings
 from agents.plumbing.topics import (
@@ -906,7 +906,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             kafka_version="-",
             python=platform.python_version(),
             load_average=os.getloadavg(),
-            domain_compiled=len(native_state(domain_package()).compiled),
+            domain_compiled=len(extension_sources(domain_package())),
         ),
         settings=run_settings(args, run_dir),
     )

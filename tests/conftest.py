@@ -3,11 +3,10 @@ imported instead of it (agents/plumbing/native.py), so the session stops first, 
 
 import pytest
 
-from agents.plumbing.native import domain_package, native_state, stale_message
+from agents.plumbing.native import stale_build_error
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
-    package = domain_package()
-    stale = native_state(package).stale
-    if stale:
-        pytest.exit(stale_message(package, stale), returncode=4)
+    stale = stale_build_error()
+    if stale is not None:
+        pytest.exit(stale, returncode=4)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import get_args
 
 from agents.plumbing.admin import ensure_topics, topic_specs
-from agents.plumbing.native import domain_package, native_state, register_native_line, stale_message
+from agents.plumbing.native import register_native_line, stale_build_error
 from agents.plumbing.settings import Settings
 from agents.tools.demo_cli import add_demo_commands
 from agents.tools.reach import reach_broker
@@ -29,7 +29,7 @@ def run_worker(args: argparse.Namespace) -> int:
         return 2
     asyncio.run(ensure_topics(settings.kafka, topic_specs(settings)))
     runtime = create_runtime(settings)
-    register_native_line(runtime.app, native_state(domain_package()))
+    register_native_line(runtime.app)
     port = args.web_port if args.web_port is not None else settings.web.port
     sys.argv = ["leadrouter", "worker", "-l", args.loglevel or settings.log_level]
     sys.argv += ["--web-port", str(port), "--web-host", settings.web.host]
@@ -239,10 +239,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     args = build_parser().parse_args(argv)
-    package = domain_package()
-    stale = native_state(package).stale
-    if stale:  # every command runs the domain: none on code older than its sources
-        print(f"error: {stale_message(package, stale)}", file=sys.stderr)
+    stale = stale_build_error()
+    if stale is not None:  # every command runs the domain: none on code older than its sources
+        print(f"error: {stale}", file=sys.stderr)
         return 2
     result: int = args.func(args)
     return result

@@ -78,6 +78,16 @@ def test_extensions_without_a_manifest_are_all_stale(tmp_path: Path) -> None:
     assert native_state(package).stale == ("service/scoring.py",)
 
 
+@pytest.mark.parametrize("manifest", ["{not json", "[1, 2]", '"a digest"'])
+def test_an_unreadable_manifest_makes_every_compiled_module_stale(
+    tmp_path: Path, manifest: str
+) -> None:
+    package = compiled_package(tmp_path, {"scoring.py": "x = 1\n"})
+    (package / MANIFEST).write_text(manifest)
+
+    assert native_state(package).stale == ("service/scoring.py",)
+
+
 def test_an_extension_built_for_another_python_is_not_counted(tmp_path: Path) -> None:
     package = compiled_package(tmp_path, {"scoring.py": "x = 1\n"})
     (package / "routing.py").write_text("y = 2\n")
@@ -99,7 +109,7 @@ def test_a_command_refuses_to_run_on_a_stale_build_and_names_what_changed(
 ) -> None:
     package = compiled_package(tmp_path, {"scoring.py": "x = 1\n"})
     (package / "scoring.py").write_text("x = 2\n")
-    monkeypatch.setattr("agents.tools.cli.domain_package", lambda: package)
+    monkeypatch.setattr("agents.plumbing.native.domain_package", lambda: package)
 
     assert main(["worker"]) == 2
 
