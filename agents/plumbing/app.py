@@ -7,7 +7,7 @@ from aiohttp.web import Response
 from faust import web
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
-from agents.plumbing import faust_speedups, faust_start
+from agents.plumbing import faust_speedups, faust_start, isolation
 from agents.plumbing.credentials import broker_credentials
 from agents.plumbing.log_limits import RepeatLimit, limited_worker
 from agents.plumbing.partitioner import remembering_partitioner
@@ -54,6 +54,7 @@ def create_faust_app(settings: Settings) -> faust.App:
     )
     faust_speedups.install(app, fast_delivery=tuning.fast_delivery)
     faust_start.install(app)
+    isolation.install()  # aborted upstream transactions are never read
     return app
 
 

@@ -11,6 +11,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from agents.plumbing.credentials import client_options
 from agents.plumbing.delivery import Partition
+from agents.plumbing.isolation import ISOLATION_LEVEL
 from agents.plumbing.settings import KafkaSettings
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,7 @@ class BrokerHoleCheck:
             bootstrap_servers=self._kafka.hosts,
             group_id=None,
             enable_auto_commit=False,
+            isolation_level=ISOLATION_LEVEL,
             auto_offset_reset="earliest",
             **client_options(self._kafka),
         )

@@ -14,6 +14,7 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from agents.plumbing.credentials import client_options
+from agents.plumbing.isolation import ISOLATION_LEVEL
 from agents.plumbing.settings import KafkaSettings
 
 Offsets = dict[Any, int]
@@ -34,6 +35,7 @@ class BrokerOffsets:
             bootstrap_servers=self._kafka.hosts,
             group_id=None,
             enable_auto_commit=False,
+            isolation_level=ISOLATION_LEVEL,
             **client_options(self._kafka),
         )
         await consumer.start()

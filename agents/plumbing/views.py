@@ -16,6 +16,7 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from agents.plumbing.credentials import client_options
+from agents.plumbing.isolation import ISOLATION_LEVEL
 from agents.plumbing.settings import KafkaSettings
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,7 @@ class CompactedView:
             bootstrap_servers=self._kafka.hosts,
             group_id=None,
             enable_auto_commit=False,
+            isolation_level=ISOLATION_LEVEL,
             auto_offset_reset="earliest",
             # Large fetches: a cold start reads the whole topic (1M accounts).
             max_partition_fetch_bytes=8 * 1024 * 1024,

@@ -6,6 +6,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -153,6 +154,16 @@ class WorkerProcess:
 
     def logs(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path else ""
+
+    def metric(self, series: str) -> float:
+        """One series' value on the worker's /metrics (`name` or `name{labels}`); 0 when it is
+        not there."""
+        url = f"http://127.0.0.1:{self.web_port}/metrics"
+        body = urllib.request.urlopen(url, timeout=10).read().decode()
+        for line in body.splitlines():
+            if line.startswith(series + " "):
+                return float(line.rsplit(" ", 1)[1])
+        return 0.0
 
     def kill(self) -> None:
         """SIGKILL: no shutdown, no final commit, as when a machine dies."""

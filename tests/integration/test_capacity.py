@@ -4,7 +4,6 @@ reopen a full rep; a rep whose lead sales rejected gets the turn back."""
 
 import asyncio
 import json
-import urllib.request
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -38,16 +37,6 @@ def pharma_lead(n: int) -> dict[str, Any]:
         },
         "demo_request",
     )
-
-
-def metric(worker: WorkerProcess, series: str) -> float:
-    """One series' value on the worker's /metrics; 0 when it is not there."""
-    url = f"http://127.0.0.1:{worker.web_port}/metrics"
-    body = urllib.request.urlopen(url, timeout=10).read().decode()
-    for line in body.splitlines():
-        if line.startswith(series + " "):
-            return float(line.rsplit(" ", 1)[1])
-    return 0.0
 
 
 async def load_reference(bootstrap: str) -> str:
@@ -178,10 +167,10 @@ async def test_a_rep_whose_lead_sales_rejected_gets_their_turn_back(
     # The credit travels by the qualified topic, from the clock's partition to the queue's.
     credits = 'leadrouter_credits_total{queue="inside-sales",reason="rejected"}'
     for _ in range(100):
-        if metric(worker, credits) >= 1:
+        if worker.metric(credits) >= 1:
             break
         await asyncio.sleep(0.2)
-    assert metric(worker, credits) == 1
+    assert worker.metric(credits) == 1
     await produce(bootstrap, worker.topic("leads.events.v1"), [as_record(transactional_lead(2))])
     records = [json.loads(r.value) for r in await consume(bootstrap, topic, 2)]
 

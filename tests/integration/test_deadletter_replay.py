@@ -7,7 +7,6 @@ import json
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -42,16 +41,9 @@ def replay(worker: WorkerProcess, *args: str) -> str:
     return done.stdout
 
 
-def metric(worker: WorkerProcess, name: str) -> float:
-    url = f"http://127.0.0.1:{worker.web_port}/metrics"
-    body = urllib.request.urlopen(url, timeout=10).read().decode()
-    values = [line.split()[-1] for line in body.splitlines() if line.startswith(name + " ")]
-    return float(values[0]) if values else 0.0
-
-
 def wait_for_metric(worker: WorkerProcess, name: str, at_least: float, timeout: float) -> None:
     deadline = time.monotonic() + timeout
-    while metric(worker, name) < at_least:
+    while worker.metric(name) < at_least:
         assert time.monotonic() < deadline, f"{name} stayed below {at_least}"
         time.sleep(0.25)
 

@@ -3,7 +3,6 @@ the qualified topic keyed by the queue's overflow queue and is routed there, nev
 
 import asyncio
 import json
-import urllib.request
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -67,23 +66,13 @@ async def load_reference(bootstrap: str, reps: list[dict[str, Any]]) -> str:
     return prefix
 
 
-def metric(worker: WorkerProcess, series: str) -> float:
-    """One series' value on the worker's /metrics; 0 when it is not there."""
-    url = f"http://127.0.0.1:{worker.web_port}/metrics"
-    body = urllib.request.urlopen(url, timeout=10).read().decode()
-    for line in body.splitlines():
-        if line.startswith(series + " "):
-            return float(line.rsplit(" ", 1)[1])
-    return 0.0
-
-
 async def settled_metric(worker: WorkerProcess, series: str, expected: float) -> float:
     """The series once it reached `expected` (counted on Kafka's ack), or its value after 5 s."""
     for _ in range(25):
-        if (value := metric(worker, series)) >= expected:
+        if (value := worker.metric(series)) >= expected:
             return value
         await asyncio.sleep(0.2)
-    return metric(worker, series)
+    return worker.metric(series)
 
 
 async def record_count(bootstrap: str, topic: str) -> int:
@@ -143,11 +132,11 @@ async def test_a_lead_no_rep_of_its_queue_can_take_is_routed_to_the_overflow_que
     assert decision["decision_id"] == routed["decision_id"]
     assert (decision["outcome"], decision["queue"]) == ("routed", "sales-fallback")
     assert decision["overflowed_from"] == ["inside-sales"]
-    assert metric(worker, 'leadrouter_overflows_total{queue="inside-sales"}') == 1
-    assert metric(worker, 'leadrouter_overflows_total{queue="sales-fallback"}') == 0
+    assert worker.metric('leadrouter_overflows_total{queue="inside-sales"}') == 1
+    assert worker.metric('leadrouter_overflows_total{queue="sales-fallback"}') == 0
     routed_total = 'leadrouter_leads_routed_total{queue="sales-fallback"}'
     assert await settled_metric(worker, routed_total, 1) == 1
-    assert metric(worker, 'leadrouter_leads_routed_total{queue="inside-sales"}') == 0
+    assert worker.metric('leadrouter_leads_routed_total{queue="inside-sales"}') == 0
 
 
 async def test_a_rep_at_daily_capacity_sends_the_next_lead_to_a_rep_of_the_overflow_queue(
@@ -188,8 +177,8 @@ async def test_a_rep_at_daily_capacity_sends_the_next_lead_to_a_rep_of_the_overf
     assert by_decision[overflowed["decision_id"]]["queue"] == "inside-sales"
     assert by_decision[overflowed["decision_id"]]["overflowed_from"] == ["specialists-pharma"]
     assert by_decision[kept["decision_id"]]["queue"] == "specialists-pharma"
-    assert metric(worker, 'leadrouter_overflows_total{queue="specialists-pharma"}') == 1
-    assert metric(worker, 'leadrouter_overflows_total{queue="inside-sales"}') == 0
+    assert worker.metric('leadrouter_overflows_total{queue="specialists-pharma"}') == 1
+    assert worker.metric('leadrouter_overflows_total{queue="inside-sales"}') == 0
 
 
 # q1 -> q2 -> ... -> q6 -> last is one hop longer than MAX_OVERFLOW_HOPS allows, and the
@@ -241,5 +230,5 @@ async def test_a_lead_past_the_overflow_hop_limit_stays_in_the_fallback_queue(
     assert routed["decision"]["overflowed_from"] == ["q1", "q2", "q3", "q4", "q5", "q6"]
     assert await record_count(bootstrap, worker.topic("sales.queue.last.v1")) == 0
     assert qualified == 7, "queued once by profile, then once per overflow"
-    overflows = [metric(worker, f'leadrouter_overflows_total{{queue="{q}"}}') for q in QUEUES]
+    overflows = [worker.metric(f'leadrouter_overflows_total{{queue="{q}"}}') for q in QUEUES]
     assert overflows == [1, 1, 1, 1, 1, 1, 0, 0]

@@ -4,7 +4,6 @@ a worker killed between the reminder and the re-route re-routes exactly once aft
 
 import asyncio
 import json
-import urllib.request
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -57,16 +56,6 @@ def at(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
-def metric(worker: WorkerProcess, series: str) -> float:
-    """One series' value on the worker's /metrics; 0 when it is not there."""
-    url = f"http://127.0.0.1:{worker.web_port}/metrics"
-    body = urllib.request.urlopen(url, timeout=10).read().decode()
-    for line in body.splitlines():
-        if line.startswith(series + " "):
-            return float(line.rsplit(" ", 1)[1])
-    return 0.0
-
-
 async def test_an_unaccepted_lead_is_reminded_then_rerouted_to_another_available_rep(
     start_worker: Callable[..., WorkerProcess], bootstrap: str, tmp_path: Path
 ) -> None:
@@ -112,17 +101,17 @@ async def test_an_unaccepted_lead_is_reminded_then_rerouted_to_another_available
     await asyncio.sleep(8)
     assert len(await read_json(bootstrap, worker.topic("leads.sla.v1"), 3, timeout=2)) == 2
     assert len(await read_json(bootstrap, queue_topic, 4, timeout=2)) == 3
-    assert metric(worker, 'leadrouter_sla_breaches_total{queue="inside-sales"}') == 1
+    assert worker.metric('leadrouter_sla_breaches_total{queue="inside-sales"}') == 1
     escalated = 'leadrouter_escalations_total{{action="{}",queue="inside-sales",step="{}"}}'
-    assert metric(worker, escalated.format("remind", 1)) == 1
-    assert metric(worker, escalated.format("reroute", 2)) == 1
+    assert worker.metric(escalated.format("remind", 1)) == 1
+    assert worker.metric(escalated.format("reroute", 2)) == 1
     # The rep the lead was taken from got their turn back.
     credits = 'leadrouter_credits_total{queue="inside-sales",reason="escalation"}'
-    assert metric(worker, credits) == 1
+    assert worker.metric(credits) == 1
     # Routed twice, handed off once: the re-route is not a handoff from marketing.
-    assert metric(worker, 'leadrouter_leads_routed_total{queue="inside-sales"}') == 2
+    assert worker.metric('leadrouter_leads_routed_total{queue="inside-sales"}') == 2
     handoffs = 'leadrouter_handoff_latency_seconds_count{queue="inside-sales"}'
-    assert metric(worker, handoffs) == 1
+    assert worker.metric(handoffs) == 1
 
 
 async def test_when_every_rep_of_the_queue_had_the_lead_it_goes_to_the_then_queue(
@@ -171,8 +160,8 @@ async def test_an_accepted_lead_is_never_escalated(
     assert await read_json(bootstrap, worker.topic("leads.sla.v1"), 1, timeout=2) == []
     assert len(await read_json(bootstrap, queue_topic, 2, timeout=2)) == 1
     accepted_count = 'leadrouter_time_to_accept_seconds_count{queue="inside-sales"}'
-    assert metric(worker, accepted_count) == 1
-    assert metric(worker, 'leadrouter_sla_breaches_total{queue="inside-sales"}') == 0
+    assert worker.metric(accepted_count) == 1
+    assert worker.metric('leadrouter_sla_breaches_total{queue="inside-sales"}') == 0
 
 
 async def test_a_worker_killed_between_reminder_and_reroute_reroutes_exactly_once(
