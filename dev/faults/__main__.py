@@ -10,6 +10,9 @@ Scenarios (`--scenarios`, all by default), each in its own topic prefix and cons
                   fed at half `--rate` (one run per seed)
   broker-restart  the broker stopped for `--outage` s mid-stream, started again on its data
   fuzz            `--malformed` malformed records interleaved with `--events` / 4 valid events
+  aborted         the feed writes as a transactional producer, each tick's records in one
+                  transaction, `--aborted-share` of them aborted; the worker is killed (-9)
+                  `--faults` times as in kill9. No aborted record may reach any output
 The feed keys `--identity-keyed` (0.8) of the valid events by the lead's identity (the worker's
 direct path) and the rest by its external id, so one lead's events arrive both ways. Its events
 are the bench's `--workload`: synthetic, or real-shaped website traffic, routed to the demo reps
@@ -45,6 +48,7 @@ from dev.faults.accounting import Row, Verdict, judge
 from dev.faults.broker import FaultBroker
 from dev.faults.report import format_table, row_json
 from dev.faults.runs import (
+    ABORTED,
     BROKER_RESTART,
     FUZZ,
     KILL9,
@@ -60,6 +64,7 @@ from schemas.reps import Rep
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "dev" / "faults" / "results"
 SEEDED = (KILL9, SIGTERM, REBALANCE)  # the others run once, with the first seed
+KILLED = (KILL9, ABORTED)  # the scenarios whose restarts `--check-resume` times
 
 
 class Interrupted(BaseException):
@@ -82,6 +87,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--faults", type=int, default=5, help="kills or SIGTERMs per run")
     parser.add_argument("--outage", type=float, default=20.0, help="broker stop, seconds")
     parser.add_argument("--malformed", type=int, default=10_000, help="fuzz records")
+    parser.add_argument(
+        "--aborted-share",
+        type=share_argument,
+        default=0.2,
+        metavar="SHARE",
+        help="share of the aborted scenario's transactions the feed aborts (default 0.2)",
+    )
     parser.add_argument("--garbage-share", type=float, default=0.0, help="invalid feed share")
     parser.add_argument(
         "--identity-keyed",
@@ -102,7 +114,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--check-resume",
         action="store_true",
-        help="kill9 fails when a restart takes longer than --resume-limit to resume",
+        help="kill9 and aborted fail when a restart takes longer than --resume-limit to resume",
     )
     parser.add_argument("--resume-limit", type=float, default=10.0)
     parser.add_argument("--quiet-timeout", type=float, default=300.0)
@@ -147,6 +159,7 @@ def specs(args: argparse.Namespace, tag: str) -> list[Spec]:
                     faults=args.faults,
                     outage=args.outage,
                     malformed=args.malformed,
+                    aborted_share=args.aborted_share if scenario == ABORTED else 0.0,
                     garbage_share=args.garbage_share,
                     identity_keyed=args.identity_keyed,
                     workload=args.workload,
@@ -175,7 +188,7 @@ async def run_all(
             errors.append(f"{spec.scenario} seed {spec.seed}: {type(error).__name__}: {error}")
             print(f"[faults]   FAILED to run: {errors[-1]}", file=sys.stderr, flush=True)
             continue
-        verdict = judge(row, resume_limit=resume_limit if spec.scenario == KILL9 else None)
+        verdict = judge(row, resume_limit=resume_limit if spec.scenario in KILLED else None)
         results.append((row, verdict))
         print(format_table([(row, verdict)]).splitlines()[2], flush=True)
         print(f"[faults]   {time.monotonic() - began:.0f} s", flush=True)

@@ -115,6 +115,9 @@ class Row:
     two_queue_decisions: int = 0
     routed_without_queue_record: int = 0
     counts_given_twice: int = 0
+    # Records of transactions the feed aborted, and how many of them reached an output.
+    aborted_produced: int = 0
+    aborted_decided: int = 0
     lost_sample: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=())
 
@@ -172,6 +175,36 @@ def candidate_decisions(produced: Iterable[ProducedRecord]) -> dict[str, str]:
     return names
 
 
+def aborted_decided(
+    aborted: Sequence[ProducedRecord], produced: Sequence[ProducedRecord], outputs: Outputs
+) -> int:
+    """Records of aborted transactions that reached an output: a queue record or a decision of
+    their event, or a dead letter of their event or their position (an invalid record). An
+    event id that a committed record carries too is left out: its outputs are that record's."""
+    committed = {r.event_id for r in produced if r.event_id is not None}
+    positions = {(r.partition, r.offset) for r in aborted}
+    by_event = {
+        r.event_id: (r.partition, r.offset)
+        for r in aborted
+        if r.event_id is not None and r.event_id not in committed
+    }
+    names = {
+        name: event_id
+        for name, event_id in candidate_decisions(aborted).items()
+        if event_id in by_event
+    }
+    events = {r.event_id for r in outputs.routed}
+    events.update(names[d.decision_id] for d in outputs.decisions if d.decision_id in names)
+    events.update(letter.event_id for letter in outputs.dead_letters if letter.event_id)
+    reached = {by_event[event_id] for event_id in events if event_id in by_event}
+    reached.update(
+        letter.input_position
+        for letter in outputs.dead_letters
+        if letter.input_position in positions
+    )
+    return len(reached)
+
+
 def account(
     scenario: str,
     seed: int,
@@ -179,8 +212,10 @@ def account(
     outputs: Outputs,
     faults: Faults,
     notes: Sequence[str] = (),
+    aborted: Sequence[ProducedRecord] = (),
 ) -> Row:
-    """The table row: where every produced valid event ended, and what went wrong on the way."""
+    """The table row: where every produced valid event ended, and what went wrong on the way;
+    `aborted`: records the feed wrote in transactions it aborted, which must reach no output."""
     by_position = {(r.partition, r.offset): r for r in produced}
     copies = Counter(r.event_id for r in produced if r.event_id is not None)
     endings: dict[str, set[str]] = {event_id: set() for event_id in copies}
@@ -250,6 +285,8 @@ def account(
         two_queue_decisions=sum(1 for queues in queues_by_decision.values() if len(queues) > 1),
         routed_without_queue_record=len(routed_without_queue),
         counts_given_twice=counts_given_twice(outputs.routed),
+        aborted_produced=len(aborted),
+        aborted_decided=aborted_decided(aborted, produced, outputs) if aborted else 0,
         lost_sample=tuple(lost[:10]),
         notes=(*row_notes, *([f"{repeated} valid events produced twice"] if repeated else [])),
     )
@@ -264,7 +301,8 @@ class Verdict:
 def judge(row: Row, *, resume_limit: float | None) -> Verdict:
     """Pass: nothing lost, no event that ended two ways (decided twice, differently), no
     decision with two reps, no lead assigned twice, no day count given twice (a rep's counter
-    never goes back across a restart). A fuzz run also
+    never goes back across a restart), no record of an aborted transaction decided or
+    dead-lettered. A fuzz run also
     dead-letters every malformed record without the worker ever exiting. `resume_limit` (kill
     scenarios, when the check is on): every restart resumed within that many seconds."""
     reasons: list[str] = []
@@ -278,6 +316,8 @@ def judge(row: Row, *, resume_limit: float | None) -> Verdict:
         reasons.append(f"{row.leads_assigned_twice} leads assigned twice")
     if row.counts_given_twice:
         reasons.append(f"{row.counts_given_twice} day counts given to two leads")
+    if row.aborted_decided:
+        reasons.append(f"{row.aborted_decided} records of aborted transactions reached an output")
     if row.scenario == "fuzz":
         missing = row.malformed_produced - row.malformed_dead_lettered
         if missing:

@@ -61,7 +61,7 @@ def plan_input(
     return [PlannedRecord(record, classify(record, now)) for record in ordered]
 
 
-def create_producer(bootstrap: str) -> AIOKafkaProducer:
+def create_producer(bootstrap: str, transactional_id: str | None = None) -> AIOKafkaProducer:
     # Large fuzz values need a request as large as the broker takes (message.max.bytes ~1 MB).
     return AIOKafkaProducer(
         bootstrap_servers=bootstrap,
@@ -69,19 +69,28 @@ def create_producer(bootstrap: str) -> AIOKafkaProducer:
         linger_ms=5,
         max_request_size=1_048_000,
         request_timeout_ms=60_000,
+        transactional_id=transactional_id,
     )
 
 
 @dataclass
 class PacedFeed:
     """Sends the planned records at `rate` per second; `pause()` waits for every record in
-    flight to be acknowledged, so a broker stop never leaves a record half-sent."""
+    flight to be acknowledged, so a broker stop never leaves a record half-sent.
+
+    With `aborted_share` the feed writes as a transactional producer does: each tick's records
+    in one transaction, of which that share (drawn from `seed`) are aborted. Records of an
+    aborted transaction stay in the log but were never produced as far as any reader of
+    committed records knows: they go to `aborted`, not `produced`."""
 
     bootstrap: str
     topic: str
     planned: Sequence[PlannedRecord]
     rate: float
+    aborted_share: float = 0.0
+    seed: int = 0
     produced: list[ProducedRecord] = field(default_factory=list)
+    aborted: list[ProducedRecord] = field(default_factory=list)
     failed: int = 0
     finished_at: float | None = None
     _running: asyncio.Event = field(default_factory=asyncio.Event)
@@ -99,9 +108,11 @@ class PacedFeed:
         self._running.set()
 
     async def run(self) -> None:
-        producer = create_producer(self.bootstrap)
+        transactional = self.aborted_share > 0
+        producer = create_producer(self.bootstrap, f"{self.topic}-feed" if transactional else None)
         await producer.start()
         self._running.set()
+        aborts = random.Random(self.seed)
         try:
             per_tick = max(1, round(self.rate * TICK))
             for first in range(0, len(self.planned), per_tick):
@@ -109,14 +120,26 @@ class PacedFeed:
                 await self._running.wait()
                 self._idle.clear()
                 began = time.monotonic()
-                await self._send(producer, self.planned[first : first + per_tick])
+                batch = self.planned[first : first + per_tick]
+                if transactional:
+                    await self._send_in_transaction(
+                        producer, batch, abort=aborts.random() < self.aborted_share
+                    )
+                else:
+                    await self._send(producer, batch)
                 await asyncio.sleep(max(0.0, TICK - (time.monotonic() - began)))
         finally:
             self.finished_at = time.time()
             self._idle.set()
             await producer.stop()
 
-    async def _send(self, producer: AIOKafkaProducer, batch: Sequence[PlannedRecord]) -> None:
+    async def _send(
+        self,
+        producer: AIOKafkaProducer,
+        batch: Sequence[PlannedRecord],
+        into: list[ProducedRecord] | None = None,
+    ) -> None:
+        """Send `batch`; each record acknowledged goes to `into` (`produced` by default)."""
         futures = []
         for item in batch:
             key, value, headers = item.record
@@ -127,6 +150,24 @@ class PacedFeed:
                 self.failed += 1  # not produced as far as anyone knows: not counted
                 continue
             event_id, identity = item.event or (None, None)
-            self.produced.append(
-                ProducedRecord(result.partition, result.offset, event_id, identity)
-            )
+            record = ProducedRecord(result.partition, result.offset, event_id, identity)
+            (self.produced if into is None else into).append(record)
+
+    async def _send_in_transaction(
+        self, producer: AIOKafkaProducer, batch: Sequence[PlannedRecord], *, abort: bool
+    ) -> None:
+        """`batch` in one transaction, committed or aborted. A commit that fails leaves the
+        records' fate unknown: they count as failed, neither produced nor aborted."""
+        written: list[ProducedRecord] = []
+        await producer.begin_transaction()
+        await self._send(producer, batch, into=written)
+        if abort:
+            await producer.abort_transaction()
+            self.aborted.extend(written)
+            return
+        try:
+            await producer.commit_transaction()
+        except Exception:
+            self.failed += len(written)
+            raise
+        self.produced.extend(written)

@@ -21,6 +21,7 @@ COLUMNS = (
     ("resume max/med s", "restart-to-resume"),
     ("dead letters", "dead letters"),
     ("malformed→DL", "malformed dead-lettered"),
+    ("aborted→out", "records of aborted transactions that reached an output"),
     ("exits", "worker exits not caused by the harness"),
     ("verdict", "verdict"),
 )
@@ -39,6 +40,7 @@ def cells(row: Row, verdict: Verdict) -> list[str]:
         if row.malformed_produced
         else "-"
     )
+    aborted = f"{row.aborted_decided:,}/{row.aborted_produced:,}" if row.aborted_produced else "-"
     return [
         row.scenario,
         str(row.seed),
@@ -54,6 +56,7 @@ def cells(row: Row, verdict: Verdict) -> list[str]:
         resume,
         f"{row.dead_letters:,}",
         malformed,
+        aborted,
         str(row.unplanned_exits),
         "pass" if verdict.passed else "FAIL",
     ]

@@ -21,8 +21,8 @@ from schemas.accounts import Account
 from schemas.reps import Rep
 
 KILL9, SIGTERM, BROKER_RESTART, FUZZ = "kill9", "sigterm", "broker-restart", "fuzz"
-REBALANCE = "rebalance"
-SCENARIOS = (KILL9, SIGTERM, REBALANCE, BROKER_RESTART, FUZZ)
+REBALANCE, ABORTED = "rebalance", "aborted"
+SCENARIOS = (KILL9, SIGTERM, REBALANCE, BROKER_RESTART, FUZZ, ABORTED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +31,8 @@ class Spec:
     and a fault; `resume_wait`: how long a fault waits for the pipeline to produce again before
     the next one (0: the next fault comes `gap` after the restart, resumed or not); `down`:
     seconds (drawn from the seed) a stopped worker of the rebalance scenario stays down, and
-    `signals` the signals it draws from."""
+    `signals` the signals it draws from; `aborted_share`: the share of the feed's transactions
+    it aborts (0: the feed is not transactional)."""
 
     scenario: str
     seed: int
@@ -45,6 +46,7 @@ class Spec:
     signals: tuple[int, ...] = (signal.SIGKILL, signal.SIGTERM)
     outage: float = 20.0
     malformed: int = 0
+    aborted_share: float = 0.0
     garbage_share: float = 0.0
     identity_keyed: float = MIXED_IDENTITY_KEYED
     workload: Workload = "synthetic"

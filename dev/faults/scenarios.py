@@ -19,6 +19,7 @@ from dev.faults.quiet import output_topics, wait_quiet
 from dev.faults.rebalance import rebalance_faults
 from dev.faults.records import read_outputs
 from dev.faults.runs import (
+    ABORTED,
     BROKER_RESTART,
     FUZZ,
     KILL9,
@@ -116,10 +117,18 @@ async def run_scenario(harness: Harness, spec: Spec) -> Row:
     partner = _supervisor(harness, spec, "-b") if spec.scenario == REBALANCE else None
     workers = [supervisor] if partner is None else [supervisor, partner]
     await supervisor.start()
-    feed = PacedFeed(harness.bootstrap, names.name(LEAD_EVENTS), planned, spec.rate)
+    feed = PacedFeed(
+        harness.bootstrap,
+        names.name(LEAD_EVENTS),
+        planned,
+        spec.rate,
+        aborted_share=spec.aborted_share,
+        seed=spec.seed,
+    )
     run = Run()
     faults: dict[str, Callable[[Fault], Awaitable[None]]] = {
         KILL9: lambda fault: _kill_faults(fault, signal.SIGKILL),
+        ABORTED: lambda fault: _kill_faults(fault, signal.SIGKILL),
         SIGTERM: lambda fault: _kill_faults(fault, signal.SIGTERM),
         BROKER_RESTART: _broker_fault,
         REBALANCE: rebalance_faults,
@@ -165,4 +174,5 @@ async def run_scenario(harness: Harness, spec: Spec) -> Row:
         outputs,
         Faults(resume_points, len(restarts), unplanned()),
         notes=[*run.notes, *read_notes],
+        aborted=feed.aborted,
     )

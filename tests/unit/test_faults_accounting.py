@@ -252,6 +252,51 @@ def test_a_later_stages_dead_letter_is_traced_to_the_input_record_it_came_from()
     assert from_assign.event_id == "e9"
 
 
+def test_records_of_aborted_transactions_that_reached_no_output_pass() -> None:
+    produced = [event(0, "e1")]
+    aborted = [event(1, "x1", BOB), ProducedRecord(partition=0, offset=2)]
+
+    row = account(
+        "aborted", 1, produced, Outputs(decisions=[nurtured("e1")]), Faults(), (), aborted
+    )
+
+    assert (row.produced, row.accounted, row.aborted_produced, row.aborted_decided) == (1, 1, 2, 0)
+    assert judge(row, resume_limit=None).passed
+    assert "0/2" in format_table([(row, judge(row, resume_limit=None))])
+
+
+def test_an_aborted_record_decided_routed_or_dead_lettered_fails_the_verdict() -> None:
+    aborted = [
+        event(1, "x1", BOB),
+        event(2, "x2", BOB),
+        ProducedRecord(partition=0, offset=3),
+        event(4, "x4", BOB),
+    ]
+    outputs = Outputs(
+        decisions=[nurtured("e1"), nurtured("x1", BOB), nurtured("x1", BOB)],
+        routed=[routed("x2", identity=BOB)],
+        dead_letters=[DeadLetterRecord("not_json", input_position=(0, 3))],
+    )
+
+    row = account("aborted", 1, [event(0, "e1")], outputs, Faults(), (), aborted)
+
+    assert row.aborted_decided == 3  # x1 (twice, one record), x2 and the invalid record; not x4
+    assert judge(row, resume_limit=None).reasons == (
+        "3 records of aborted transactions reached an output",
+    )
+
+
+def test_an_aborted_copy_of_a_committed_event_is_not_blamed_for_the_committed_ones_outputs() -> (
+    None
+):
+    row = account(
+        "aborted", 1, [event(0, "e1")], Outputs(decisions=[nurtured("e1")]), Faults(), (),
+        [event(1, "e1")],
+    )  # fmt: skip
+
+    assert (row.accounted, row.aborted_decided) == (1, 0)
+
+
 def test_the_table_names_the_failure() -> None:
     row = row_for([event(0, "e1")], Outputs())
 

@@ -13,7 +13,7 @@ from dev.faults.__main__ import parse_args, specs, workload_reps
 from dev.faults.accounting import DecisionRecord, Faults, Outputs, ProducedRecord, account
 from dev.faults.feed import PlannedRecord, plan_input
 from dev.faults.records import classify
-from dev.faults.runs import FUZZ, KILL9
+from dev.faults.runs import ABORTED, FUZZ, KILL9
 from schemas.accounts import Account
 from service.decision_ids import decision_id
 
@@ -119,3 +119,10 @@ def test_real_shaped_runs_route_to_the_demo_reps_with_their_caps_synthetic_ones_
     assert {rep.rep_id for rep in real_shaped} == {rep.rep_id for rep in demo_reps()}
     assert all(rep.daily_capacity for rep in real_shaped if "field-sales-na" in rep.queues)
     assert all(rep.daily_capacity is None for rep in workload_reps("synthetic"))
+
+
+def test_only_the_aborted_scenarios_feed_aborts_transactions() -> None:
+    runs = specs(parse_args(["--scenarios", "aborted,kill9", "--aborted-share", "0.3"]), "")
+
+    shares = {(spec.scenario, spec.seed): spec.aborted_share for spec in runs}
+    assert shares == {(ABORTED, 1): 0.3, (KILL9, 1): 0.0, (KILL9, 2): 0.0, (KILL9, 3): 0.0}
