@@ -1,0 +1,47 @@
+"""Upstream producers compress their batches (Kafka Connect, librdkafka and the Java client all
+offer gzip, snappy, lz4 and zstd): leadrouter decides leads whatever the codec."""
+
+import json
+import shutil
+import subprocess
+from collections.abc import Callable
+
+import pytest
+
+from tests.integration.kafka import WorkerProcess, consume
+from tests.integration.pipeline_data import transactional_lead
+
+CODECS = ("gzip", "snappy", "lz4", "zstd")
+
+
+def kcat_produce(bootstrap: str, topic: str, codec: str, lines: list[str]) -> None:
+    """One compressed batch of `key|value` lines, written by kcat (librdkafka), not Python."""
+    kcat = shutil.which("kcat")
+    if kcat is None:
+        pytest.fail("kcat is not installed (make test installs it: dev/install-tools.sh)")
+    subprocess.run(
+        [kcat, "-b", bootstrap, "-P", "-t", topic, "-z", codec, "-K", "|",
+         "-X", "linger.ms=100"],
+        input="\n".join(lines) + "\n",
+        text=True,
+        timeout=60,
+        check=True,
+    )  # fmt: skip
+
+
+async def test_leads_in_batches_of_every_codec_kafka_offers_are_decided(
+    start_worker: Callable[..., WorkerProcess], bootstrap: str, prefix: str
+) -> None:
+    worker = start_worker(prefix=prefix)
+    topic = worker.topic("leads.events.v1")
+    for number, codec in enumerate(CODECS, start=1):
+        leads = [transactional_lead(number * 10 + n, id_prefix=codec) for n in range(3)]
+        kcat_produce(bootstrap, topic, codec, [f"{codec}|{json.dumps(lead)}" for lead in leads])
+
+    decisions = await consume(bootstrap, worker.topic("leads.decisions.v1"), 12)
+
+    decided = sorted(json.loads(record.value)["lead_identity"] for record in decisions)
+    expected = sorted(f"email:buyer{n * 10 + k}@shop{n * 10 + k}.io" for n in (1, 2, 3, 4)
+                      for k in range(3))  # fmt: skip
+    assert decided == expected
+    assert "UnsupportedCodecError" not in worker.logs()
