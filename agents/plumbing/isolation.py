@@ -23,17 +23,11 @@ from faust.transport.drivers.aiokafka import AIOKafkaConsumerThread
 
 ISOLATION_LEVEL: Final = "read_committed"
 
-_installed = False
-
-
 def install() -> None:
     """Make Faust's worker consumer read committed records only (once per process)."""
-    global _installed  # noqa: PLW0603 - patch Faust's driver once per process
-    if _installed:
-        return
-    _installed = True
     method = AIOKafkaConsumerThread._create_worker_consumer
-    AIOKafkaConsumerThread._create_worker_consumer = _committed_only(method)  # type: ignore[method-assign]
+    if not hasattr(method, "__wrapped__"):
+        AIOKafkaConsumerThread._create_worker_consumer = _committed_only(method)  # type: ignore[method-assign]
 
 
 def _committed_only(method: Callable[..., Any]) -> Callable[..., Any]:

@@ -8,7 +8,7 @@ from typing import Any
 
 from aiokafka import AIOKafkaProducer
 
-from tests.integration.kafka import Record, WorkerProcess, consume
+from tests.integration.kafka import Record, WorkerProcess, consume, produce
 from tests.integration.pipeline_data import as_record, shipped_accounts, transactional_lead
 
 
@@ -78,13 +78,8 @@ async def test_an_account_in_an_aborted_transaction_never_reaches_the_accounts_v
         committed=(b"acct-quarry", json.dumps(plain).encode(), []),
     )
     worker = start_worker(prefix=prefix)
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap)
-    await producer.start()
-    try:
-        key, value, _ = as_record(transactional_lead(3, id_prefix="after-abort"))
-        await producer.send_and_wait(worker.topic("leads.events.v1"), value, key=key)
-    finally:
-        await producer.stop()
+    lead = as_record(transactional_lead(3, id_prefix="after-abort"))
+    await produce(bootstrap, worker.topic("leads.events.v1"), [lead])
 
     [decision] = await decisions_after_a_while(bootstrap, worker, 1)
     assert decision["lead_identity"] == "email:buyer3@shop3.io"
