@@ -19,6 +19,7 @@ from service.cloudevents import (
     is_structured_content_type,
     media_type,
 )
+from service.connect_envelope import connect_payload
 from service.dead_letters import (
     Headers,
     Rejection,
@@ -54,9 +55,11 @@ def decode_lead_event(
     Three shapes are accepted: a plain JSON lead event envelope; a CloudEvents 1.0 binary-mode
     record (`ce_*` headers, the value is the data); a structured-mode record (content-type
     `application/cloudevents+json`, the value is the whole event). A plain JSON object carrying
-    `specversion` is read as structured mode even without the header. In CloudEvents, `id`,
-    `type`, `time` and `source` become the envelope; the data holds `lead`, `activity` and an
-    optional `schema_version`; `type` may carry a reverse-DNS prefix (`com.example.lead.created`).
+    `specversion` is read as structured mode even without the header. A plain record may come in
+    Kafka Connect's JSON envelope (`service.connect_envelope`): its payload is then the record.
+    In CloudEvents, `id`, `type`, `time` and `source` become the envelope; the data holds `lead`,
+    `activity` and an optional `schema_version`; `type` may carry a reverse-DNS prefix
+    (`com.example.lead.created`).
 
     A record is rejected when it is a tombstone, larger than `max_bytes`, has a header name that
     is not UTF-8, is not UTF-8 or not a JSON object (nesting over 64 levels or a name twice in one
@@ -134,7 +137,14 @@ def _read_envelope(value: bytes, headers: dict[str, str]) -> dict[str, Any] | Re
                 return data
             return envelope_from_binary(attributes, data)
         document = parse_json_object(value, "the value")
-        if isinstance(document, Rejection) or "specversion" not in document:
+        if isinstance(document, Rejection):
+            return document
+        inner = connect_payload(document)
+        if inner is not None:
+            if isinstance(inner, Rejection):
+                return inner
+            document = inner
+        if "specversion" not in document:
             return document
         # A structured CloudEvent whose producer forgot the content-type header.
         return envelope_from_structured(document)

@@ -1,5 +1,6 @@
-"""Upstream producers compress their batches (Kafka Connect, librdkafka and the Java client all
-offer gzip, snappy, lz4 and zstd): leadrouter decides leads whatever the codec."""
+"""What upstream producers send besides plain JSON records: batches compressed with any codec
+Kafka offers (Kafka Connect, librdkafka and the Java client all offer gzip, snappy, lz4 and zstd),
+and values in Kafka Connect's JSON envelope. leadrouter decides the leads in them."""
 
 import json
 import shutil
@@ -8,7 +9,7 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.integration.kafka import WorkerProcess, consume
+from tests.integration.kafka import WorkerProcess, consume, produce
 from tests.integration.pipeline_data import transactional_lead
 
 CODECS = ("gzip", "snappy", "lz4", "zstd")
@@ -45,3 +46,19 @@ async def test_leads_in_batches_of_every_codec_kafka_offers_are_decided(
                       for k in range(3))  # fmt: skip
     assert decided == expected
     assert "UnsupportedCodecError" not in worker.logs()
+
+
+async def test_a_lead_event_in_kafka_connects_json_envelope_is_decided(
+    start_worker: Callable[..., WorkerProcess], bootstrap: str, prefix: str
+) -> None:
+    worker = start_worker(prefix=prefix)
+    schema = {"type": "struct", "fields": [], "optional": False, "name": "lead_event"}
+    enveloped = {"schema": schema, "payload": transactional_lead(7, id_prefix="connect")}
+    await produce(
+        bootstrap, worker.topic("leads.events.v1"), [(b"7", json.dumps(enveloped).encode(), [])]
+    )
+
+    [decision] = await consume(bootstrap, worker.topic("leads.decisions.v1"), 1)
+
+    assert json.loads(decision.value)["lead_identity"] == "email:buyer7@shop7.io"
+    assert await consume(bootstrap, worker.topic("leads.deadletter.v1"), 1, timeout=3) == []

@@ -1,0 +1,35 @@
+"""Kafka Connect's JSON envelope around a record's value: `{"schema": ..., "payload": ...}`.
+
+Kafka Connect's `JsonConverter` writes every value inside this envelope unless the connector
+sets `value.converter.schemas.enable=false`, and `true` is its default: a CDP or a database
+feeding leads through a Connect source connector sends lead events as the envelope's payload.
+A JSON object is such an envelope when its names are exactly `schema` and `payload` and the
+schema is an object or null (schemaless); no lead event has those two names alone. A null
+payload is Connect's tombstone.
+"""
+
+from typing import Any
+
+from service.dead_letters import Rejection
+
+
+def connect_payload(document: dict[str, Any]) -> dict[str, Any] | Rejection | None:
+    """The value inside a Connect envelope; None when `document` is not one."""
+    if document.keys() != {"schema", "payload"}:
+        return None
+    schema = document["schema"]
+    if schema is not None and not isinstance(schema, dict):
+        return None
+    payload = document["payload"]
+    if payload is None:
+        return Rejection(
+            "not_json",
+            "the Kafka Connect envelope's payload is null (a tombstone); expected a lead event",
+        )
+    if not isinstance(payload, dict):
+        return Rejection(
+            "not_json",
+            f"the Kafka Connect envelope's payload is a JSON {type(payload).__name__}, not an "
+            "object; expected a lead event",
+        )
+    return payload

@@ -1,0 +1,81 @@
+"""Lead events inside Kafka Connect's JSON envelope (`JsonConverter` with schemas enabled, its
+default) are read as the events they carry; an envelope without one is a reasoned rejection."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+import pytest
+
+from schemas.events import LeadEvent
+from service.connect_envelope import connect_payload
+from service.intake import Rejection, decode_lead_event
+
+NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
+EVENT = {
+    "event_id": "evt-1",
+    "event_type": "lead.created",
+    "occurred_at": "2024-05-01T11:30:00Z",
+    "source": "cdp",
+    "lead": {"email": "ada@example.com", "company_name": "Analytical Engines"},
+}
+# What JsonConverter writes for a schemaless map: its schema is null.
+STRUCT_SCHEMA = {"type": "struct", "fields": [], "optional": False, "name": "lead"}
+
+
+def decode(document: Any) -> LeadEvent | Rejection:
+    return decode_lead_event(orjson.dumps(document), [], NOW)
+
+
+@pytest.mark.parametrize("schema", [STRUCT_SCHEMA, None])
+def test_a_lead_event_in_a_connect_envelope_is_read_as_the_event(schema: Any) -> None:
+    event = decode({"schema": schema, "payload": EVENT})
+
+    assert isinstance(event, LeadEvent)
+    assert (event.event_id, event.lead.email) == ("evt-1", "ada@example.com")
+
+
+def test_a_structured_cloudevent_in_a_connect_envelope_is_read_as_a_cloudevent() -> None:
+    cloud_event = {
+        "specversion": "1.0",
+        "id": "ce-1",
+        "type": "com.example.lead.created",
+        "source": "/cdp",
+        "time": "2024-05-01T11:30:00Z",
+        "data": {"lead": EVENT["lead"]},
+    }
+
+    event = decode({"schema": None, "payload": cloud_event})
+
+    assert isinstance(event, LeadEvent)
+    assert (event.event_id, event.source) == ("ce-1", "/cdp")
+
+
+def test_a_connect_tombstone_is_rejected_as_a_tombstone() -> None:
+    rejection = decode({"schema": STRUCT_SCHEMA, "payload": None})
+
+    assert rejection == Rejection(
+        "not_json",
+        "the Kafka Connect envelope's payload is null (a tombstone); expected a lead event",
+    )
+
+
+def test_a_payload_that_is_not_an_object_is_rejected_saying_what_it_is() -> None:
+    rejection = decode({"schema": {"type": "string"}, "payload": "evt-1"})
+
+    assert isinstance(rejection, Rejection)
+    assert rejection.reason == "not_json"
+    assert "payload is a JSON str, not an object" in rejection.message
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        {"schema": STRUCT_SCHEMA, "payload": EVENT, "event_id": "evt-2"},
+        {"schema": "lead-v1", "payload": EVENT},
+        {"payload": EVENT},
+        EVENT,
+    ],
+)
+def test_only_an_object_of_schema_and_payload_alone_is_an_envelope(document: Any) -> None:
+    assert connect_payload(document) is None
