@@ -6,11 +6,19 @@ feeding leads through a Connect source connector sends lead events as the envelo
 A JSON object is such an envelope when its names are exactly `schema` and `payload` and the
 schema is an object or null (schemaless); no lead event has those two names alone. A null
 payload is Connect's tombstone.
+
+Reference records (accounts and reps from a CRM) may come the same way: `read_model` reads
+either shape.
 """
 
-from typing import Any
+from typing import Any, TypeVar
+
+import orjson
+from pydantic import BaseModel, ValidationError
 
 from service.dead_letters import Rejection
+
+Model = TypeVar("Model", bound=BaseModel)
 
 
 def connect_payload(document: dict[str, Any]) -> dict[str, Any] | Rejection | None:
@@ -33,3 +41,20 @@ def connect_payload(document: dict[str, Any]) -> dict[str, Any] | Rejection | No
             "object; expected a lead event",
         )
     return payload
+
+
+def read_model(model: type[Model], value: bytes) -> Model:
+    """`value` as a `model`: plain JSON, or the payload of a Connect envelope. Raises the plain
+    reading's `ValidationError` when neither is one (an envelope's payload error, if it was one).
+    The plain reading goes first: reference topics written by leadrouter's own tools are plain."""
+    try:
+        return model.model_validate_json(value)
+    except ValidationError:
+        try:
+            document = orjson.loads(value)
+        except orjson.JSONDecodeError:
+            document = None
+        payload = connect_payload(document) if isinstance(document, dict) else None
+        if not isinstance(payload, dict):
+            raise
+    return model.model_validate(payload)

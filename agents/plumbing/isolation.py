@@ -23,6 +23,7 @@ from faust.transport.drivers.aiokafka import AIOKafkaConsumerThread
 
 ISOLATION_LEVEL: Final = "read_committed"
 
+
 def install() -> None:
     """Make Faust's worker consumer read committed records only (once per process)."""
     method = AIOKafkaConsumerThread._create_worker_consumer

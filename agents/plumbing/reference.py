@@ -15,6 +15,7 @@ from schemas.accounts import Account
 from schemas.learning import PublishedModel
 from schemas.reps import Rep
 from service.accounts import AccountIndex
+from service.connect_envelope import read_model
 from service.learning.scoring import DEFAULT_TOP, LearnedModel
 from service.learning.training import model_of
 from service.policy import Policy, load_policy
@@ -75,7 +76,7 @@ class ReferenceData:
             if key is not None:
                 self.accounts.remove(key.decode())
         else:
-            self.accounts.upsert(Account.model_validate_json(value))
+            self.accounts.upsert(read_model(Account, value))
         self.metrics.accounts_view_size.set(len(self.accounts))
 
     def apply_rep(self, key: bytes | None, value: bytes | None) -> None:
@@ -83,7 +84,7 @@ class ReferenceData:
             if key is not None:
                 self.reps.pop(key.decode(), None)
         else:
-            rep = Rep.model_validate_json(value)
+            rep = read_model(Rep, value)
             self.reps[rep.rep_id] = rep
         self.metrics.reps_view_size.set(len(self.reps))
 

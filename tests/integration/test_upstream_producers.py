@@ -10,7 +10,7 @@ from collections.abc import Callable
 import pytest
 
 from tests.integration.kafka import WorkerProcess, consume, produce
-from tests.integration.pipeline_data import transactional_lead
+from tests.integration.pipeline_data import as_record, shipped_accounts, transactional_lead
 
 CODECS = ("gzip", "snappy", "lz4", "zstd")
 
@@ -62,3 +62,22 @@ async def test_a_lead_event_in_kafka_connects_json_envelope_is_decided(
 
     assert json.loads(decision.value)["lead_identity"] == "email:buyer7@shop7.io"
     assert await consume(bootstrap, worker.topic("leads.deadletter.v1"), 1, timeout=3) == []
+
+
+async def test_accounts_from_a_crm_in_kafka_connects_json_envelope_reach_the_accounts_view(
+    start_worker: Callable[..., WorkerProcess], bootstrap: str, prefix: str
+) -> None:
+    # A key account of Globex's owner that claims shop8.io: its buyer goes to the owner's queue.
+    account = {**shipped_accounts()[0], "account_id": "acct-shop8", "domains": ["shop8.io"]}
+    enveloped = {"schema": None, "payload": account}
+    await produce(
+        bootstrap, f"{prefix}crm.accounts.v1", [(b"acct-shop8", json.dumps(enveloped).encode(), [])]
+    )
+    worker = start_worker(prefix=prefix)
+    lead = as_record(transactional_lead(8, id_prefix="crm"))
+    await produce(bootstrap, worker.topic("leads.events.v1"), [lead])
+
+    [decision] = await consume(bootstrap, worker.topic("leads.decisions.v1"), 1)
+
+    assert json.loads(decision.value)["queue"] == "key-accounts"
+    assert worker.metric("leadrouter_accounts_view_size") == len(shipped_accounts()) + 1

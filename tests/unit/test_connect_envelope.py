@@ -6,9 +6,11 @@ from typing import Any
 
 import orjson
 import pytest
+from pydantic import ValidationError
 
+from schemas.accounts import Account
 from schemas.events import LeadEvent
-from service.connect_envelope import connect_payload
+from service.connect_envelope import connect_payload, read_model
 from service.intake import Rejection, decode_lead_event
 
 NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
@@ -79,3 +81,31 @@ def test_a_payload_that_is_not_an_object_is_rejected_saying_what_it_is() -> None
 )
 def test_only_an_object_of_schema_and_payload_alone_is_an_envelope(document: Any) -> None:
     assert connect_payload(document) is None
+
+
+ACCOUNT = {"account_id": "acct-1", "name": "Globex", "domains": ["globex.com"], "tier": "key"}
+
+
+@pytest.mark.parametrize("schema", [STRUCT_SCHEMA, None])
+def test_a_reference_record_is_read_plain_or_from_inside_a_connect_envelope(schema: Any) -> None:
+    plain = read_model(Account, orjson.dumps(ACCOUNT))
+    enveloped = read_model(Account, orjson.dumps({"schema": schema, "payload": ACCOUNT}))
+
+    assert enveloped == plain
+    assert (plain.account_id, plain.tier) == ("acct-1", "key")
+
+
+@pytest.mark.parametrize(
+    ("value", "error"),
+    [
+        (b'{"name": "no id"}', "account_id"),
+        (b'{"schema": null, "payload": {"name": "no id"}}', "account_id"),
+        (b'{"schema": null, "payload": null}', "account_id"),
+        (b"not json", "Invalid JSON"),
+    ],
+)
+def test_a_reference_record_that_is_no_account_either_way_raises_a_validation_error(
+    value: bytes, error: str
+) -> None:
+    with pytest.raises(ValidationError, match=error):
+        read_model(Account, value)
