@@ -28,6 +28,7 @@ from service.dead_letters import (
     preview_header_name,
 )
 from service.json_input import parse_json_object
+from service.registry_framing import unframed
 
 # Where rejections and dead letters were first defined; importers keep working.
 __all__ = ["Headers", "Rejection", "build_dead_letter", "decode_lead_event", "reject_invalid"]
@@ -57,6 +58,8 @@ def decode_lead_event(
     `application/cloudevents+json`, the value is the whole event). A plain JSON object carrying
     `specversion` is read as structured mode even without the header. A plain record may come in
     Kafka Connect's JSON envelope (`service.connect_envelope`): its payload is then the record.
+    A value framed for Confluent Schema Registry is read without its frame when it holds JSON
+    (`service.registry_framing`).
     In CloudEvents, `id`, `type`, `time` and `source` become the envelope; the data holds `lead`,
     `activity` and an optional `schema_version`; `type` may carry a reverse-DNS prefix
     (`com.example.lead.created`).
@@ -75,7 +78,10 @@ def decode_lead_event(
     found = _read_headers(headers)
     if isinstance(found, Rejection):
         return found
-    envelope = _read_envelope(value, found)
+    body = unframed(value)
+    if isinstance(body, Rejection):
+        return body
+    envelope = _read_envelope(body, found)
     if isinstance(envelope, Rejection):
         return envelope
     try:

@@ -66,6 +66,13 @@ def _random_bytes(rng: random.Random, n: int) -> Record:
     return _key(rng, n), rng.randbytes(rng.randint(1, 4096)), []
 
 
+def _registry_framed_binary(rng: random.Random, n: int) -> Record:
+    """An Avro or Protobuf value in Schema Registry's frame: a zero byte, a schema id, binary
+    (its first byte a varint, as Protobuf's message index is; never a JSON object's start)."""
+    schema_id = rng.randint(1, 100_000).to_bytes(4, "big")
+    return _key(rng, n), b"\x00" + schema_id + b"\x02" + rng.randbytes(rng.randint(0, 511)), []
+
+
 def _truncated_json(rng: random.Random, n: int) -> Record:
     text = _text(n)
     return _key(rng, n), text[: rng.randint(1, len(text) - 1)], []
@@ -184,7 +191,13 @@ def _contract(rng: random.Random, n: int) -> Record:
 
 # kind -> (how to make one, relative frequency, the reasons intake may give it)
 KINDS: Final[dict[str, tuple[Maker, int, frozenset[str]]]] = {
-    "random_bytes": (_random_bytes, 8, frozenset({"not_json", "not_utf8"})),
+    # A blob that starts with a zero byte is framed like Schema Registry's Avro or Protobuf.
+    "random_bytes": (
+        _random_bytes,
+        8,
+        frozenset({"not_json", "not_utf8", "unsupported_content_type"}),
+    ),
+    "registry_framed_binary": (_registry_framed_binary, 3, frozenset({"unsupported_content_type"})),
     "truncated_json": (_truncated_json, 8, frozenset({"not_json"})),
     "not_an_object": (_not_an_object, 4, frozenset({"not_json"})),
     "deep_nesting": (_deep_nesting, 6, frozenset({"not_json"})),

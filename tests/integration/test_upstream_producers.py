@@ -81,3 +81,23 @@ async def test_accounts_from_a_crm_in_kafka_connects_json_envelope_reach_the_acc
 
     assert json.loads(decision.value)["queue"] == "key-accounts"
     assert worker.metric("leadrouter_accounts_view_size") == len(shipped_accounts()) + 1
+
+
+async def test_schema_registry_framed_json_is_decided_and_framed_avro_is_dead_lettered_saying_so(
+    start_worker: Callable[..., WorkerProcess], bootstrap: str, prefix: str
+) -> None:
+    worker = start_worker(prefix=prefix)
+    frame = b"\x00" + (17).to_bytes(4, "big")
+    json_lead = frame + json.dumps(transactional_lead(9, id_prefix="registry")).encode()
+    avro_lead = frame + b"\x02\x0eevt-avro\x18lead.created"
+    await produce(
+        bootstrap, worker.topic("leads.events.v1"), [(b"9", json_lead, []), (b"9", avro_lead, [])]
+    )
+
+    [decision] = await consume(bootstrap, worker.topic("leads.decisions.v1"), 1)
+    [letter] = await consume(bootstrap, worker.topic("leads.deadletter.v1"), 1)
+
+    assert json.loads(decision.value)["lead_identity"] == "email:buyer9@shop9.io"
+    dead = json.loads(letter.value)
+    assert dead["reason"] == "unsupported_content_type"
+    assert "schema id 17" in dead["message"]
