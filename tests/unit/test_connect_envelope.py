@@ -1,7 +1,6 @@
 """Lead events inside Kafka Connect's JSON envelope (`JsonConverter` with schemas enabled, its
 default) are read as the events they carry; an envelope without one is a reasoned rejection."""
 
-from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -12,16 +11,9 @@ from schemas.accounts import Account
 from schemas.events import LeadEvent
 from service.connect_envelope import connect_payload, read_model
 from service.intake import Rejection, decode_lead_event
+from tests.unit.upstream_event import EVENT, NOW
 
-NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
-EVENT = {
-    "event_id": "evt-1",
-    "event_type": "lead.created",
-    "occurred_at": "2024-05-01T11:30:00Z",
-    "source": "cdp",
-    "lead": {"email": "ada@example.com", "company_name": "Analytical Engines"},
-}
-# What JsonConverter writes for a schemaless map: its schema is null.
+# The schema JsonConverter writes for a struct; for a schemaless value it writes null.
 STRUCT_SCHEMA = {"type": "struct", "fields": [], "optional": False, "name": "lead"}
 
 

@@ -1,8 +1,6 @@
 """Values framed for Confluent Schema Registry: JSON is read without its frame, anything else is
 a rejection that names the schema id, and a plain value is never taken for a framed one."""
 
-from datetime import UTC, datetime
-
 import orjson
 import pytest
 
@@ -11,15 +9,7 @@ from schemas.events import LeadEvent
 from service.connect_envelope import read_model
 from service.intake import Rejection, decode_lead_event
 from service.registry_framing import unframed
-
-NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
-EVENT = {
-    "event_id": "evt-1",
-    "event_type": "lead.created",
-    "occurred_at": "2024-05-01T11:30:00Z",
-    "source": "cdp",
-    "lead": {"email": "ada@example.com"},
-}
+from tests.unit.upstream_event import EVENT, NOW
 
 
 def framed(body: bytes, schema_id: int = 42) -> bytes:
