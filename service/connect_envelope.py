@@ -17,7 +17,7 @@ import orjson
 from pydantic import BaseModel, ValidationError
 
 from service.dead_letters import Rejection
-from service.registry_framing import unframed
+from service.registry_framing import FramedNotJsonError, unframed
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -46,13 +46,13 @@ def connect_payload(document: dict[str, Any]) -> dict[str, Any] | Rejection | No
 
 def read_model(model: type[Model], value: bytes) -> Model:
     """`value` as a `model`: plain JSON, or the payload of a Connect envelope, either perhaps
-    framed for Schema Registry (`service.registry_framing`; another framed format raises a
-    `ValueError` that says so). Raises the plain reading's `ValidationError` when neither is one
+    framed for Schema Registry (`service.registry_framing`; another framed format raises
+    `FramedNotJsonError`). Raises the plain reading's `ValidationError` when neither is one
     (an envelope's payload error, if it was one). The plain reading goes first: reference
     topics written by leadrouter's own tools are plain."""
     body = unframed(value)
     if isinstance(body, Rejection):
-        raise ValueError(body.message)
+        raise FramedNotJsonError(body)
     try:
         return model.model_validate_json(body)
     except ValidationError:

@@ -13,6 +13,17 @@ from typing import Final
 from service.dead_letters import Rejection
 
 FRAME_BYTES: Final = 5  # the magic byte and the schema id
+
+
+class FramedNotJsonError(ValueError):
+    """A value framed for Schema Registry around something else than JSON; `rejection` says
+    so, as a dead letter would."""
+
+    def __init__(self, rejection: Rejection) -> None:
+        super().__init__(rejection.message)
+        self.rejection = rejection
+
+
 _JSON_BLANKS: Final = b" \t\r\n"
 
 

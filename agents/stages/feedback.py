@@ -12,7 +12,9 @@ from agents.plumbing.topics import DEAD_LETTER, FEEDBACK, LEADS_KEYED, LEADS_QUA
 from schemas.feedback import SalesFeedback
 from schemas.pipeline import KeyedLeadEvent, SourceRecord
 from schemas.sla import SlaFeedback
+from service.connect_envelope import read_model
 from service.intake import reject_invalid
+from service.registry_framing import FramedNotJsonError
 
 
 def register_feedback(runtime: Runtime) -> None:
@@ -25,9 +27,13 @@ def register_feedback(runtime: Runtime) -> None:
     async def handle(event: Any) -> None:
         message = event.message
         try:
-            feedback = SalesFeedback.model_validate_json(message.value or b"")
+            # Plain JSON, or inside Kafka Connect's envelope, perhaps framed for Schema Registry.
+            feedback = read_model(SalesFeedback, message.value or b"")
         except ValidationError as error:
             await writer.reject(message, reject_invalid(error))
+            return
+        except FramedNotJsonError as error:
+            await writer.reject(message, error.rejection)
             return
         record = KeyedLeadEvent(
             identity=feedback.lead_identity,

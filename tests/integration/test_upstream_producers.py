@@ -101,3 +101,27 @@ async def test_schema_registry_framed_json_is_decided_and_framed_avro_is_dead_le
     dead = json.loads(letter.value)
     assert dead["reason"] == "unsupported_content_type"
     assert "schema id 17" in dead["message"]
+
+
+async def test_sales_feedback_from_a_crm_in_connects_envelope_and_registry_frame_is_applied(
+    start_worker: Callable[..., WorkerProcess], bootstrap: str, prefix: str
+) -> None:
+    worker = start_worker(prefix=prefix)
+    await produce(bootstrap, worker.topic("leads.events.v1"), [as_record(transactional_lead(5))])
+    [queued] = await consume(bootstrap, worker.topic("sales.queue.inside-sales.v1"), 1)
+    routed = json.loads(queued.value)
+    rejection = {
+        "decision_id": routed["decision_id"],
+        "lead_identity": routed["lead_identity"],
+        "outcome": "rejected",
+        "rep_id": routed["rep_id"],
+        "reason": "no budget this year",
+        "occurred_at": "2026-11-21T09:00:00Z",
+    }
+    framed = b"\x00" + (23).to_bytes(4, "big")
+    value = framed + json.dumps({"schema": None, "payload": rejection}).encode()
+    await produce(bootstrap, worker.topic("sales.feedback.v1"), [(b"crm", value, [])])
+
+    [handed] = await consume(bootstrap, worker.topic("leads.nurture.v1"), 1)
+
+    assert json.loads(handed.value)["returned_by_sales"]["reason"] == "no budget this year"

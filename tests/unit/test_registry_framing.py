@@ -8,7 +8,7 @@ from schemas.accounts import Account
 from schemas.events import LeadEvent
 from service.connect_envelope import read_model
 from service.intake import Rejection, decode_lead_event
-from service.registry_framing import unframed
+from service.registry_framing import FramedNotJsonError, unframed
 from tests.unit.upstream_event import EVENT, NOW
 
 
@@ -43,5 +43,5 @@ def test_a_framed_account_reaches_the_view_and_a_framed_avro_account_raises_sayi
     account = {"account_id": "acct-1", "name": "Globex"}
 
     assert read_model(Account, framed(orjson.dumps(account))).account_id == "acct-1"
-    with pytest.raises(ValueError, match="schema id 42"):
+    with pytest.raises(FramedNotJsonError, match="schema id 42"):
         read_model(Account, framed(b"\x02\x0cacct-1"))
