@@ -101,3 +101,15 @@ def rules_file(tmp_path: Path, sla_s: float, reroute_after_s: float, max_steps: 
     path = tmp_path / f"rules-{uuid.uuid4().hex[:6]}.yaml"
     path.write_text(yaml.safe_dump(rules, sort_keys=False))
     return path
+
+
+def rejection_of(routed: dict[str, Any], reason: str) -> dict[str, Any]:
+    """Sales' rejection of a routed lead (`LeadRouted` as read from its queue), by its rep."""
+    return {
+        "decision_id": routed["decision_id"],
+        "lead_identity": routed["lead_identity"],
+        "outcome": "rejected",
+        "rep_id": routed["rep_id"],
+        "reason": reason,
+        "occurred_at": "2026-11-21T09:00:00Z",
+    }

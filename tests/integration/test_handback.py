@@ -2,11 +2,10 @@
 
 import json
 from collections.abc import Callable
-from typing import Any
 
 from tests.integration.conftest import read_json
 from tests.integration.kafka import WorkerProcess, consume, produce
-from tests.integration.pipeline_data import as_record, transactional_lead
+from tests.integration.pipeline_data import as_record, rejection_of, transactional_lead
 
 
 async def test_a_burst_of_pricing_views_reaches_the_rep_once_and_a_rejection_reaches_marketing(
@@ -22,14 +21,7 @@ async def test_a_burst_of_pricing_views_reaches_the_rep_once_and_a_rejection_rea
     ]
     await produce(bootstrap, events, [as_record(event) for event in burst])
     await read_json(bootstrap, worker.topic("leads.decisions.v1"), 4)
-    rejection: dict[str, Any] = {
-        "decision_id": routed["decision_id"],
-        "lead_identity": routed["lead_identity"],
-        "outcome": "rejected",
-        "rep_id": routed["rep_id"],
-        "reason": "no budget this year",
-        "occurred_at": "2026-11-21T09:00:00Z",
-    }
+    rejection = rejection_of(routed, "no budget this year")
     await produce(
         bootstrap,
         worker.topic("sales.feedback.v1"),

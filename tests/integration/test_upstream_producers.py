@@ -10,7 +10,12 @@ from collections.abc import Callable
 import pytest
 
 from tests.integration.kafka import WorkerProcess, consume, produce
-from tests.integration.pipeline_data import as_record, shipped_accounts, transactional_lead
+from tests.integration.pipeline_data import (
+    as_record,
+    rejection_of,
+    shipped_accounts,
+    transactional_lead,
+)
 
 CODECS = ("gzip", "snappy", "lz4", "zstd")
 
@@ -110,14 +115,7 @@ async def test_sales_feedback_from_a_crm_in_connects_envelope_and_registry_frame
     await produce(bootstrap, worker.topic("leads.events.v1"), [as_record(transactional_lead(5))])
     [queued] = await consume(bootstrap, worker.topic("sales.queue.inside-sales.v1"), 1)
     routed = json.loads(queued.value)
-    rejection = {
-        "decision_id": routed["decision_id"],
-        "lead_identity": routed["lead_identity"],
-        "outcome": "rejected",
-        "rep_id": routed["rep_id"],
-        "reason": "no budget this year",
-        "occurred_at": "2026-11-21T09:00:00Z",
-    }
+    rejection = rejection_of(routed, "no budget this year")
     framed = b"\x00" + (23).to_bytes(4, "big")
     value = framed + json.dumps({"schema": None, "payload": rejection}).encode()
     await produce(bootstrap, worker.topic("sales.feedback.v1"), [(b"crm", value, [])])
