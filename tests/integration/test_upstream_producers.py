@@ -118,8 +118,18 @@ async def test_sales_feedback_from_a_crm_in_connects_envelope_and_registry_frame
     rejection = rejection_of(routed, "no budget this year")
     framed = b"\x00" + (23).to_bytes(4, "big")
     value = framed + json.dumps({"schema": None, "payload": rejection}).encode()
-    await produce(bootstrap, worker.topic("sales.feedback.v1"), [(b"crm", value, [])])
+    avro = framed + b"\x02\x0erejected"  # a verdict no JSON reader can take
+    await produce(
+        bootstrap, worker.topic("sales.feedback.v1"), [(b"crm", value, []), (b"crm", avro, [])]
+    )
 
     [handed] = await consume(bootstrap, worker.topic("leads.nurture.v1"), 1)
+    [letter] = await consume(bootstrap, worker.topic("leads.deadletter.v1"), 1)
 
     assert json.loads(handed.value)["returned_by_sales"]["reason"] == "no budget this year"
+    dead = json.loads(letter.value)
+    assert (dead["reason"], dead["source_topic"]) == (
+        "unsupported_content_type",
+        worker.topic("sales.feedback.v1"),
+    )
+    assert "schema id 23" in dead["message"]
