@@ -16,7 +16,6 @@ the extensions, so that Python runs the sources (a profile then shows the domain
 """
 
 import argparse
-import json
 import os
 import re
 import shutil
@@ -28,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from agents.plumbing.native import MANIFEST, native_state, source_digests  # noqa: E402
+from agents.plumbing.native import MANIFEST, Manifest, native_state, source_digests  # noqa: E402
 
 PACKAGE = ROOT / "service"
 BUILD = ROOT / ".run" / "native"
@@ -103,7 +102,8 @@ def build(sources: list[Path]) -> None:
     ]
     distribution.parse_command_line()
     distribution.run_commands()
-    (PACKAGE / MANIFEST).write_text(json.dumps(digests, indent=1, sort_keys=True) + "\n")
+    manifest = Manifest(digests, tuple(relative))
+    (PACKAGE / MANIFEST).write_text(manifest.to_json() + "\n")
 
 
 def main() -> int:

@@ -11,6 +11,12 @@ them at run time, so a schema or a module left as source that changed can break 
 The build's manifest (`MANIFEST`, in service/) holds the SHA-256 of every source under `WATCHED`
 at build time; `native_state` compares, and every `leadrouter` command and the test session refuse
 to run on a stale build, naming what changed.
+
+A build is also one piece: its modules call each other through the group's shared library, and
+one whose extension went missing (deleted, or left out of a copy) is imported from its source
+while the others still call its compiled code; the process then dies with a segmentation fault
+as it imports the domain. The manifest names the modules compiled, and the same check refuses
+such a build, naming what is missing.
 """
 
 import hashlib
@@ -34,6 +40,23 @@ GROUP_SUFFIX = "__mypyc"
 class NativeState:
     compiled: tuple[str, ...]  # sources with a current extension ("service/scoring.py")
     stale: tuple[str, ...]  # sources changed, gone or never recorded since the build
+    missing: tuple[str, ...] = ()  # sources the build compiled whose extension is gone
+
+
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    """What a build recorded: each watched source's SHA-256, and the sources it compiled (None
+    from a build that did not record them)."""
+
+    digests: dict[str, str]
+    compiled: tuple[str, ...] | None = None
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {"compiled": sorted(self.compiled or ()), "sources": self.digests},
+            indent=1,
+            sort_keys=True,
+        )
 
 
 def source_digest(path: Path) -> str:
@@ -65,32 +88,41 @@ def source_digests(root: Path) -> dict[str, str]:
     return {name: source_digest(path) for name, path in watched_sources(root).items()}
 
 
-def read_manifest(package: Path) -> dict[str, str]:
-    """Source (relative to the package's parent) -> its SHA-256 at build time; {} without a
-    readable one (every compiled module then counts as stale)."""
+def read_manifest(package: Path) -> Manifest:
+    """The build's record, sources named relative to the package's parent; no digests without
+    a readable one (every compiled module then counts as stale). A manifest of the digests
+    alone (written before it named the compiled sources) is read too."""
     try:
         recorded = json.loads((package / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return {}
+        return Manifest({})
     if not isinstance(recorded, dict):
-        return {}
-    return {str(name): str(digest) for name, digest in recorded.items()}
+        return Manifest({})
+    sources, compiled = recorded.get("sources"), recorded.get("compiled")
+    if not isinstance(sources, dict) or not isinstance(compiled, list):
+        return Manifest({str(name): str(digest) for name, digest in recorded.items()})
+    return Manifest(
+        {str(name): str(digest) for name, digest in sources.items()},
+        tuple(str(name) for name in compiled),
+    )
 
 
 def native_state(package: Path) -> NativeState:
-    """Which of `package`'s modules run compiled, and what makes the build stale: a compiled
-    module's source, or any source it was checked against, changed or gone since the build."""
+    """Which of `package`'s modules run compiled, what makes the build stale (a compiled
+    module's source, or any source it was checked against, changed or gone since the build) and
+    which compiled modules it lacks."""
     root = package.parent
     compiled = tuple(source.relative_to(root).as_posix() for source in extension_sources(package))
     if not compiled:
         return NativeState((), ())
-    recorded = read_manifest(package)
-    stale = [name for name in compiled if name not in recorded]
-    for name, digest in recorded.items():
+    manifest = read_manifest(package)
+    stale = [name for name in compiled if name not in manifest.digests]
+    for name, digest in manifest.digests.items():
         source = root / name
         if not source.is_file() or source_digest(source) != digest:
             stale.append(name)
-    return NativeState(compiled, tuple(sorted(set(stale))))
+    missing = sorted(set(manifest.compiled or ()) - set(compiled))
+    return NativeState(compiled, tuple(sorted(set(stale))), tuple(missing))
 
 
 def domain_package() -> Path:
@@ -100,19 +132,34 @@ def domain_package() -> Path:
     return Path(service.__file__).resolve().parent
 
 
+def _listed(names: tuple[str, ...]) -> str:
+    return ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+
+
 def stale_build_error() -> str | None:
     """What to tell the user when the domain this process imports is compiled from sources that
-    changed since (None when it is current, or not compiled)."""
+    changed since, or lacks modules its build compiled (None when it is current and whole, or
+    not compiled)."""
     package = domain_package()
-    stale = native_state(package).stale
-    if not stale:
-        return None
-    shown = ", ".join(stale[:5]) + (f" and {len(stale) - 5} more" if len(stale) > 5 else "")
-    return (
-        f"the domain compiled in {package} no longer matches its sources ({shown} changed since"
-        " the build): Python would run the old code. Run `make native` to compile them again,"
-        " or `python dev/compile_domain.py --remove` to run the sources."
+    state = native_state(package)
+    remedy = (
+        " Run `make native` to compile them again, or `python dev/compile_domain.py --remove` to"
+        " run the sources."
     )
+    if state.stale:
+        return (
+            f"the domain compiled in {package} no longer matches its sources"
+            f" ({_listed(state.stale)} changed since the build): Python would run the old code."
+            + remedy
+        )
+    if state.missing:
+        what = "module is" if len(state.missing) == 1 else "modules are"
+        return (
+            f"the domain compiled in {package} is incomplete: the compiled {what} gone for"
+            f" {_listed(state.missing)} (deleted, or not copied), and importing the domain"
+            " would crash." + remedy
+        )
+    return None
 
 
 def register_native_line(app: Any) -> None:

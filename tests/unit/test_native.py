@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from agents.plumbing import native
-from agents.plumbing.native import MANIFEST, native_state, source_digests
+from agents.plumbing.native import MANIFEST, Manifest, native_state, source_digests
 from agents.tools.cli import main
 
 SUFFIX = EXTENSION_SUFFIXES[0]  # e.g. .cpython-311-x86_64-linux-gnu.so
@@ -29,7 +29,8 @@ def compiled_package(root: Path, sources: dict[str, str], schemas: str = "y = 1\
         source.write_text(text)
         source.with_name(source.stem + SUFFIX).write_bytes(b"\x7fELF")
     (package / f"_native__mypyc{SUFFIX}").write_bytes(b"\x7fELF")
-    (package / MANIFEST).write_text(json.dumps(source_digests(root)))
+    compiled = tuple(f"service/{name}" for name in sources)
+    (package / MANIFEST).write_text(Manifest(source_digests(root), compiled).to_json())
     return package
 
 
@@ -96,6 +97,32 @@ def test_an_extension_built_for_another_python_is_not_counted(tmp_path: Path) ->
     assert native_state(package) == native.NativeState(("service/scoring.py",), ())
 
 
+def test_a_compiled_module_whose_extension_is_gone_leaves_the_build_incomplete(
+    tmp_path: Path,
+) -> None:
+    """Its source would be imported while the rest of the group calls its compiled code."""
+    package = compiled_package(tmp_path, {"scoring.py": "x = 1\n", "rules/index.py": "y = 2\n"})
+    (package / "rules" / f"index{SUFFIX}").unlink()
+
+    state = native_state(package)
+
+    assert state.compiled == ("service/scoring.py",)
+    assert state.stale == ()
+    assert state.missing == ("service/rules/index.py",)
+
+
+def test_a_manifest_of_digests_alone_is_still_read(tmp_path: Path) -> None:
+    """A build before the manifest named its modules: staleness is still found, and nothing
+    can be said to be missing."""
+    package = compiled_package(tmp_path, {"scoring.py": "x = 1\n"})
+    (package / MANIFEST).write_text(json.dumps(source_digests(tmp_path)))
+    (package / "config.py").write_text("left = 2\n")
+
+    assert native_state(package) == native.NativeState(
+        ("service/scoring.py",), ("service/config.py",), ()
+    )
+
+
 def test_a_package_with_nothing_compiled_runs_its_sources(tmp_path: Path) -> None:
     package = tmp_path / "service"
     package.mkdir()
@@ -115,4 +142,18 @@ def test_a_command_refuses_to_run_on_a_stale_build_and_names_what_changed(
 
     error = capsys.readouterr().err
     assert "service/scoring.py" in error
+    assert "make native" in error
+
+
+def test_a_command_refuses_to_run_on_an_incomplete_build_and_names_what_is_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    package = compiled_package(tmp_path, {"scoring.py": "x = 1\n", "routing.py": "y = 2\n"})
+    (package / f"routing{SUFFIX}").unlink()
+    monkeypatch.setattr("agents.plumbing.native.domain_package", lambda: package)
+
+    assert main(["worker"]) == 2
+
+    error = capsys.readouterr().err
+    assert "incomplete: the compiled module is gone for service/routing.py" in error
     assert "make native" in error
