@@ -86,8 +86,8 @@ async def ensure_topics(
     partition: `log_levels` logs the offset requests retried meanwhile as warnings.)"""
     wanted = {spec.name: spec for spec in specs}
     admin = admin_client(kafka)
-    await admin.start()
     try:
+        await admin.start()  # closed below even when it fails (a retried call must not leak)
         existing = set(await admin.list_topics())
         missing = [spec.new_topic() for name, spec in wanted.items() if name not in existing]
         if missing:

@@ -1,4 +1,5 @@
-"""Writes dead letters and guards every event: a failure is dead-lettered, never acked silently.
+"""Writes dead letters and guards every event: a failure is dead-lettered, never acked silently;
+a failure of Kafka's availability leaves the event uncommitted instead (`transient.py`).
 
 `guard_event` is also where an event meets the delivery guard: it is begun at its offset (or
 skipped when it was processed already), every send it makes is counted on its track, and it
@@ -14,6 +15,7 @@ from agents.plumbing.delivery import CURRENT_TRACK
 from agents.plumbing.failures import exit_without_commit
 from agents.plumbing.outputs import Output
 from agents.plumbing.runtime import Runtime
+from agents.plumbing.transient import is_transient
 from service.intake import Rejection, build_dead_letter
 
 log = logging.getLogger(__name__)
@@ -68,6 +70,13 @@ async def guard_event(
     try:
         await handle(event)
     except Exception as error:
+        if is_transient(error):
+            # Kafka was away or did not answer: nothing is wrong with the record, which must
+            # not leave the flow as a dead letter. Processed again after the restart.
+            exit_without_commit(
+                f"Kafka unavailable while processing {message.tp}@{message.offset}", error
+            )
+            return
         log.exception("processing failed for %s@%s", message.tp, message.offset)
         rejection = Rejection("processing_error", f"{type(error).__name__}: {error}"[:1000])
         try:

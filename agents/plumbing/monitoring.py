@@ -9,6 +9,7 @@ from typing import Any
 
 from agents.plumbing.runtime import Runtime
 from agents.plumbing.stalls import StallWatch
+from agents.plumbing.transient import is_transient
 
 log = logging.getLogger(__name__)
 LAG_INTERVAL_SECONDS = 5.0
@@ -33,7 +34,14 @@ def register_lag_monitor(runtime: Runtime) -> None:
         if not assigned:
             return
         # Ask the broker for end offsets: the fetcher's cached highwater is stale for idle ones.
-        ends = await consumer.highwaters(*assigned)
+        try:
+            ends = await consumer.highwaters(*assigned)
+        except Exception as error:
+            if not is_transient(error):
+                raise
+            # A reading missed while Kafka is away; raised, it would stop the worker.
+            log.warning("consumer lag not read: %s: %s", type(error).__name__, error)
+            return
         stalls.forget_all_but(assigned)
         now = time.monotonic()
         for tp in assigned:

@@ -44,6 +44,7 @@ from agents.plumbing.topics import (
     SLA,
     queue_topic,
 )
+from agents.plumbing.transient import retry_transient
 from agents.stages.escalation import Escalations
 from agents.stages.ledger import (
     LedgerEntry,
@@ -95,9 +96,14 @@ def register_assigning(runtime: Runtime, reference: ReferenceData) -> None:
     clocks.register()
 
     async def queue_topic_for(queue: str) -> Output:
-        """The queue's topic, created first if a reloaded ruleset introduced the queue."""
+        """The queue's topic, created first if a reloaded ruleset introduced the queue. Asked
+        once per queue and process, after what the lead's decision wrote: while Kafka is away
+        the stage waits here, and the lead is never dead-lettered for it."""
         if queue not in known_queues:
-            await ensure_topics(settings.kafka, topic_specs(settings, queues=[queue]))
+            specs = topic_specs(settings, queues=[queue])
+            await retry_transient(
+                lambda: ensure_topics(settings.kafka, specs), f"creating the topic of {queue}"
+            )
             known_queues.add(queue)
         return runtime.output(queue_topic(queue))
 

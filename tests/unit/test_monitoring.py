@@ -6,6 +6,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from aiokafka.errors import KafkaTimeoutError
 from prometheus_client import CollectorRegistry
 
 from agents.plumbing.delivery import DeliveryGuard, Partition
@@ -122,3 +123,23 @@ async def test_a_broker_that_cannot_answer_still_lets_the_stall_be_reported(
 
     [warning] = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     assert "first record unknown (broker away)" in warning
+
+
+async def test_a_lag_reading_kafka_cannot_answer_is_skipped_not_raised(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Raised in the timer, it stopped the worker while the broker hung."""
+
+    async def record_at(tp: Partition, offset: int) -> int | None:
+        return offset
+
+    async def no_answer(*tps: Partition) -> dict[Partition, int]:
+        raise KafkaTimeoutError("Failed to get offsets by times in 90000 ms")
+
+    runtime = monitored(record_at)
+    runtime.app.consumer.highwaters = no_answer
+
+    await runtime.app.timers[0]()
+
+    [warning] = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert warning.startswith("consumer lag not read: KafkaTimeoutError")
