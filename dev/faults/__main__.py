@@ -9,6 +9,8 @@ Scenarios (`--scenarios`, all by default), each in its own topic prefix and cons
                   for a seeded 0-15 s (its partitions move to the other), and started again;
                   fed at half `--rate` (one run per seed)
   broker-restart  the broker stopped for `--outage` s mid-stream, started again on its data
+  broker-pause    the broker frozen (SIGSTOP) for `--pause` s mid-stream, then let go (SIGCONT):
+                  a hung broker, its connections open and its answers late
   fuzz            `--malformed` malformed records interleaved with `--events` / 4 valid events
   aborted         the feed writes as a transactional producer, each tick's records in one
                   transaction, `--aborted-share` of them aborted; the worker is killed (-9)
@@ -49,9 +51,9 @@ from dev.faults.broker import FaultBroker
 from dev.faults.report import format_table, row_json
 from dev.faults.runs import (
     ABORTED,
-    BROKER_RESTART,
     FUZZ,
     KILL9,
+    OWN_BROKER,
     REBALANCE,
     SCENARIOS,
     SIGTERM,
@@ -86,6 +88,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--rate", type=float, default=500.0, help="events/s the feed sends")
     parser.add_argument("--faults", type=int, default=5, help="kills or SIGTERMs per run")
     parser.add_argument("--outage", type=float, default=20.0, help="broker stop, seconds")
+    parser.add_argument("--pause", type=float, default=120.0, help="broker freeze, seconds")
     parser.add_argument("--malformed", type=int, default=10_000, help="fuzz records")
     parser.add_argument(
         "--aborted-share",
@@ -158,6 +161,7 @@ def specs(args: argparse.Namespace, tag: str) -> list[Spec]:
                     partitions=args.partitions,
                     faults=args.faults,
                     outage=args.outage,
+                    pause=args.pause,
                     malformed=args.malformed,
                     aborted_share=args.aborted_share if scenario == ABORTED else 0.0,
                     garbage_share=args.garbage_share,
@@ -177,8 +181,8 @@ async def run_all(
     results: list[tuple[Row, Verdict]] = []
     errors: list[str] = []
     for spec in runs:
-        if spec.scenario == BROKER_RESTART and harness.broker is None:
-            errors.append("broker-restart skipped: --bootstrap broker is not the suite's own")
+        if spec.scenario in OWN_BROKER and harness.broker is None:
+            errors.append(f"{spec.scenario} skipped: --bootstrap broker is not the suite's own")
             continue
         print(f"[faults] {spec.scenario} seed {spec.seed}: {spec.events:,} events", flush=True)
         began = time.monotonic()

@@ -1,7 +1,10 @@
 """The suite's own local broker: the bench's LocalBroker with the test JVM settings (a smaller
-heap on a shared machine), and a stop/start that keeps its data and ports (a broker restart)."""
+heap on a shared machine), a stop/start that keeps its data and ports (a broker restart), and a
+freeze (a hung broker: its connections stay open and nothing answers)."""
 
 import json
+import os
+import signal
 from dataclasses import dataclass
 
 from bench.broker import LocalBroker
@@ -30,3 +33,15 @@ class FaultBroker(LocalBroker):
         result = self._manage("start", timeout=300)
         if result.returncode != 0:
             raise RuntimeError(f"the broker did not start again:\n{result.stderr}")
+
+    def freeze(self) -> None:
+        """Stop the broker's processes where they stand (SIGSTOP), as a long pause or a stalled
+        network would: connections stay open, requests go unanswered."""
+        os.killpg(self._pid(), signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        os.killpg(self._pid(), signal.SIGCONT)
+
+    def _pid(self) -> int:
+        state = json.loads((self.state_dir / "broker.json").read_text())
+        return int(state["pid"])

@@ -21,8 +21,10 @@ from schemas.accounts import Account
 from schemas.reps import Rep
 
 KILL9, SIGTERM, BROKER_RESTART, FUZZ = "kill9", "sigterm", "broker-restart", "fuzz"
-REBALANCE, ABORTED = "rebalance", "aborted"
-SCENARIOS = (KILL9, SIGTERM, REBALANCE, BROKER_RESTART, FUZZ, ABORTED)
+REBALANCE, ABORTED, BROKER_PAUSE = "rebalance", "aborted", "broker-pause"
+SCENARIOS = (KILL9, SIGTERM, REBALANCE, BROKER_RESTART, BROKER_PAUSE, FUZZ, ABORTED)
+# The scenarios that need the suite's own broker.
+OWN_BROKER = (BROKER_RESTART, BROKER_PAUSE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +33,8 @@ class Spec:
     and a fault; `resume_wait`: how long a fault waits for the pipeline to produce again before
     the next one (0: the next fault comes `gap` after the restart, resumed or not); `down`:
     seconds (drawn from the seed) a stopped worker of the rebalance scenario stays down, and
-    `signals` the signals it draws from; `aborted_share`: the share of the feed's transactions
+    `signals` the signals it draws from; `outage` and `pause`: seconds the broker is stopped or
+    frozen; `aborted_share`: the share of the feed's transactions
     it aborts (0: the feed is not transactional)."""
 
     scenario: str
@@ -45,6 +48,7 @@ class Spec:
     down: tuple[float, float] = (0.0, 15.0)
     signals: tuple[int, ...] = (signal.SIGKILL, signal.SIGTERM)
     outage: float = 20.0
+    pause: float = 120.0
     malformed: int = 0
     aborted_share: float = 0.0
     garbage_share: float = 0.0

@@ -20,6 +20,7 @@ from dev.faults.rebalance import rebalance_faults
 from dev.faults.records import read_outputs
 from dev.faults.runs import (
     ABORTED,
+    BROKER_PAUSE,
     BROKER_RESTART,
     FUZZ,
     KILL9,
@@ -71,6 +72,30 @@ async def _broker_fault(fault: Fault) -> None:
     run.resume_points.append(time.time())
     await asyncio.to_thread(broker.restart)
     run.notes.append(f"broker away {time.monotonic() - stopped:.1f} s (start-up included)")
+    feed.resume()
+
+
+async def _broker_pause(fault: Fault) -> None:
+    """The broker frozen (SIGSTOP) for `spec.pause` seconds mid-stream, then let go: a hung
+    broker, as a long pause or a stalled network leaves it. Connections stay open and requests
+    go unanswered past the clients' timeouts and the group's session. The feed pauses
+    meanwhile, as for a restart."""
+    spec, run, feed = fault.spec, fault.run, fault.feed
+    broker = fault.harness.broker
+    if broker is None:
+        run.notes.append("no broker of the suite's own: broker pause skipped")
+        return
+    await fault.watch.wait_after(fault.started, timeout=120)
+    await asyncio.sleep(random.Random(spec.seed).uniform(*spec.gap))
+    await feed.pause()
+    broker.freeze()
+    frozen = time.monotonic()
+    try:
+        await asyncio.sleep(spec.pause)
+    finally:
+        broker.thaw()
+    run.resume_points.append(time.time())
+    run.notes.append(f"broker frozen {time.monotonic() - frozen:.1f} s")
     feed.resume()
 
 
@@ -131,6 +156,7 @@ async def run_scenario(harness: Harness, spec: Spec) -> Row:
         ABORTED: lambda fault: _kill_faults(fault, signal.SIGKILL),
         SIGTERM: lambda fault: _kill_faults(fault, signal.SIGTERM),
         BROKER_RESTART: _broker_fault,
+        BROKER_PAUSE: _broker_pause,
         REBALANCE: rebalance_faults,
     }
 
