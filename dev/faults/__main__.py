@@ -11,6 +11,9 @@ Scenarios (`--scenarios`, all by default), each in its own topic prefix and cons
   broker-restart  the broker stopped for `--outage` s mid-stream, started again on its data
   broker-pause    the broker frozen (SIGSTOP) for `--pause` s mid-stream, then let go (SIGCONT):
                   a hung broker, its connections open and its answers late
+  replay          after the feed, the group's offsets reset to the beginning of every topic it
+                  reads (as `kafka-consumer-groups --reset-offsets --to-earliest` does) and the
+                  worker started again: every record read a second time over the same tables
   fuzz            `--malformed` malformed records interleaved with `--events` / 4 valid events
   aborted         the feed writes as a transactional producer, each tick's records in one
                   transaction, `--aborted-share` of them aborted; the worker is killed (-9)

@@ -95,10 +95,15 @@ class PacedFeed:
     finished_at: float | None = None
     _running: asyncio.Event = field(default_factory=asyncio.Event)
     _idle: asyncio.Event = field(default_factory=asyncio.Event)
+    _finished: asyncio.Event = field(default_factory=asyncio.Event)
 
     @property
     def is_done(self) -> bool:
         return self.finished_at is not None
+
+    async def finished(self) -> None:
+        """Until the feed sent its last record (or failed)."""
+        await self._finished.wait()
 
     async def pause(self) -> None:
         self._running.clear()
@@ -131,6 +136,7 @@ class PacedFeed:
         finally:
             self.finished_at = time.time()
             self._idle.set()
+            self._finished.set()
             await producer.stop()
 
     async def _send(

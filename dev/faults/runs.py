@@ -21,8 +21,8 @@ from schemas.accounts import Account
 from schemas.reps import Rep
 
 KILL9, SIGTERM, BROKER_RESTART, FUZZ = "kill9", "sigterm", "broker-restart", "fuzz"
-REBALANCE, ABORTED, BROKER_PAUSE = "rebalance", "aborted", "broker-pause"
-SCENARIOS = (KILL9, SIGTERM, REBALANCE, BROKER_RESTART, BROKER_PAUSE, FUZZ, ABORTED)
+REBALANCE, ABORTED, BROKER_PAUSE, REPLAY = "rebalance", "aborted", "broker-pause", "replay"
+SCENARIOS = (KILL9, SIGTERM, REBALANCE, BROKER_RESTART, BROKER_PAUSE, FUZZ, ABORTED, REPLAY)
 # The scenarios that need the suite's own broker.
 OWN_BROKER = (BROKER_RESTART, BROKER_PAUSE)
 

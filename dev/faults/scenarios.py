@@ -18,6 +18,7 @@ from dev.faults.feed import PacedFeed, plan_input
 from dev.faults.quiet import output_topics, wait_quiet
 from dev.faults.rebalance import rebalance_faults
 from dev.faults.records import read_outputs
+from dev.faults.replay import replay_fault
 from dev.faults.runs import (
     ABORTED,
     BROKER_PAUSE,
@@ -25,6 +26,7 @@ from dev.faults.runs import (
     FUZZ,
     KILL9,
     REBALANCE,
+    REPLAY,
     SIGTERM,
     Fault,
     Harness,
@@ -157,6 +159,7 @@ async def run_scenario(harness: Harness, spec: Spec) -> Row:
         SIGTERM: lambda fault: _kill_faults(fault, signal.SIGTERM),
         BROKER_RESTART: _broker_fault,
         BROKER_PAUSE: _broker_pause,
+        REPLAY: replay_fault,
         REBALANCE: rebalance_faults,
     }
 

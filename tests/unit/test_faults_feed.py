@@ -13,7 +13,7 @@ from dev.faults.__main__ import parse_args, specs, workload_reps
 from dev.faults.accounting import DecisionRecord, Faults, Outputs, ProducedRecord, account
 from dev.faults.feed import PlannedRecord, plan_input
 from dev.faults.records import classify
-from dev.faults.runs import ABORTED, BROKER_PAUSE, FUZZ, KILL9
+from dev.faults.runs import ABORTED, BROKER_PAUSE, FUZZ, KILL9, REPLAY
 from schemas.accounts import Account
 from service.decision_ids import decision_id
 
@@ -128,7 +128,10 @@ def test_only_the_aborted_scenarios_feed_aborts_transactions() -> None:
     assert shares == {(ABORTED, 1): 0.3, (KILL9, 1): 0.0, (KILL9, 2): 0.0, (KILL9, 3): 0.0}
 
 
-def test_the_broker_pause_runs_once_and_freezes_the_broker_as_long_as_told() -> None:
-    runs = specs(parse_args(["--scenarios", "broker-pause", "--pause", "90"]), "")
+def test_the_broker_pause_and_the_replay_run_once_the_pause_as_long_as_told() -> None:
+    runs = specs(parse_args(["--scenarios", "broker-pause,replay", "--pause", "90"]), "")
 
-    assert [(spec.scenario, spec.seed, spec.pause) for spec in runs] == [(BROKER_PAUSE, 1, 90.0)]
+    assert [(spec.scenario, spec.seed, spec.pause) for spec in runs] == [
+        (BROKER_PAUSE, 1, 90.0),
+        (REPLAY, 1, 90.0),
+    ]
