@@ -8,6 +8,10 @@ Scenarios (`--scenarios`, all by default), each in its own topic prefix and cons
                   mid-stream, then `--faults` times one is killed (-9) or stopped (SIGTERM), down
                   for a seeded 0-15 s (its partitions move to the other), and started again;
                   fed at half `--rate` (one run per seed)
+  freeze          two workers as in rebalance; `--faults` times one is frozen (SIGSTOP) for a
+                  seeded 12-25 s, past the session timeout, so that its partitions move to the
+                  other, then let go (SIGCONT): it comes back believing it still owns them
+                  (one run per seed)
   broker-restart  the broker stopped for `--outage` s mid-stream, started again on its data
   broker-pause    the broker frozen (SIGSTOP) for `--pause` s mid-stream, then let go (SIGCONT):
                   a hung broker, its connections open and its answers late
@@ -54,9 +58,11 @@ from dev.faults.broker import FaultBroker
 from dev.faults.report import format_table, row_json
 from dev.faults.runs import (
     ABORTED,
+    FREEZE,
     FUZZ,
     KILL9,
     OWN_BROKER,
+    PAIRED,
     REBALANCE,
     SCENARIOS,
     SIGTERM,
@@ -68,7 +74,7 @@ from schemas.reps import Rep
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "dev" / "faults" / "results"
-SEEDED = (KILL9, SIGTERM, REBALANCE)  # the others run once, with the first seed
+SEEDED = (KILL9, SIGTERM, REBALANCE, FREEZE)  # the others run once, with the first seed
 KILLED = (KILL9, ABORTED)  # the scenarios whose restarts `--check-resume` times
 
 
@@ -160,7 +166,7 @@ def specs(args: argparse.Namespace, tag: str) -> list[Spec]:
                     scenario=scenario,
                     seed=seed,
                     events=args.events // 4 if scenario == FUZZ else args.events,
-                    rate=args.rate / 2 if scenario == REBALANCE else args.rate,
+                    rate=args.rate / 2 if scenario in PAIRED else args.rate,
                     partitions=args.partitions,
                     faults=args.faults,
                     outage=args.outage,

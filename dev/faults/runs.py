@@ -22,7 +22,10 @@ from schemas.reps import Rep
 
 KILL9, SIGTERM, BROKER_RESTART, FUZZ = "kill9", "sigterm", "broker-restart", "fuzz"
 REBALANCE, ABORTED, BROKER_PAUSE, REPLAY = "rebalance", "aborted", "broker-pause", "replay"
-SCENARIOS = (KILL9, SIGTERM, REBALANCE, BROKER_RESTART, BROKER_PAUSE, FUZZ, ABORTED, REPLAY)
+FREEZE = "freeze"
+SCENARIOS = (KILL9, SIGTERM, REBALANCE, FREEZE, BROKER_RESTART, BROKER_PAUSE, FUZZ, ABORTED, REPLAY)
+# The scenarios with two workers in one group, without static membership.
+PAIRED = (REBALANCE, FREEZE)
 # The scenarios that need the suite's own broker.
 OWN_BROKER = (BROKER_RESTART, BROKER_PAUSE)
 
@@ -33,7 +36,8 @@ class Spec:
     and a fault; `resume_wait`: how long a fault waits for the pipeline to produce again before
     the next one (0: the next fault comes `gap` after the restart, resumed or not); `down`:
     seconds (drawn from the seed) a stopped worker of the rebalance scenario stays down, and
-    `signals` the signals it draws from; `outage` and `pause`: seconds the broker is stopped or
+    `signals` the signals it draws from; `frozen`: seconds (drawn from the seed) a worker of the
+    freeze scenario stays frozen; `outage` and `pause`: seconds the broker is stopped or
     frozen; `aborted_share`: the share of the feed's transactions
     it aborts (0: the feed is not transactional)."""
 
@@ -46,6 +50,7 @@ class Spec:
     gap: tuple[float, float] = (1.0, 6.0)
     resume_wait: float = 90.0
     down: tuple[float, float] = (0.0, 15.0)
+    frozen: tuple[float, float] = (12.0, 25.0)
     signals: tuple[int, ...] = (signal.SIGKILL, signal.SIGTERM)
     outage: float = 20.0
     pause: float = 120.0

@@ -16,15 +16,17 @@ from bench.topics import TopicProbe
 from dev.faults.accounting import Faults, Row, account
 from dev.faults.feed import PacedFeed, plan_input
 from dev.faults.quiet import output_topics, wait_quiet
-from dev.faults.rebalance import rebalance_faults
+from dev.faults.rebalance import freeze_faults, rebalance_faults
 from dev.faults.records import read_outputs
 from dev.faults.replay import replay_fault
 from dev.faults.runs import (
     ABORTED,
     BROKER_PAUSE,
     BROKER_RESTART,
+    FREEZE,
     FUZZ,
     KILL9,
+    PAIRED,
     REBALANCE,
     REPLAY,
     SIGTERM,
@@ -122,7 +124,7 @@ def _supervisor(harness: Harness, spec: Spec, member: str = "") -> Supervisor:
     def make_child(incarnation: int) -> ChildProcess:
         data = logs / f"data{member}"
         env = worker_env(harness.bootstrap, spec.app_id, spec.prefix, spec.partitions, data, port)
-        if spec.scenario != REBALANCE:
+        if spec.scenario not in PAIRED:
             env["LEADROUTER_KAFKA__GROUP_INSTANCE_ID"] = f"{spec.app_id}-{{port}}"
         env["LEADROUTER_STORE"] = spec.store  # the data directory outlives each incarnation
         name = f"worker{member}-{incarnation}"
@@ -141,7 +143,7 @@ async def run_scenario(harness: Harness, spec: Spec) -> Row:
     )  # fmt: skip
     await _prepare(harness, spec)
     supervisor = _supervisor(harness, spec)
-    partner = _supervisor(harness, spec, "-b") if spec.scenario == REBALANCE else None
+    partner = _supervisor(harness, spec, "-b") if spec.scenario in PAIRED else None
     workers = [supervisor] if partner is None else [supervisor, partner]
     await supervisor.start()
     feed = PacedFeed(
@@ -161,6 +163,7 @@ async def run_scenario(harness: Harness, spec: Spec) -> Row:
         BROKER_PAUSE: _broker_pause,
         REPLAY: replay_fault,
         REBALANCE: rebalance_faults,
+        FREEZE: freeze_faults,
     }
 
     def unplanned() -> int:

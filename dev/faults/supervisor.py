@@ -142,6 +142,19 @@ class Supervisor:
             await wait_exit(child, grace)
             child.stop()
 
+    async def freeze(self, seconds: float) -> None:
+        """Stop the worker where it stands (SIGSTOP) for `seconds`, then let it go on
+        (SIGCONT): it is not restarted, and nothing tells it what happened meanwhile."""
+        async with self._busy:
+            child = self.current
+            assert child is not None
+            assert child.process is not None
+            child.process.send_signal(signal.SIGSTOP)
+            try:
+                await asyncio.sleep(seconds)
+            finally:
+                child.process.send_signal(signal.SIGCONT)
+
     async def release(self) -> float:
         """Start the held worker again; the restart's epoch time."""
         async with self._busy:

@@ -13,7 +13,7 @@ from dev.faults.__main__ import parse_args, specs, workload_reps
 from dev.faults.accounting import DecisionRecord, Faults, Outputs, ProducedRecord, account
 from dev.faults.feed import PlannedRecord, plan_input
 from dev.faults.records import classify
-from dev.faults.runs import ABORTED, BROKER_PAUSE, FUZZ, KILL9, REPLAY
+from dev.faults.runs import ABORTED, BROKER_PAUSE, FREEZE, FUZZ, KILL9, REPLAY
 from schemas.accounts import Account
 from service.decision_ids import decision_id
 
@@ -134,4 +134,13 @@ def test_the_broker_pause_and_the_replay_run_once_the_pause_as_long_as_told() ->
     assert [(spec.scenario, spec.seed, spec.pause) for spec in runs] == [
         (BROKER_PAUSE, 1, 90.0),
         (REPLAY, 1, 90.0),
+    ]
+
+
+def test_the_freeze_runs_per_seed_with_two_workers_fed_at_half_rate() -> None:
+    runs = specs(parse_args(["--scenarios", "freeze", "--seeds", "4,5", "--rate", "400"]), "")
+
+    assert [(spec.scenario, spec.seed, spec.rate) for spec in runs] == [
+        (FREEZE, 4, 200.0),
+        (FREEZE, 5, 200.0),
     ]
