@@ -119,6 +119,7 @@ class Row:
     aborted_produced: int = 0
     aborted_decided: int = 0
     lost_sample: tuple[str, ...] = ()
+    twice_sample: tuple[str, ...] = ()  # "event id: ending+ending"
     notes: tuple[str, ...] = field(default=())
 
     @property
@@ -288,6 +289,9 @@ def account(
         aborted_produced=len(aborted),
         aborted_decided=aborted_decided(aborted, produced, outputs) if aborted else 0,
         lost_sample=tuple(lost[:10]),
+        twice_sample=tuple(
+            f"{event_id}: {'+'.join(sorted(endings[event_id]))}" for event_id in twice[:10]
+        ),
         notes=(*row_notes, *([f"{repeated} valid events produced twice"] if repeated else [])),
     )
 

@@ -78,6 +78,8 @@ def format_table(results: Sequence[tuple[Row, Verdict]]) -> str:
         detail = [*verdict.reasons, *row.notes]
         if row.lost_sample:
             detail.append("lost e.g. " + ", ".join(row.lost_sample[:3]))
+        if row.twice_sample:
+            detail.append("ended two ways e.g. " + ", ".join(row.twice_sample[:3]))
         if row.two_queue_decisions:
             detail.append(f"{row.two_queue_decisions} decisions sent to two queues")
         if row.routed_without_queue_record:

@@ -98,6 +98,7 @@ def test_an_event_decided_two_ways_ended_twice_and_fails_the_verdict() -> None:
     row = row_for([event(0, "e1")], Outputs(decisions=[already_routed("e1"), nurtured_then_routed]))
 
     assert (row.accounted, row.lost, row.ended_twice) == (0, 0, 1)
+    assert row.twice_sample == ("e1: already_routed+nurtured",)
     assert judge(row, resume_limit=None).reasons == ("1 ended two ways",)
 
 
