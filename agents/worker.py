@@ -3,7 +3,7 @@
 from faust.sensors.prometheus import setup_prometheus_sensors
 from prometheus_client import CollectorRegistry, disable_created_metrics
 
-from agents.plumbing import aiokafka_fixes, faust_fixes, log_levels
+from agents.plumbing import aiokafka_fixes, faust_fixes, lease, log_levels
 from agents.plumbing.app import create_faust_app, register_metrics_page
 from agents.plumbing.batching import register_adaptive_linger
 from agents.plumbing.delivery import DeliveryGuard
@@ -12,6 +12,7 @@ from agents.plumbing.event_loop import register_loop_line
 from agents.plumbing.failures import exit_without_commit
 from agents.plumbing.health import register_health
 from agents.plumbing.holes import BrokerHoleCheck
+from agents.plumbing.lease import MembershipLease
 from agents.plumbing.metrics import Metrics
 from agents.plumbing.monitoring import register_lag_monitor
 from agents.plumbing.offsets import BrokerOffsets
@@ -58,7 +59,10 @@ def create_runtime(settings: Settings, registry: CollectorRegistry | None = None
         names=TopicNames(settings.topics.prefix),
     )
     runtime.metrics.prepare_reasons()
-    runtime.delivery = DeliveryGuard(BrokerHoleCheck(settings.kafka), exit_without_commit)
+    kafka = settings.kafka
+    membership = MembershipLease(kafka.membership_window())
+    lease.install(app.conf.id, membership, exit_without_commit)
+    runtime.delivery = DeliveryGuard(BrokerHoleCheck(kafka), exit_without_commit, membership)
     faust_fixes.install(app, runtime.delivery, BrokerOffsets(settings.kafka))
     reference = ReferenceData.start(runtime.metrics, settings.rules_file)
     reference.learned_top = settings.learning.top_contributions

@@ -20,6 +20,8 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from agents.plumbing.lease import MembershipLease
+
 log = logging.getLogger(__name__)
 
 
@@ -48,6 +50,9 @@ class _PartitionState:
     committed: int = 0
     # Offsets begun and not yet complete, in offset order (dicts keep insertion order).
     in_flight: dict[int, "Track"] = field(default_factory=dict)
+    # Left to the next owner (a rebalance began while the membership was not confirmed): no
+    # later event of this assignment is begun either.
+    abandoned: bool = False
 
     def committable(self) -> int:
         return next(iter(self.in_flight)) if self.in_flight else self.next_offset
@@ -132,9 +137,16 @@ def _starts_text(starts: Mapping[Any, int], ends: Mapping[Any, int]) -> str:
 class DeliveryGuard:
     """Per input partition: the checked start, the next expected offset, events in flight."""
 
-    def __init__(self, check_hole: HoleCheck, exit_without_commit: Exit) -> None:
+    def __init__(
+        self,
+        check_hole: HoleCheck,
+        exit_without_commit: Exit,
+        lease: MembershipLease | None = None,
+    ) -> None:
         self._check_hole = check_hole
         self._exit = exit_without_commit
+        # No event is begun while the worker's group membership is not confirmed (`lease.py`).
+        self._lease = lease
         self._partitions: dict[Partition, _PartitionState] = {}
         # How many assignments there were (a reader can tell that one happened since it looked).
         self.assignments = 0
@@ -144,6 +156,8 @@ class DeliveryGuard:
         their end offsets at that moment, where known (see `caught_up`)."""
         ends = ends or {}
         self.assignments += 1
+        if self._lease is not None:  # an assignment: the group has the member now
+            self._lease.confirmed()
         for tp, offset in starts.items():
             key = Partition(tp[0], tp[1])
             end = ends.get(tp)
@@ -155,6 +169,11 @@ class DeliveryGuard:
             len(starts),
             _starts_text(starts, ends),
         )
+
+    def revoking(self) -> None:
+        """A rebalance began: an event waiting for the membership is left to the next owner."""
+        if self._lease is not None:
+            self._lease.revoking()
 
     def revoked(self, partitions: Any) -> None:
         for tp in partitions:
@@ -230,9 +249,15 @@ class DeliveryGuard:
             # Not assigned here, or assigned and not yet sought: the seek reads it again.
             log.warning("delivery: %s@%d arrived outside an assignment; skipped", key, offset)
             return None
-        if offset < state.next_offset:
-            log.debug("delivery: %s@%d delivered again; already processed", key, offset)
+        if offset < state.next_offset or state.abandoned:
+            log.debug("delivery: %s@%d delivered again or left; not processed", key, offset)
             return None
+        if self._lease is not None and not self._lease.holds():
+            # Perhaps no longer this worker's partition: wait until the group says so.
+            if not await self._lease.wait():
+                state.abandoned = True
+            if state.abandoned or self._partitions.get(key) is not state:
+                return None
         if offset > state.next_offset:
             await self._hole(key, state, offset)
         if self._partitions.get(key) is not state:  # revoked while the broker was asked

@@ -260,6 +260,7 @@ def _committed_then_forgotten(
         if guard is None:
             await method(self, revoked)
             return
+        guard.revoking()  # events waiting for the membership are left to the next owner
         if self._active_partitions is not None:
             self._active_partitions.difference_update(revoked)
         self._paused_partitions.difference_update(revoked)

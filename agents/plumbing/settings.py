@@ -4,7 +4,7 @@ import socket
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from agents.plumbing.event_loop import EventLoop
@@ -55,7 +55,26 @@ class KafkaSettings(BaseModel):
         ge=1,
         description="how long the group waits for a silent worker before its partitions move",
     )
-    heartbeat_interval_s: float = Field(default=2.0, gt=0)
+    heartbeat_interval_s: float = Field(
+        default=2.0,
+        gt=0,
+        description="how often the worker tells the group it is alive; at most a third of the "
+        "session (Kafka's advice), so that a heartbeat lost or late is not the end of it",
+    )
+
+    @model_validator(mode="after")
+    def _heartbeats_within_the_session(self) -> "KafkaSettings":
+        if self.heartbeat_interval_s * 3 > self.session_timeout_s:
+            raise ValueError(
+                f"heartbeat_interval_s ({self.heartbeat_interval_s:g}) must be at most a third "
+                f"of session_timeout_s ({self.session_timeout_s:g})"
+            )
+        return self
+
+    def membership_window(self) -> float:
+        """How long an answered heartbeat confirms the membership (`lease.py`): the session
+        less one heartbeat interval."""
+        return self.session_timeout_s - self.heartbeat_interval_s
 
     @field_validator("bootstrap_servers")
     @classmethod
