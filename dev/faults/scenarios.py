@@ -14,6 +14,7 @@ from bench.loading import load_reference
 from bench.processes import ChildProcess
 from bench.topics import TopicProbe
 from dev.faults.accounting import Faults, Row, account
+from dev.faults.broker import FaultBroker
 from dev.faults.feed import PacedFeed, plan_input
 from dev.faults.quiet import output_topics, wait_quiet
 from dev.faults.rebalance import freeze_faults, rebalance_faults
@@ -58,17 +59,26 @@ async def _kill_faults(fault: Fault, signum: int) -> None:
             run.notes.append(f"restart {number + 1} did not resume in {spec.resume_wait:.0f} s")
 
 
+async def _feed_paused_mid_stream(fault: Fault, what: str) -> FaultBroker | None:
+    """The suite's broker, once the pipeline produced and a seeded while later the feed paused
+    (a record half-sent would be neither counted nor lost); None without a broker of its own."""
+    broker = fault.harness.broker
+    if broker is None:
+        fault.run.notes.append(f"no broker of the suite's own: {what} skipped")
+        return None
+    await fault.watch.wait_after(fault.started, timeout=120)
+    await asyncio.sleep(random.Random(fault.spec.seed).uniform(*fault.spec.gap))
+    await fault.feed.pause()
+    return broker
+
+
 async def _broker_fault(fault: Fault) -> None:
     """The broker stopped for `spec.outage` seconds mid-stream, then started again (same data,
     same port). The feed pauses meanwhile: a record half-sent would be neither counted nor lost."""
     spec, run, feed = fault.spec, fault.run, fault.feed
-    broker = fault.harness.broker
+    broker = await _feed_paused_mid_stream(fault, "broker restart")
     if broker is None:
-        run.notes.append("no broker of the suite's own: broker restart skipped")
         return
-    await fault.watch.wait_after(fault.started, timeout=120)
-    await asyncio.sleep(random.Random(spec.seed).uniform(*spec.gap))
-    await feed.pause()
     await asyncio.to_thread(broker.halt)
     stopped = time.monotonic()
     await asyncio.sleep(spec.outage)
@@ -85,13 +95,9 @@ async def _broker_pause(fault: Fault) -> None:
     go unanswered past the clients' timeouts and the group's session. The feed pauses
     meanwhile, as for a restart."""
     spec, run, feed = fault.spec, fault.run, fault.feed
-    broker = fault.harness.broker
+    broker = await _feed_paused_mid_stream(fault, "broker pause")
     if broker is None:
-        run.notes.append("no broker of the suite's own: broker pause skipped")
         return
-    await fault.watch.wait_after(fault.started, timeout=120)
-    await asyncio.sleep(random.Random(spec.seed).uniform(*spec.gap))
-    await feed.pause()
     broker.freeze()
     frozen = time.monotonic()
     try:

@@ -5,8 +5,6 @@ once the rebalance begins."""
 import asyncio
 import threading
 import time
-from collections.abc import Callable, Coroutine
-from typing import Any
 
 import pytest
 from pydantic import ValidationError
@@ -138,30 +136,29 @@ async def test_an_answered_heartbeat_renews_the_lease_of_its_group_and_a_failed_
     assert lease.holds()
 
 
-def fenced_producer(
-    monkeypatch: pytest.MonkeyPatch, lease: MembershipLease
-) -> tuple[Callable[..., Coroutine[Any, Any, None]], list[str], list[int]]:
-    """A produce request behind the fence; what the worker's exit was told, and the nodes
-    requests went to."""
+async def held_request(
+    monkeypatch: pytest.MonkeyPatch,
+) -> tuple[MembershipLease, "asyncio.Task[None]", list[str], list[int]]:
+    """A produce request made behind the fence while the lease has lapsed: the lease, the
+    request, what the worker's exit was told, and the nodes requests went to."""
+    lease, _ = lapsed_lease()
     exits: list[str] = []
     sent: list[int] = []
 
     async def produce(sender: object, node_id: int, batches: dict[str, bytes]) -> None:
         sent.append(node_id)
 
-    monkeypatch.setattr(
-        lease_module, "_FENCE", lease_module._Fence(lease, lambda m, e: exits.append(m))
-    )
-    return _fenced(produce), exits, sent
+    fence = lease_module._Fence(lease, lambda message, error: exits.append(message))
+    monkeypatch.setattr(lease_module, "_FENCE", fence)
+    request = asyncio.create_task(_fenced(produce)(object(), 1, {"tp": b"batch"}))
+    await asyncio.sleep(0.01)
+    return lease, request, exits, sent
 
 
 async def test_records_queued_before_a_pause_wait_and_go_once_the_membership_is_confirmed(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    lease, _ = lapsed_lease()
-    produce, exits, sent = fenced_producer(monkeypatch, lease)
-    request = asyncio.create_task(produce(object(), 1, {"tp": b"batch"}))
-    await asyncio.sleep(0.01)
+    lease, request, exits, sent = await held_request(monkeypatch)
     assert sent == []
 
     lease.renewed(119.5)
@@ -174,10 +171,7 @@ async def test_records_queued_before_a_pause_are_never_sent_once_the_group_rebal
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The zombie's writes would reach Kafka after the new owner read the tables."""
-    lease, _ = lapsed_lease()
-    produce, exits, sent = fenced_producer(monkeypatch, lease)
-    request = asyncio.create_task(produce(object(), 1, {"tp": b"batch"}))
-    await asyncio.sleep(0.01)
+    lease, request, exits, sent = await held_request(monkeypatch)
 
     lease.revoking()
 
