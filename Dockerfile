@@ -23,7 +23,7 @@ COPY agents/ /src/agents/
 COPY dev/compile_domain.py /src/dev/compile_domain.py
 WORKDIR /src
 RUN pip install . "mypy>=1.10" types-PyYAML "setuptools>=65" \
-    && python dev/compile_domain.py \
+    && python dev/compile_domain.py --require \
     && pip wheel --no-deps --wheel-dir /wheels .
 
 FROM python:3.11-slim

@@ -1,10 +1,16 @@
-"""What `make native` compiles: the domain's modules, but never one mypyc cannot build as it is."""
+"""What `make native` compiles: the domain's modules, but never one mypyc cannot build as it is;
+and a build that fails leaves the sources to run."""
 
 import importlib
 import inspect
+import subprocess
+import sys
+from pathlib import Path
 
+import pytest
 from pydantic import BaseModel
 
+from dev import compile_domain
 from dev.compile_domain import EXCLUDED, PACKAGE, domain_sources
 
 
@@ -35,3 +41,59 @@ def test_a_module_that_only_catches_validation_errors_is_compiled() -> None:
 def test_packages_and_the_excluded_modules_stay_sources() -> None:
     assert not any(name.endswith("__init__.py") for name in names())
     assert not EXCLUDED & names()
+
+
+class _Build:
+    """A mypyc build that writes one compiled module and then fails (or leaves one out)."""
+
+    def __init__(self, package: Path, returncode: int) -> None:
+        self.package = package
+        self.returncode = returncode
+
+    def __call__(self, command: list[str], **kwargs: object) -> subprocess.CompletedProcess[bytes]:
+        (self.package / "half.cpython-311-x86_64-linux-gnu.so").write_bytes(b"\x7fELF")
+        return subprocess.CompletedProcess(command, self.returncode)
+
+
+def _native(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, returncode: int, *flags: str
+) -> tuple[int, Path]:
+    """`compile_domain.py [flags]` on a package of its own in `tmp_path`, with a C compiler
+    found and a build that ends with `returncode`; its exit code and the package."""
+    package = tmp_path / "service"
+    package.mkdir()
+    (package / "scoring.py").write_text("X = 1\n")
+    monkeypatch.setattr(compile_domain, "PACKAGE", package)
+    monkeypatch.setattr(compile_domain, "BUILD", tmp_path / "build")
+    monkeypatch.setattr(compile_domain, "compiler", lambda: "/usr/bin/cc")
+    monkeypatch.setattr(compile_domain, "up_to_date", lambda sources: False)
+    monkeypatch.setattr(subprocess, "run", _Build(package, returncode))
+    monkeypatch.setattr(sys, "argv", ["compile_domain.py", *flags])
+    return compile_domain.main(), package
+
+
+def test_a_failed_build_leaves_nothing_half_built_and_the_sources_run(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, package = _native(monkeypatch, tmp_path, returncode=1)
+    assert code == 0
+    assert list(package.rglob("*.so")) == []
+    assert "the build failed" in capsys.readouterr().err
+
+
+def test_a_build_that_left_a_module_out_is_removed_too(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, package = _native(monkeypatch, tmp_path, returncode=0)
+    assert code == 0
+    assert list(package.rglob("*.so")) == []
+    assert "did not compile every module" in capsys.readouterr().err
+
+
+def test_a_failed_build_is_an_error_when_the_build_is_required(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, package = _native(monkeypatch, tmp_path, 1, "--require")
+    assert code == 1
+    assert list(package.rglob("*.so")) == []
+    assert "Python sources" not in capsys.readouterr().err
