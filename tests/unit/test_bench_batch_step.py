@@ -1,0 +1,64 @@
+"""The batch-step experiment decides each record as the profile stage does: a valid lead event
+gives its stored profile with the outputs, a record intake rejects a dead letter, a repeated
+event nothing."""
+
+from datetime import timedelta
+
+from aiokafka.structs import ConsumerRecord
+
+from agents.plumbing.reference import default_rules_text
+from agents.tools.synthetic import DEFAULT_START, SyntheticFeed, synthetic_accounts
+from bench.batch_step import TOPICS, Decider
+from service.accounts import AccountIndex
+from service.policy import load_policy
+
+NAMES = {topic: f"t.{topic}" for topic in TOPICS}
+NOW = DEFAULT_START + timedelta(hours=1)
+
+
+def decider() -> Decider:
+    index = AccountIndex()
+    accounts = synthetic_accounts(50, seed=3)
+    for account in accounts:
+        index.upsert(account)
+    return Decider(NAMES, index, load_policy(default_rules_text(), "shipped"))
+
+
+def record(value: bytes, offset: int = 0) -> "ConsumerRecord[bytes, bytes]":
+    return ConsumerRecord(
+        "t.input", 0, offset, int(NOW.timestamp() * 1000), 0, None, value, None, 0, len(value), []
+    )
+
+
+def first_event() -> bytes:
+    accounts = synthetic_accounts(50, seed=3)
+    _, value, _ = next(SyntheticFeed(3, accounts, garbage_share=0.0).events(1, DEFAULT_START))
+    return value
+
+
+def test_a_lead_event_is_stored_with_its_outputs() -> None:
+    changelog, sends = decider().decide(record(first_event()), NOW)
+    assert changelog is not None
+    topic, key, value = changelog
+    assert topic == "t.changelog"
+    assert key.startswith((b"email:", b"ext:"))
+    assert value.startswith(b'{"identity":')
+    assert sends
+    assert {topic for topic, _, _ in sends} <= {
+        "t.decisions",
+        "t.nurture",
+        "t.qualified",
+    }
+    assert value.endswith(sends[-1][2])
+
+
+def test_a_record_intake_rejects_is_dead_lettered() -> None:
+    changelog, sends = decider().decide(record(b"not json"), NOW)
+    assert changelog is None
+    assert sends == [("t.deadletter", b"", b"not json")]
+
+
+def test_the_same_event_again_sends_nothing() -> None:
+    decide = decider()
+    decide.decide(record(first_event()), NOW)
+    assert decide.decide(record(first_event(), offset=1), NOW) == (None, [])
