@@ -19,7 +19,9 @@ import argparse
 import asyncio
 import time
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.structs import ConsumerRecord
@@ -43,6 +45,15 @@ TOPICS = ("input", "changelog", "decisions", "nurture", "qualified", "deadletter
 Send = tuple[str, bytes, bytes]
 
 
+class Position(NamedTuple):
+    """Where an input record was read, and its Kafka timestamp."""
+
+    topic: str
+    partition: int
+    offset: int
+    timestamp_ms: int
+
+
 class Decider:
     """The profile stage's decision and records, without Faust: profiles in a dict."""
 
@@ -56,19 +67,32 @@ class Decider:
         self, message: "ConsumerRecord[bytes, bytes]", now: datetime
     ) -> tuple[Send | None, list[Send]]:
         """The changelog value and the outputs of one input record."""
-        value = message.value or b""
-        headers = message.headers or ()
+        return self.decide_record(
+            message.value or b"",
+            message.headers or (),
+            Position(message.topic, message.partition, message.offset, message.timestamp),
+            now,
+        )
+
+    def decide_record(
+        self,
+        value: bytes,
+        headers: Sequence[tuple[str, bytes]],
+        position: "Position",
+        now: datetime,
+    ) -> tuple[Send | None, list[Send]]:
+        """The changelog value and the outputs of one record read at `position`."""
         decoded = decode_lead_event(value, headers, now)
         if isinstance(decoded, Rejection):
             return None, [(self.names["deadletter"], b"", value)]
         identity = lead_identity(decoded.lead, decoded.source)
         if identity is None:
             return None, [(self.names["deadletter"], b"", value)]
-        received = datetime.fromtimestamp(message.timestamp / 1000, UTC)
+        received = datetime.fromtimestamp(position.timestamp_ms / 1000, UTC)
         source = SourceRecord(
-            topic=message.topic,
-            partition=message.partition,
-            offset=message.offset,
+            topic=position.topic,
+            partition=position.partition,
+            offset=position.offset,
             timestamp=received,
         )
         evaluation = evaluate_event(
@@ -112,9 +136,9 @@ class Decider:
         return sends
 
 
-async def run(
-    bootstrap: str, events: int, batch: int, partitions: int, seed: int, yield_each: bool
-) -> None:
+async def prepare(bootstrap: str, events: int, partitions: int, seed: int) -> tuple[Decider, int]:
+    """Fresh topics with the synthetic feed loaded (the bench's seed, accounts and rules), and
+    a decider on the same accounts; the number of events loaded."""
     tag = uuid.uuid4().hex[:8]
     names = {topic: f"batchstep.{tag}.{topic}" for topic in TOPICS}
     accounts = synthetic_accounts(10_000, seed)
@@ -130,10 +154,18 @@ async def run(
         bootstrap, names["input"], feed, events, start, timedelta(milliseconds=10)
     )
     print(f"loaded {loaded.events:,} events")
+    return decider, loaded.events
+
+
+async def run(
+    bootstrap: str, events: int, batch: int, partitions: int, seed: int, yield_each: bool
+) -> None:
+    decider, loaded = await prepare(bootstrap, events, partitions, seed)
+    names = decider.names
     consumer = AIOKafkaConsumer(
         names["input"],
         bootstrap_servers=bootstrap,
-        group_id=f"batchstep-{tag}",
+        group_id=names["input"],
         enable_auto_commit=False,
         auto_offset_reset="earliest",
         max_partition_fetch_bytes=4 * 1024 * 1024,
@@ -144,7 +176,7 @@ async def run(
     done = written = 0
     started_cpu = started_wall = 0.0
     try:
-        while done < loaded.events:
+        while done < loaded:
             batches = await consumer.getmany(timeout_ms=1000, max_records=batch)
             if not batches:
                 continue

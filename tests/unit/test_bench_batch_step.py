@@ -1,6 +1,6 @@
-"""The batch-step experiment decides each record as the profile stage does: a valid lead event
+"""The batch-step experiments decide each record as the profile stage does: a valid lead event
 gives its stored profile with the outputs, a record intake rejects a dead letter, a repeated
-event nothing."""
+event nothing; the Faust variant reads the same from an event's message."""
 
 from datetime import timedelta
 
@@ -9,6 +9,7 @@ from aiokafka.structs import ConsumerRecord
 from agents.plumbing.reference import default_rules_text
 from agents.tools.synthetic import DEFAULT_START, SyntheticFeed, synthetic_accounts
 from bench.batch_step import TOPICS, Decider
+from bench.batch_step_faust import Stepper
 from service.accounts import AccountIndex
 from service.policy import load_policy
 
@@ -62,3 +63,27 @@ def test_the_same_event_again_sends_nothing() -> None:
     decide = decider()
     decide.decide(record(first_event()), NOW)
     assert decide.decide(record(first_event(), offset=1), NOW) == (None, [])
+
+
+class _Message:
+    """What the Faust variant reads of an event's message."""
+
+    def __init__(self, value: bytes, offset: int) -> None:
+        self.value = value
+        self.headers = None
+        self.topic, self.partition, self.offset = "t.input", 2, offset
+        self.timestamp = NOW.timestamp()  # Faust's: seconds
+
+
+class _Event:
+    def __init__(self, value: bytes, offset: int = 0) -> None:
+        self.message = _Message(value, offset)
+
+
+def test_the_faust_variant_decides_an_event_from_its_message_and_counts_it() -> None:
+    stepper = Stepper(decider(), app=None, loaded=2)
+    changelog, sends = stepper.decide(_Event(first_event()), NOW)
+    assert changelog is not None
+    assert sends
+    assert stepper.done == 1
+    assert not stepper.finished("a test")
