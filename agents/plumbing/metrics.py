@@ -42,6 +42,8 @@ STAGE_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
 # Sales accepts within minutes to a working day or two.
 ACCEPT_BUCKETS = (1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200, 14400, 28800, 86400, 172800)
 SCORE_BUCKETS = (10, 20, 30, 40, 50, 60, 70, 80, 90, 100)
+# A young collector pass takes well under a millisecond to tens of them, an old one up to seconds.
+GC_PAUSE_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +70,7 @@ class Metrics:
     consumer_lag: Gauge
     input_stalled: Gauge
     producer_linger: Gauge
+    gc_pause: Histogram
     feedback: Counter
     outcomes_learned: Counter
     model_info: Gauge
@@ -235,6 +238,14 @@ class Metrics:
             producer_linger=Gauge(
                 "leadrouter_producer_linger_seconds",
                 "How long new producer batches wait to fill (more under load).",
+                registry=registry,
+            ),
+            gc_pause=Histogram(
+                "leadrouter_gc_pause_seconds",
+                "How long each pass of Python's cyclic garbage collector stopped the worker, per "
+                "generation (0 young, 2 full).",
+                ["generation"],
+                buckets=GC_PAUSE_BUCKETS,
                 registry=registry,
             ),
             feedback=Counter(

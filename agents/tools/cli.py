@@ -19,7 +19,7 @@ from schemas.deadletters import DeadLetterReason
 
 
 def run_worker(args: argparse.Namespace) -> int:
-    from agents.plumbing.collector import tune_collector
+    from agents.plumbing.collector import time_collections, tune_collector
     from agents.plumbing.event_loop import use_event_loop
     from agents.worker import create_runtime
 
@@ -34,6 +34,7 @@ def run_worker(args: argparse.Namespace) -> int:
     sys.argv = ["leadrouter", "worker", "-l", args.loglevel or settings.log_level]
     sys.argv += ["--web-port", str(port), "--web-host", settings.web.host]
     tune_collector(settings.tuning.gc_young_threshold)
+    time_collections(runtime.metrics.gc_pause)
     runtime.app.main()
     return 0
 
