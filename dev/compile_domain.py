@@ -18,10 +18,13 @@ The compiled build is a speed-up, never a condition: where there is no C compile
 fails (a mypyc that refuses a construct, a broken toolchain), nothing half-built is left, the
 log's end is shown, and Python runs the sources, so `make run` and `make test` still work on
 that machine. `--require` makes a failed build an error (exit 1): the image, which should ship
-what it was built to ship, asks for it.
+what it was built to ship, asks for it. A failed build is not tried again for the same sources
+(every `make` target would spend the minute again): `.run/native/failed.json` holds their
+digests, and an edit or `--force` tries again.
 """
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -131,6 +134,13 @@ def main() -> int:
     if not args.force and up_to_date(sources):
         print(f"native: {len(sources)} domain modules compiled and up to date")
         return 0
+    if not args.force and failed_before():
+        return _failed(
+            f"the last build of these sources failed (see {BUILD / 'build.log'}; "
+            "--force tries again)",
+            args.require,
+            record=False,
+        )
     if compiler() is None:
         removed = remove()
         print(
@@ -154,13 +164,30 @@ def main() -> int:
         return _failed(f"the build failed (the whole log: {log})", args.require)
     if not up_to_date(sources):
         return _failed(f"the build did not compile every module (see {log})", args.require)
+    failed_marker().unlink(missing_ok=True)
     print(f"native: {len(sources)} domain modules compiled")
     return 0
 
 
-def _failed(why: str, required: bool) -> int:
+def failed_marker() -> Path:
+    """Where the sources' digests are kept when their build failed."""
+    return BUILD / "failed.json"
+
+
+def failed_before() -> bool:
+    """Whether the last build failed on the sources as they are now."""
+    try:
+        return bool(json.loads(failed_marker().read_text()) == source_digests(ROOT))
+    except (OSError, ValueError):
+        return False
+
+
+def _failed(why: str, required: bool, record: bool = True) -> int:
     """Nothing half-built is left for Python to import; the sources run unless `required`."""
     remove()
+    if record:
+        failed_marker().parent.mkdir(parents=True, exist_ok=True)
+        failed_marker().write_text(json.dumps(source_digests(ROOT)))
     if required:
         print(f"native: {why}", file=sys.stderr)
         return 1

@@ -49,8 +49,10 @@ class _Build:
     def __init__(self, package: Path, returncode: int) -> None:
         self.package = package
         self.returncode = returncode
+        self.runs = 0
 
     def __call__(self, command: list[str], **kwargs: object) -> subprocess.CompletedProcess[bytes]:
+        self.runs += 1
         (self.package / "half.cpython-311-x86_64-linux-gnu.so").write_bytes(b"\x7fELF")
         return subprocess.CompletedProcess(command, self.returncode)
 
@@ -61,15 +63,25 @@ def _native(
     """`compile_domain.py [flags]` on a package of its own in `tmp_path`, with a C compiler
     found and a build that ends with `returncode`; its exit code and the package."""
     package = tmp_path / "service"
-    package.mkdir()
+    package.mkdir(exist_ok=True)
     (package / "scoring.py").write_text("X = 1\n")
     monkeypatch.setattr(compile_domain, "PACKAGE", package)
     monkeypatch.setattr(compile_domain, "BUILD", tmp_path / "build")
+    monkeypatch.setattr(compile_domain, "source_digests", lambda root: {"service/scoring.py": "1"})
     monkeypatch.setattr(compile_domain, "compiler", lambda: "/usr/bin/cc")
     monkeypatch.setattr(compile_domain, "up_to_date", lambda sources: False)
     monkeypatch.setattr(subprocess, "run", _Build(package, returncode))
     monkeypatch.setattr(sys, "argv", ["compile_domain.py", *flags])
     return compile_domain.main(), package
+
+
+def _builds(monkeypatch: pytest.MonkeyPatch, *flags: str) -> int:
+    """How many builds `compile_domain.py [flags]` starts, run again as `_native` set it up."""
+    build = _Build(compile_domain.PACKAGE, 1)
+    monkeypatch.setattr(subprocess, "run", build)
+    monkeypatch.setattr(sys, "argv", ["compile_domain.py", *flags])
+    compile_domain.main()
+    return build.runs
 
 
 def test_a_failed_build_leaves_nothing_half_built_and_the_sources_run(
@@ -97,3 +109,32 @@ def test_a_failed_build_is_an_error_when_the_build_is_required(
     assert code == 1
     assert list(package.rglob("*.so")) == []
     assert "Python sources" not in capsys.readouterr().err
+
+
+def test_a_failed_build_is_not_tried_again_for_the_same_sources(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _native(monkeypatch, tmp_path, returncode=1)
+    assert _builds(monkeypatch) == 0
+    assert "the last build of these sources failed" in capsys.readouterr().err
+    assert _builds(monkeypatch, "--force") == 1
+
+
+def test_an_edited_source_is_built_again_after_a_failure(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    _native(monkeypatch, tmp_path, returncode=1)
+    monkeypatch.setattr(compile_domain, "source_digests", lambda root: {"service/scoring.py": "2"})
+    assert _builds(monkeypatch) == 1
+
+
+def test_a_build_that_succeeds_forgets_the_failure(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    _native(monkeypatch, tmp_path, returncode=1)
+    assert compile_domain.failed_marker().exists()
+    monkeypatch.setattr(compile_domain, "up_to_date", lambda sources: True)  # once built
+    monkeypatch.setattr(subprocess, "run", _Build(compile_domain.PACKAGE, 0))
+    monkeypatch.setattr(sys, "argv", ["compile_domain.py", "--force"])
+    assert compile_domain.main() == 0
+    assert not compile_domain.failed_marker().exists()
