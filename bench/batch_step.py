@@ -12,7 +12,8 @@ It is not the service and is never used as one: no rebalance, dead-letter, lease
 handling, no assign stage (about one event in ten is routed; its qualified record is written
 and not assigned), and no learned model. Leads' profiles are kept in a dict.
 
-Usage: python -m bench.batch_step --bootstrap HOST:PORT [--events 40000] [--batch 1000] [--yield-each]
+Usage: python -m bench.batch_step --bootstrap HOST:PORT [--events 40000] [--batch 1000]
+       [--yield-each]
 """
 
 import argparse
