@@ -31,6 +31,7 @@ from agents.plumbing.event_loop import use_event_loop
 from agents.plumbing.outputs import Output
 from agents.plumbing.settings import KafkaSettings, Settings, TopicSettings
 from bench.batch_step import Decider, Position, Send, prepare
+from bench.passthrough_faust import raw_topic
 from bench.run import free_port
 
 
@@ -93,13 +94,7 @@ def main() -> None:
     )
     use_event_loop(settings.tuning.event_loop)
     app = create_faust_app(settings)
-    options: dict[str, Any] = {
-        "key_type": bytes,
-        "value_type": bytes,
-        "key_serializer": "raw",
-        "value_serializer": "raw",
-    }
-    source = app.topic(decider.names["input"], **options)
+    source = raw_topic(app, decider.names["input"])
     stepper = Stepper(decider, app, loaded)
 
     @app.agent(source, name="batchstep", concurrency=1)

@@ -18,6 +18,13 @@ from agents.plumbing.outputs import Output
 from agents.plumbing.settings import Settings
 
 
+def raw_topic(app: Any, name: str) -> Any:
+    """A topic of `app` read as raw bytes, key and value, as leadrouter's stages read theirs."""
+    return app.topic(
+        name, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("source")
@@ -26,13 +33,7 @@ def main() -> None:
     settings = Settings()
     use_event_loop(settings.tuning.event_loop)  # as the router's worker does
     app = create_faust_app(settings)
-    options: dict[str, Any] = {
-        "key_type": bytes,
-        "value_type": bytes,
-        "key_serializer": "raw",
-        "value_serializer": "raw",
-    }
-    source = app.topic(args.source, **options)
+    source = raw_topic(app, args.source)
     target = Output(app, args.target)
 
     @app.agent(source, name="passthrough", concurrency=1)
