@@ -18,7 +18,9 @@ Usage: python -m bench.batch_step_faust --bootstrap HOST:PORT [--events 40000] [
 
 import argparse
 import asyncio
+import atexit
 import os
+import shutil
 import signal
 import sys
 import tempfile
@@ -86,11 +88,13 @@ def main() -> None:
     parser.add_argument("--per-event", action="store_true")
     args = parser.parse_args()
     decider, loaded = asyncio.run(prepare(args.bootstrap, args.events, args.partitions, args.seed))
+    datadir = tempfile.mkdtemp(prefix="batchstep-faust-")
+    atexit.register(shutil.rmtree, datadir, ignore_errors=True)  # the tables' store, thrown away
     settings = Settings(
         app_id=decider.names["input"],
         kafka=KafkaSettings(bootstrap_servers=args.bootstrap),
         topics=TopicSettings(prefix=decider.names["input"], partitions=args.partitions),
-        datadir=tempfile.mkdtemp(prefix="batchstep-faust-"),
+        datadir=datadir,
     )
     use_event_loop(settings.tuning.event_loop)
     app = create_faust_app(settings)

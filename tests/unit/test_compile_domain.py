@@ -75,13 +75,18 @@ def _native(
     return compile_domain.main(), package
 
 
-def _builds(monkeypatch: pytest.MonkeyPatch, *flags: str) -> int:
-    """How many builds `compile_domain.py [flags]` starts, run again as `_native` set it up."""
-    build = _Build(compile_domain.PACKAGE, 1)
+def _again(monkeypatch: pytest.MonkeyPatch, *flags: str, returncode: int = 1) -> tuple[int, int]:
+    """`compile_domain.py [flags]` run again as `_native` set it up, with a build that ends with
+    `returncode`: its exit code and how many builds it started."""
+    build = _Build(compile_domain.PACKAGE, returncode)
     monkeypatch.setattr(subprocess, "run", build)
     monkeypatch.setattr(sys, "argv", ["compile_domain.py", *flags])
-    compile_domain.main()
-    return build.runs
+    return compile_domain.main(), build.runs
+
+
+def _builds(monkeypatch: pytest.MonkeyPatch, *flags: str) -> int:
+    """How many builds `compile_domain.py [flags]` starts, run again as `_native` set it up."""
+    return _again(monkeypatch, *flags)[1]
 
 
 def test_a_failed_build_leaves_nothing_half_built_and_the_sources_run(
@@ -134,7 +139,20 @@ def test_a_build_that_succeeds_forgets_the_failure(
     _native(monkeypatch, tmp_path, returncode=1)
     assert compile_domain.failed_marker().exists()
     monkeypatch.setattr(compile_domain, "up_to_date", lambda sources: True)  # once built
-    monkeypatch.setattr(subprocess, "run", _Build(compile_domain.PACKAGE, 0))
-    monkeypatch.setattr(sys, "argv", ["compile_domain.py", "--force"])
-    assert compile_domain.main() == 0
+    assert _again(monkeypatch, "--force", returncode=0) == (0, 1)
     assert not compile_domain.failed_marker().exists()
+
+
+def test_a_required_build_that_failed_before_is_an_error_without_building_again(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    _native(monkeypatch, tmp_path, returncode=1)
+    assert _again(monkeypatch, "--require") == (1, 0)
+
+
+def test_an_unreadable_failure_record_is_built_again(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    _native(monkeypatch, tmp_path, returncode=1)
+    compile_domain.failed_marker().write_text("{not json")
+    assert _builds(monkeypatch) == 1
