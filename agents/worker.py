@@ -3,7 +3,7 @@
 from faust.sensors.prometheus import setup_prometheus_sensors
 from prometheus_client import CollectorRegistry, disable_created_metrics
 
-from agents.plumbing import aiokafka_fixes, faust_fixes, lease, log_levels
+from agents.plumbing import aiokafka_fixes, faust_fixes, lease, log_levels, paused_fetch
 from agents.plumbing.app import create_faust_app, register_metrics_page
 from agents.plumbing.batching import register_adaptive_linger
 from agents.plumbing.delivery import DeliveryGuard
@@ -41,6 +41,7 @@ def create_runtime(settings: Settings, registry: CollectorRegistry | None = None
     """Build the app, its metrics and every agent; nothing connects until the worker starts."""
 
     aiokafka_fixes.install()  # header names that are not UTF-8 must not crash the fetcher
+    paused_fetch.install()  # a paused changelog must not hold every fetch back 100 ms
     log_levels.install()  # a request aiokafka retries is logged as a warning, not an ERROR
     # One series per counter, not two: the *_created twins double Prometheus's storage.
     disable_created_metrics()  # type: ignore[no-untyped-call]
