@@ -4,8 +4,10 @@ load. Measured two ways per rate: the router's own histogram (scraped before and
 Kafka timestamps of the routed records."""
 
 import asyncio
+import gc
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -65,10 +67,37 @@ def feed_seconds(rate: float, seconds: float, capacity: float | None, drain_budg
     return min(seconds, max(MIN_FEED_SECONDS, bounded))
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """No collector pass in this process meanwhile (what exists is frozen, then collected again).
+
+    The producer stamps a record when the feed sends it, and the record leaves in the sender's
+    next request: a pause of the feed's process in between counted as the router's latency. The
+    bench process holds the accounts and reps it loaded, and a full pass over them took 40-55
+    ms; with the collector running the feed fell up to 80-125 ms behind its schedule, paused
+    10-18 ms (1,000 events/s, `bench/run.py --skip-throughput`). The feed's own garbage is
+    freed by reference counting either way."""
+    gc.freeze()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.unfreeze()
+
+
 async def feed_open_loop(
     producer: AIOKafkaProducer, topic: str, feed: Feed, rate: float, seconds: float
 ) -> FeedRun:
-    """Send `rate * seconds` events, event i due at start + i / rate, each stamped now."""
+    """Send `rate * seconds` events, event i due at start + i / rate, each stamped now; the
+    collector waits meanwhile (`collector_paused`)."""
+    with collector_paused():
+        return await _feed(producer, topic, feed, rate, seconds)
+
+
+async def _feed(
+    producer: AIOKafkaProducer, topic: str, feed: Feed, rate: float, seconds: float
+) -> FeedRun:
     total = max(1, round(rate * seconds))
     pending: list[asyncio.Future[object]] = []
     sent = 0

@@ -1,5 +1,7 @@
 """Open-loop feed planning and handoff latency from Kafka timestamps."""
 
+import asyncio
+import gc
 from datetime import UTC, datetime
 
 import orjson
@@ -8,6 +10,7 @@ from aiokafka import ConsumerRecord
 
 from bench.latency import (
     MIN_FEED_SECONDS,
+    feed_open_loop,
     feed_seconds,
     handoff_seconds,
     latencies_by_window,
@@ -81,3 +84,32 @@ def test_rates_are_events_per_second_or_shares_of_the_measured_maximum_slowest_f
 
 def test_shares_of_the_maximum_are_left_out_when_no_maximum_was_measured() -> None:
     assert latency_rates("200,50%", None) == [("200/s", 200.0)]
+
+
+class RecordingProducer:
+    """Sends nothing; notes whether the collector could run at each send."""
+
+    def __init__(self) -> None:
+        self.collector_enabled: list[bool] = []
+
+    async def send(self, topic: str, value: bytes, **_: object) -> "asyncio.Future[None]":
+        self.collector_enabled.append(gc.isenabled())
+        sent: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        sent.set_result(None)
+        return sent
+
+
+class OneEventFeed:
+    def next_event(self, now: datetime) -> tuple[bytes, bytes, list[tuple[str, bytes]]]:
+        return b"lead", b"{}", []
+
+
+async def test_the_collector_waits_while_the_feed_sends_and_runs_again_after() -> None:
+    producer = RecordingProducer()
+
+    fed = await feed_open_loop(producer, "leads", OneEventFeed(), 1000.0, 0.01)  # type: ignore[arg-type]
+
+    assert fed.sent == 10
+    assert producer.collector_enabled == [False] * 10
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
