@@ -40,21 +40,21 @@ def tune_collector(young_threshold: int) -> None:
 class PauseTimer:
     """A `gc.callbacks` entry: observes how long each collector pass took, per generation.
 
-    Collections run one at a time (under the interpreter lock), so a pass's start and stop
-    come in pairs. The histogram's children are made once, up front, so that a pass costs one
-    clock read at each end and one observation."""
+    Collections run one at a time (under the interpreter lock) and never nest, so a pass's
+    start and stop come in pairs and one start time serves every generation. The histogram's
+    children are made once, up front, so that a pass costs one clock read at each end and one
+    observation."""
 
     def __init__(self, histogram: Any, clock: Callable[[], float] = time.perf_counter) -> None:
         self._children = [histogram.labels(generation=str(g)) for g in range(GENERATIONS)]
-        self._started = [0.0] * GENERATIONS
+        self._started = 0.0
         self._clock = clock
 
     def __call__(self, phase: str, info: dict[str, int]) -> None:
-        generation = info["generation"]
         if phase == "start":
-            self._started[generation] = self._clock()
+            self._started = self._clock()
         else:
-            self._children[generation].observe(self._clock() - self._started[generation])
+            self._children[info["generation"]].observe(self._clock() - self._started)
 
 
 def time_collections(histogram: Any) -> PauseTimer:
