@@ -52,6 +52,15 @@ async def until_fetched(consumer: AIOKafkaConsumer, tp: TopicPartition) -> None:
     raise AssertionError(f"{tp} was never fetched")
 
 
+async def paused_with_records_held(
+    bootstrap: str, consumer: AIOKafkaConsumer, changelog: TopicPartition
+) -> None:
+    """Three records written to `changelog` and fetched, none taken; then it is paused."""
+    await produce(bootstrap, changelog.topic, [(b"lead", b"profile", [])] * 3)
+    await until_fetched(consumer, changelog)
+    pause_fetching(consumer, [changelog])
+
+
 async def offsets_read(consumer: AIOKafkaConsumer, tp: TopicPartition, count: int) -> list[int]:
     offsets: list[int] = []
     for _ in range(100):
@@ -68,10 +77,8 @@ async def test_a_paused_changelog_partition_is_no_longer_fetched_nor_held(
     consumer: AIOKafkaConsumer,
 ) -> None:
     source, changelog = topics
-    await produce(bootstrap, changelog.topic, [(b"lead", b"profile", [])] * 3)
-    await until_fetched(consumer, changelog)
 
-    pause_fetching(consumer, [changelog])
+    await paused_with_records_held(bootstrap, consumer, changelog)
     await produce(bootstrap, changelog.topic, [(b"lead", b"profile", [])] * 3)
     await produce(bootstrap, source.topic, [(b"lead", b"event", [])])
     read = await offsets_read(consumer, source, 1)
@@ -87,9 +94,7 @@ async def test_a_resumed_changelog_partition_delivers_every_record_from_where_it
     consumer: AIOKafkaConsumer,
 ) -> None:
     _, changelog = topics
-    await produce(bootstrap, changelog.topic, [(b"lead", b"profile", [])] * 3)
-    await until_fetched(consumer, changelog)
-    pause_fetching(consumer, [changelog])  # drops the three fetched records
+    await paused_with_records_held(bootstrap, consumer, changelog)  # the three are dropped
     await produce(bootstrap, changelog.topic, [(b"lead", b"profile", [])] * 2)
 
     resume_fetching(consumer, [changelog])
