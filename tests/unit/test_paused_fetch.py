@@ -131,6 +131,28 @@ def test_nothing_is_mirrored_without_a_running_consumer(
     assert consumer.calls == []
 
 
+class ClosingLoop(asyncio.SelectorEventLoop):
+    """Open when asked, closed by the time the mirror is handed to it (the consumer stopping
+    in between, on its own thread)."""
+
+    def call_soon_threadsafe(self, *args: object, **kwargs: object) -> asyncio.Handle:
+        self.close()
+        return super().call_soon_threadsafe(*args, **kwargs)  # type: ignore[arg-type]
+
+
+def test_a_consumer_loop_that_closes_meanwhile_is_not_an_error() -> None:
+    paused_fetch.install()
+    consumer = FakeAiokafka({TopicPartition(*CHANGELOG)})
+    loop = ClosingLoop()
+    delegate = Delegate(Thread(consumer, loop))
+
+    ThreadDelegateConsumer.pause_partitions(delegate, [CHANGELOG])  # type: ignore[arg-type]
+
+    assert loop.is_closed()
+    assert delegate._paused_partitions == {CHANGELOG}
+    assert consumer.calls == []
+
+
 def test_installing_twice_patches_once() -> None:
     paused_fetch.install()
     pause = ThreadDelegateConsumer.pause_partitions
