@@ -200,11 +200,23 @@ class TuningSettings(BaseModel):
         "(`agents/plumbing/event_loop.py`)",
     )
     gc_young_threshold: int = Field(
-        default=10_000,
+        default=700,
         ge=0,
         description="the garbage collector's youngest generation collects every this many new "
         "objects, and what the worker built at start is frozen (`agents/plumbing/collector.py`); "
         "0 keeps Python's collector as it is",
+    )
+    gc_freeze_survivors: bool = Field(
+        default=True,
+        description="every collector pass freezes what survived it, so that no pass walks an "
+        "object twice and pauses stay as short as the young generation's "
+        "(`agents/plumbing/collector.py`)",
+    )
+    gc_sweep_minutes: float = Field(
+        default=60.0,
+        ge=0,
+        description="with frozen survivors: every this many minutes the collector walks "
+        "everything once, to free cycles of garbage among frozen objects (0: never)",
     )
 
 

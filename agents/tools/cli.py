@@ -19,7 +19,7 @@ from schemas.deadletters import DeadLetterReason
 
 
 def run_worker(args: argparse.Namespace) -> int:
-    from agents.plumbing.collector import time_collections, tune_collector
+    from agents.plumbing.collector import register_sweep, time_collections, tune_collector
     from agents.plumbing.event_loop import use_event_loop
     from agents.worker import create_runtime
 
@@ -33,7 +33,10 @@ def run_worker(args: argparse.Namespace) -> int:
     port = args.web_port if args.web_port is not None else settings.web.port
     sys.argv = ["leadrouter", "worker", "-l", args.loglevel or settings.log_level]
     sys.argv += ["--web-port", str(port), "--web-host", settings.web.host]
-    tune_collector(settings.tuning.gc_young_threshold)
+    tuning = settings.tuning
+    tune_collector(tuning.gc_young_threshold, freeze_after_pass=tuning.gc_freeze_survivors)
+    if tuning.gc_young_threshold and tuning.gc_freeze_survivors:
+        register_sweep(runtime.app, tuning.gc_sweep_minutes)
     time_collections(runtime.metrics.gc_pause)
     runtime.app.main()
     return 0
