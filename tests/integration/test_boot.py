@@ -6,6 +6,7 @@ before: a new deployment's, or `make test`'s when its run begins. Integration fi
 order, and this one's comes first on purpose; a standalone run starts a broker of its own.
 """
 
+import asyncio
 from collections.abc import Callable
 
 from tests.integration.kafka import WorkerProcess, consume, produce
@@ -38,3 +39,19 @@ async def test_a_worker_runs_on_uvloop_unless_told_otherwise(
 
     assert "event loop: uvloop" in uv.logs()
     assert "event loop: asyncio" in standard.logs()
+
+
+async def test_a_worker_sweeps_its_frozen_objects_on_the_interval_it_is_given(
+    start_worker: Callable[..., WorkerProcess], bootstrap: str
+) -> None:
+    worker = start_worker(LEADROUTER_TUNING__GC_SWEEP_MINUTES="0.02")  # every 1.2 s
+
+    await produce(bootstrap, worker.topic("leads.events.v1"), [as_record(transactional_lead(3))])
+    assert len(await consume(bootstrap, worker.topic("leadrouter.leads.keyed.v1"), 1)) == 1
+
+    deadline = asyncio.get_running_loop().time() + 30
+    while "collector sweep:" not in worker.logs():
+        assert asyncio.get_running_loop().time() < deadline, "no sweep logged in 30 s"
+        await asyncio.sleep(0.2)
+    sweeps = [line for line in worker.logs().splitlines() if "collector sweep:" in line]
+    assert "objects collected in" in sweeps[0]
