@@ -97,6 +97,9 @@ class LatencyPhase:
     # The router's stage histograms over the phase (from the input's Kafka timestamp to the
     # end of each stage), in pipeline order: where a handoff's time goes.
     stages: tuple[Stage, ...] = ()
+    # The router's collector passes over the phase, per generation ("0" young, "2" full): every
+    # pass stopped a worker for that long, and the events behind it waited.
+    collector: tuple[Stage, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -346,6 +349,32 @@ def _stage_cells(phase: LatencyPhase) -> str:
     )
 
 
+def _phase_lines(phase: LatencyPhase) -> list[str]:
+    """A latency phase's rows: its histogram and Kafka-timestamp figures, its stages, and the
+    collector's passes."""
+    name = phase.name + (" *" if phase.saturated else "")
+    fed = f"  {phase.seconds:.0f}s fed, <= {format_seconds(phase.feed_late_max)} late"
+    lines = [
+        f"{name:<16}{phase.achieved_rate:>9,.0f}{phase.drain_seconds:>7.1f}s  "
+        f"{'histogram':<10}{_latency_cells(phase.histogram)}",
+        f"{fed:<35}{'kafka ts':<10}{_latency_cells(phase.kafka)}",
+    ]
+    if phase.stages:
+        lines.append(f"  stages, p50/p99 since the input record: {_stage_cells(phase)}")
+    if phase.collector:
+        lines.append(f"  collector passes, p99/longest: {_pause_cells(phase)}")
+    return lines
+
+
+def _pause_cells(phase: LatencyPhase) -> str:
+    """Per generation: passes, p99 and the bucket bound the longest pass was under."""
+    return ", ".join(
+        f"gen {generation} {summary.count:,} passes "
+        f"{format_seconds(summary.p99)}/<={format_seconds(summary.max)}"
+        for generation, summary in phase.collector
+    )
+
+
 _NAME = 26  # width of the consumer column
 
 
@@ -425,15 +454,7 @@ def format_table(results: BenchResults) -> str:
             f"{'rate':<16}{'sent/s':>9}{'drain':>8}  {'source':<10}{header}",
         ]
         for phase in results.latency:
-            name = phase.name + (" *" if phase.saturated else "")
-            lines.append(
-                f"{name:<16}{phase.achieved_rate:>9,.0f}{phase.drain_seconds:>7.1f}s  "
-                f"{'histogram':<10}{_latency_cells(phase.histogram)}"
-            )
-            fed = f"  {phase.seconds:.0f}s fed, <= {format_seconds(phase.feed_late_max)} late"
-            lines.append(f"{fed:<35}{'kafka ts':<10}{_latency_cells(phase.kafka)}")
-            if phase.stages:
-                lines.append(f"  stages, p50/p99 since the input record: {_stage_cells(phase)}")
+            lines.extend(_phase_lines(phase))
         if any(phase.saturated for phase in results.latency):
             lines.append(
                 "* saturated: above the router's measured max rate; fed only as long as the "

@@ -91,6 +91,7 @@ from bench.stats import (
     combined_buckets,
     histogram_buckets,
     metric_total,
+    pauses_between,
     stages_between,
     summarize_histogram,
 )
@@ -598,7 +599,15 @@ async def run_latency(
     producer = create_producer(setup.bootstrap, linger_ms=0)
     await producer.start()
     measured: list[
-        tuple[str, float, latency.FeedRun, float, LatencySummary, tuple[Stage, ...]]
+        tuple[
+            str,
+            float,
+            latency.FeedRun,
+            float,
+            LatencySummary,
+            tuple[Stage, ...],
+            tuple[Stage, ...],
+        ]
     ] = []
 
     async def scrape_workers() -> list[str]:
@@ -619,13 +628,15 @@ async def run_latency(
             after = await scrape_workers()
             handoff = bucket_delta(handoff_buckets(before), handoff_buckets(after))
             stages = stages_between(before, after)
-            measured.append((name, rate, fed, drain, summarize_histogram(handoff), stages))
+            pauses = pauses_between(before, after)
+            handoff_summary = summarize_histogram(handoff)
+            measured.append((name, rate, fed, drain, handoff_summary, stages, pauses))
     finally:
         await producer.stop()
     routed = await probe.read_all(topics["queues"])
     child.stop()
     by_kafka = latency.latencies_by_window(
-        routed, [(fed.started, fed.ended) for _, _, fed, _, _, _ in measured]
+        routed, [(fed.started, fed.ended) for _, _, fed, _, _, _, _ in measured]
     )
     return [
         LatencyPhase(
@@ -641,8 +652,9 @@ async def run_latency(
             kafka=kafka,
             workers=workers,
             stages=stages,
+            collector=pauses,
         )
-        for (name, rate, fed, drain, histogram, stages), kafka in zip(
+        for (name, rate, fed, drain, histogram, stages, pauses), kafka in zip(
             measured, by_kafka, strict=True
         )
     ]

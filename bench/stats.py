@@ -12,6 +12,7 @@ Buckets = tuple[tuple[float, float], ...]
 HANDOFF_HISTOGRAM = "leadrouter_handoff_latency_seconds"
 # From an input record's Kafka timestamp to the end of each stage, labelled by stage.
 STAGE_HISTOGRAM = "leadrouter_stage_latency_seconds"
+GC_PAUSE_HISTOGRAM = "leadrouter_gc_pause_seconds"
 # Its stages along the pipeline: the order of equal medians (a saturated worker's all top out).
 STAGE_ORDER = ("intake", "scoring", "routing")
 
@@ -93,23 +94,36 @@ def stages_between(
     """Per stage, what the workers observed between two scrapes of their /metrics pages (one
     page per worker each time), in the order of their medians (stage latencies count from the
     input record, so a later stage has the larger one), equal medians in pipeline order."""
-    earlier = [histogram_buckets_by(page, label) for page in before]
-    later = [histogram_buckets_by(page, label) for page in after]
-    names = sorted({name for page in later for name in page})
-    stages = [
+    observed = _observed_between(before, after, label, STAGE_HISTOGRAM)
+    return tuple(sorted(observed, key=lambda stage: (stage[1].p50 or 0.0, _position(stage[0]))))
+
+
+def pauses_between(before: Sequence[str], after: Sequence[str]) -> tuple[Stage, ...]:
+    """The workers' collector passes between two scrapes, per generation ("0" young, "2" full)
+    in that order: how many there were and how long they stopped a worker."""
+    return tuple(sorted(_observed_between(before, after, "generation", GC_PAUSE_HISTOGRAM)))
+
+
+def _observed_between(
+    before: Sequence[str], after: Sequence[str], label: str, name: str
+) -> list[Stage]:
+    """Per value of `label` of histogram `name`, the observations new between the scrapes."""
+    earlier = [histogram_buckets_by(page, label, name) for page in before]
+    later = [histogram_buckets_by(page, label, name) for page in after]
+    values = sorted({value for page in later for value in page})
+    summaries = [
         (
-            name,
+            value,
             summarize_histogram(
                 bucket_delta(
-                    combined_buckets([page.get(name, ()) for page in earlier]),
-                    combined_buckets([page.get(name, ()) for page in later]),
+                    combined_buckets([page.get(value, ()) for page in earlier]),
+                    combined_buckets([page.get(value, ()) for page in later]),
                 )
             ),
         )
-        for name in names
+        for value in values
     ]
-    observed = [(name, summary) for name, summary in stages if summary.count > 0]
-    return tuple(sorted(observed, key=lambda stage: (stage[1].p50 or 0.0, _position(stage[0]))))
+    return [(value, summary) for value, summary in summaries if summary.count > 0]
 
 
 def _position(stage: str) -> int:

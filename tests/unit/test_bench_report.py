@@ -139,6 +139,22 @@ def test_table_shows_where_each_phase_spent_its_handoff_time_by_stage() -> None:
     assert table.count("stages, p50/p99") == 1  # a phase without stage figures prints none
 
 
+def test_table_shows_how_many_collector_passes_each_phase_had_and_how_long() -> None:
+    pauses = (
+        ("0", LatencySummary(1200, 0.0008, 0.002, 0.004, 0.01)),
+        ("2", LatencySummary(1, 0.3, 0.45, 0.49, 0.5)),
+    )
+    with_pauses = dataclasses.replace(phase(200.0, 0.2, 0.2), collector=pauses)
+
+    table = format_table(results(latency=[with_pauses, phase(300.0, 0.2, 0.2)]))
+
+    assert (
+        "  collector passes, p99/longest: gen 0 1,200 passes 4.0 ms/<=10.0 ms, "
+        "gen 2 1 passes 490 ms/<=500 ms" in table.splitlines()
+    )
+    assert table.count("collector passes") == 1  # a phase without pause figures prints none
+
+
 def test_no_ratios_without_a_router_run() -> None:
     assert consumer_ratios([consumer(FAUST, window=1.0, cpu=1.0)]) == {}
 

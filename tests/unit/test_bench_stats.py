@@ -11,6 +11,7 @@ from bench.stats import (
     histogram_buckets,
     histogram_buckets_by,
     metric_total,
+    pauses_between,
     percentile,
     stages_between,
     summarize_histogram,
@@ -154,3 +155,36 @@ def test_stages_with_equal_medians_come_in_pipeline_order() -> None:
     before = [stage_page(dict.fromkeys(saturated, (0, 0, 0)))]
     stages = stages_between(before, [stage_page(saturated)])
     assert [name for name, _ in stages] == ["intake", "scoring", "routing"]
+
+
+def pause_page(counts: Mapping[str, tuple[float, float, float]]) -> str:
+    """A /metrics page with the collector's pause histogram: per generation, cumulative counts
+    at 10 ms, 100 ms and +Inf."""
+    lines = ["# TYPE leadrouter_gc_pause_seconds histogram"]
+    for generation, (fast, slow, total) in counts.items():
+        for bound, count in (("0.01", fast), ("0.1", slow), ("+Inf", total)):
+            lines.append(
+                f'leadrouter_gc_pause_seconds_bucket{{generation="{generation}",le="{bound}"}} '
+                f"{count}"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def test_collector_passes_between_scrapes_are_counted_per_generation_over_every_worker() -> None:
+    before = [pause_page({"0": (10, 10, 10)}), pause_page({"0": (3, 3, 3), "2": (1, 1, 1)})]
+    after = [
+        pause_page({"0": (15, 16, 16), "1": (1, 1, 1)}),
+        pause_page({"0": (5, 5, 5), "2": (1, 1, 2)}),
+    ]
+    pauses = pauses_between(before, after)
+    assert [generation for generation, _ in pauses] == ["0", "1", "2"]
+    young = dict(pauses)["0"]
+    assert young.count == 8  # 6 new on the first worker (one over 10 ms), 2 on the second
+    assert young.max == 0.1
+    assert dict(pauses)["2"].count == 1
+    assert dict(pauses)["2"].max == math.inf
+
+
+def test_a_generation_without_new_passes_is_left_out() -> None:
+    page = pause_page({"0": (4, 4, 4), "2": (1, 1, 1)})
+    assert pauses_between([page], [page]) == ()
