@@ -111,16 +111,18 @@ def test_workers_histograms_combine_by_adding_counts_per_bound() -> None:
     assert combined_buckets([first, second]) == ((0.01, 3.0), (0.1, 6.0), (math.inf, 9.0))
 
 
-def stage_page(counts: Mapping[str, tuple[float, float, float]]) -> str:
-    """A /metrics page with the stage histogram: per stage, cumulative counts at 10 ms, 100 ms
-    and +Inf."""
-    lines = ["# TYPE leadrouter_stage_latency_seconds histogram"]
-    for stage, (fast, slow, total) in counts.items():
+def histogram_page(name: str, label: str, counts: Mapping[str, tuple[float, float, float]]) -> str:
+    """A /metrics page with histogram `name`: per value of `label`, cumulative counts at 10 ms,
+    100 ms and +Inf."""
+    lines = [f"# TYPE {name} histogram"]
+    for value, (fast, slow, total) in counts.items():
         for bound, count in (("0.01", fast), ("0.1", slow), ("+Inf", total)):
-            lines.append(
-                f'leadrouter_stage_latency_seconds_bucket{{le="{bound}",stage="{stage}"}} {count}'
-            )
+            lines.append(f'{name}_bucket{{le="{bound}",{label}="{value}"}} {count}')
     return "\n".join(lines) + "\n"
+
+
+def stage_page(counts: Mapping[str, tuple[float, float, float]]) -> str:
+    return histogram_page("leadrouter_stage_latency_seconds", "stage", counts)
 
 
 def test_labelled_histogram_keeps_each_stage_apart() -> None:
@@ -158,16 +160,7 @@ def test_stages_with_equal_medians_come_in_pipeline_order() -> None:
 
 
 def pause_page(counts: Mapping[str, tuple[float, float, float]]) -> str:
-    """A /metrics page with the collector's pause histogram: per generation, cumulative counts
-    at 10 ms, 100 ms and +Inf."""
-    lines = ["# TYPE leadrouter_gc_pause_seconds histogram"]
-    for generation, (fast, slow, total) in counts.items():
-        for bound, count in (("0.01", fast), ("0.1", slow), ("+Inf", total)):
-            lines.append(
-                f'leadrouter_gc_pause_seconds_bucket{{generation="{generation}",le="{bound}"}} '
-                f"{count}"
-            )
-    return "\n".join(lines) + "\n"
+    return histogram_page("leadrouter_gc_pause_seconds", "generation", counts)
 
 
 def test_collector_passes_between_scrapes_are_counted_per_generation_over_every_worker() -> None:
