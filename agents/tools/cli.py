@@ -34,8 +34,7 @@ def run_worker(args: argparse.Namespace) -> int:
     sys.argv = ["leadrouter", "worker", "-l", args.loglevel or settings.log_level]
     sys.argv += ["--web-port", str(port), "--web-host", settings.web.host]
     tuning = settings.tuning
-    tune_collector(tuning.gc_young_threshold, freeze_after_pass=tuning.gc_freeze_survivors)
-    if tuning.gc_young_threshold and tuning.gc_freeze_survivors:
+    if tune_collector(tuning.gc_young_threshold, freeze_after_pass=tuning.gc_freeze_survivors):
         register_sweep(runtime.app, tuning.gc_sweep_minutes)
     time_collections(runtime.metrics.gc_pause)
     runtime.app.main()

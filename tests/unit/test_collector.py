@@ -66,7 +66,7 @@ def test_cycles_made_after_tuning_are_collected_without_being_asked() -> None:
 
 
 def test_what_survives_a_pass_is_frozen_so_no_later_pass_walks_it() -> None:
-    tune_collector(100)
+    assert tune_collector(100)  # says survivors are frozen: the worker then sweeps
     survivor = [[index] for index in range(10)]
     assert walked_by_some_generation(survivor)
     gc.collect(0)
@@ -74,7 +74,7 @@ def test_what_survives_a_pass_is_frozen_so_no_later_pass_walks_it() -> None:
 
 
 def test_without_freezing_survivors_they_age_into_older_generations() -> None:
-    tune_collector(100, freeze_after_pass=False)
+    assert not tune_collector(100, freeze_after_pass=False)  # nothing to sweep
     survivor = [[index] for index in range(10)]
     gc.collect(0)
     assert freeze_survivors not in gc.callbacks
@@ -152,7 +152,7 @@ def test_no_sweep_is_registered_at_zero_minutes() -> None:
 
 def test_a_zero_threshold_leaves_the_collector_as_it_is() -> None:
     threshold = gc.get_threshold()
-    tune_collector(0)
+    assert not tune_collector(0)
     assert gc.get_freeze_count() == 0
     assert gc.get_threshold() == threshold
     assert freeze_survivors not in gc.callbacks
