@@ -146,6 +146,19 @@ class Profile:
 
 
 @dataclass(frozen=True, slots=True)
+class CallCounts:
+    """cProfile's count of the router's calls per input event (its main thread, start to
+    exit): in all, by area, the functions called most, and named counters of the per-event
+    machinery (`bench/call_counts.py`)."""
+
+    events: int
+    per_event: float
+    areas: tuple[tuple[str, float], ...]
+    top: tuple[tuple[str, float], ...]
+    counters: tuple[tuple[str, float], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Goal:
     goal: str
     measured: str
@@ -179,6 +192,7 @@ class BenchResults:
     micro: list[MicroCase] = field(default_factory=list)
     accounts_loads: list[AccountsLoad] = field(default_factory=list)
     profile: Profile | None = None
+    call_counts: CallCounts | None = None
     domain_profile: tuple[Hotspot, ...] = ()
     wall_seconds: float = 0.0
     errors: list[str] = field(default_factory=list)

@@ -64,7 +64,7 @@ from agents.plumbing.topics import (
 )
 from agents.tools.feed_keys import share_argument
 from agents.tools.synthetic import synthetic_accounts
-from bench import latency, micro, profiler
+from bench import call_counts, latency, micro, profiler
 from bench.broker import LocalBroker, logged_bytes
 from bench.consumers import Watch, measure_consumer
 from bench.loading import bench_reps, create_producer, load_events, load_reference
@@ -106,6 +106,8 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 # Event time of the loaded events: one every 10 ms, ending a few minutes before the run.
 EVENT_INTERVAL = timedelta(milliseconds=10)
+# The router of a run that counts its calls (`--call-counts`): slowed by cProfile, not a speed.
+COUNTED = f"{ROUTER}, calls counted"
 
 
 class Interrupted(BaseException):
@@ -413,10 +415,16 @@ async def router_mix(probe: TopicProbe, prefix: str) -> Shares | None:
 
 
 def router_workers(
-    setup: Setup, role: str, settings: Settings, count: int, name: str = ROUTER
+    setup: Setup,
+    role: str,
+    settings: Settings,
+    count: int,
+    name: str = ROUTER,
+    command: list[str] | None = None,
 ) -> tuple[Process, list[str]]:
     """`count` router workers in one consumer group (one process, called `name`, when `count`
-    is 1), each with its own web port and state directory; and their /metrics URLs."""
+    is 1), each with its own web port and state directory, run by `command` (the router's by
+    default); and their /metrics URLs."""
     members: list[ChildProcess] = []
     urls: list[str] = []
     for number in range(count):
@@ -425,7 +433,7 @@ def router_workers(
         members.append(
             ChildProcess(
                 name if count == 1 else f"{role}{suffix}",
-                router_command(),
+                command or router_command(),
                 setup.run_dir / f"{role}{suffix}.log",
                 env=worker_env(
                     settings, port, setup.run_dir / f"{role}{suffix}-data", setup.worker_settings
@@ -456,8 +464,16 @@ async def run_router(
     settings = worker_settings(setup.bootstrap, group, prefix, args.partitions)
     topics = router_topics(TopicNames(prefix))
     role = "router" if workers == 1 else f"router-x{workers}"
-    child, urls = router_workers(setup, role, settings, workers)
-    py_spy = profiler.ensure_py_spy() if args.profile and isinstance(child, ChildProcess) else None
+    # Counted calls (bench/call_counts.py) slow the worker: its run is named apart, so that no
+    # ratio or goal takes it for the router's speed, and py-spy stays off.
+    counted = setup.run_dir / "router.calls.pstats" if args.call_counts and workers == 1 else None
+    if counted is None:
+        child, urls = router_workers(setup, role, settings, workers)
+    else:
+        command = call_counts.command(counted)
+        child, urls = router_workers(setup, role, settings, workers, COUNTED, command)
+    profiling = args.profile and counted is None and isinstance(child, ChildProcess)
+    py_spy = profiler.ensure_py_spy() if profiling else None
     raw_profile = setup.run_dir / "router.pyspy.txt"
     spy: ChildProcess | None = None
     pages: list[str] = []
@@ -507,6 +523,8 @@ async def run_router(
     if workers == 1 and raw_profile.exists():
         lines = raw_profile.read_text(errors="replace").splitlines()
         results.profile = profiler.summarize_profile(lines, str(raw_profile))
+    if counted is not None:
+        results.call_counts = call_counts.read(counted, run.events)
     notes = router_accounting(run, topics, pages)
     if workers == 1:
         written = await records_written(probe, topics["written"], group)
@@ -827,6 +845,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--profile", action=argparse.BooleanOptionalAction, default=True, help="py-spy the router"
     )
+    parser.add_argument(
+        "--call-counts",
+        action="store_true",
+        help="count the throughput router's calls per input event with cProfile instead of "
+        "measuring its speed (bench/call_counts.py; needs --skip-latency)",
+    )
     parser.add_argument("--skip-throughput", action="store_true")
     parser.add_argument(
         "--skip-topology", action="store_true", help="no three-stage Faust passthrough"
@@ -861,6 +885,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     args.workers = max(1, min(args.workers, args.partitions))
     if args.latency_workers > args.partitions:
         parser.error("--latency-workers: at most one worker per partition")
+    if args.call_counts and not args.skip_latency:
+        parser.error("--call-counts: the counted router measures no rate to feed; --skip-latency")
     return args
 
 
@@ -871,6 +897,9 @@ def write_results(results: BenchResults, stamp: str) -> Path:
     hotspots = format_hotspots(results)
     if hotspots:
         (RESULTS / f"{stamp}-hotspots.txt").write_text(hotspots)
+    if results.call_counts is not None:
+        counted = "\n".join(call_counts.format_lines(results.call_counts))
+        (RESULTS / f"{stamp}-calls.txt").write_text(counted + "\n")
     return path
 
 
@@ -958,6 +987,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     path = write_results(results, stamp)
     print()
     print(format_table(results))
+    if results.call_counts is not None:
+        print("\n".join(call_counts.format_lines(results.call_counts)))
     print(f"\nresults: {path}")
     return 1 if failed else 0
 

@@ -1,0 +1,145 @@
+"""The calls the router makes per input event, counted by cProfile: a figure this machine's
+speed does not move.
+
+py-spy's samples (`bench/profiler.py`) say where the time goes, but this machine's speed changes
+by ±10% from run to run, more than most changes to the per-event path save. How many calls an
+input event costs does not follow the machine. With `--call-counts` the throughput phase's router
+runs under cProfile, and the bench reports its calls per input event: in all, by area, the
+functions called most, and counters that name the per-event machinery (records handed to the
+producer, the batches and produce requests they left in, pydantic validations and JSON dumps).
+The producer's batches and requests follow timing (records batch behind the request in flight),
+so those two move from run to run; the rest repeat.
+
+cProfile sees the worker's main thread only: the stages, the producer and the event loop's
+callbacks run there; Faust's consumer thread is not counted. It counts from start to exit, so
+start-up and recovery are in the totals (a few thousand calls: nothing per event). It slows the
+worker several times over, so the router of such a run measures no speed.
+
+The worker runs as `python -m bench.call_counts STATS worker [ARGS...]`: the `leadrouter`
+command with cProfile on, its statistics written to STATS as the process exits.
+"""
+
+import atexit
+import cProfile
+import pstats
+import sys
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Final
+
+from bench import profiler
+from bench.report import CallCounts
+
+BUILTIN: Final = "~"  # cProfile's file for functions written in C
+AREA_SHOWN: Final = 0.1  # areas with fewer calls per event are only counted in the report
+
+
+def _is(path_end: str, function: str) -> Callable[[str, str], bool]:
+    return lambda path, name: path.endswith(path_end) and name == function
+
+
+def _method_of(kind: str, prefix: str) -> Callable[[str, str], bool]:
+    """A C method of pydantic-core's `kind`, as cProfile names it."""
+    return lambda path, name: path == BUILTIN and name.startswith(prefix) and kind in name
+
+
+# The per-event machinery, by where cProfile finds it: (counter, test of file and function).
+COUNTERS: Final[tuple[tuple[str, Callable[[str, str], bool]], ...]] = (
+    ("records handed to the producer", _is("aiokafka/producer/producer.py", "send")),
+    ("producer batches", _is("aiokafka/producer/message_accumulator.py", "_append_batch")),
+    ("produce requests", _is("aiokafka/producer/sender.py", "_send_produce_req")),
+    ("pydantic validations", _method_of("SchemaValidator", "<method 'validate_")),
+    ("pydantic JSON dumps", _method_of("SchemaSerializer", "<method 'to_json'")),
+)
+
+
+def command(stats: Path) -> list[str]:
+    """The router's command line with its calls counted into `stats`."""
+    return [sys.executable, "-m", "bench.call_counts", str(stats), "worker"]
+
+
+def area(path: str, function: str) -> str:
+    """The area a counted function belongs to, named as the py-spy profile names them; the
+    domain's compiled functions (C to cProfile) go to the domain."""
+    if path == BUILTIN:
+        for layer in ("service", "schemas"):
+            if f"method {layer}." in function:
+                return f"leadrouter {layer}/ (compiled)"
+        return "builtins (C)"
+    return profiler.area(f"{profiler.short_path(path)}:{function}")
+
+
+def _name(path: str, line: int, function: str) -> str:
+    return function if path == BUILTIN else f"{profiler.short_path(path)}:{line}:{function}"
+
+
+# cProfile's statistics (`pstats.Stats.stats`): per (file, line, function), primitive calls,
+# calls, own and cumulative time, and the callers.
+Entries = Mapping[tuple[str, int, str], tuple[Any, ...]]
+
+
+def summarize(entries: Entries, events: int, top: int = 25) -> CallCounts:
+    """Calls per input event, from cProfile's statistics of a run that handled `events`."""
+    per = 1 / events if events else 0.0
+    calls: Counter[str] = Counter()
+    areas: Counter[str] = Counter()
+    counters: Counter[str] = Counter({name: 0 for name, _ in COUNTERS})
+    for (path, line, function), (_, count, *_rest) in entries.items():
+        calls[_name(path, line, function)] += count
+        areas[area(path, function)] += count
+        for counter, matches in COUNTERS:
+            if matches(path, function):
+                counters[counter] += count
+    return CallCounts(
+        events=events,
+        per_event=sum(calls.values()) * per,
+        areas=tuple((name, count * per) for name, count in areas.most_common()),
+        top=tuple((name, count * per) for name, count in calls.most_common(top)),
+        counters=tuple((name, counters[name] * per) for name, _ in COUNTERS),
+    )
+
+
+def read(path: Path, events: int) -> CallCounts | None:
+    """The counts a counted worker wrote to `path`; None when it wrote none."""
+    if not path.exists():
+        return None
+    entries: Entries = pstats.Stats(str(path)).stats  # type: ignore[attr-defined]
+    return summarize(entries, events)
+
+
+def format_lines(counts: CallCounts) -> list[str]:
+    """The report's section: counters, areas and the functions called most, per input event."""
+    lines = [
+        f"calls per input event (cProfile, the router's main thread, {counts.events:,} events; "
+        f"not a speed figure): {counts.per_event:,.0f}"
+    ]
+    lines += [f"  {value:8.2f}  {name}" for name, value in counts.counters]
+    lines.append("  by area:")
+    shown = [(name, value) for name, value in counts.areas if value >= AREA_SHOWN]
+    lines += [f"  {value:8.1f}  {name}" for name, value in shown]
+    if len(shown) < len(counts.areas):
+        lines.append(f"  ({len(counts.areas) - len(shown)} more, each under {AREA_SHOWN})")
+    lines.append("  called most:")
+    lines += [f"  {value:8.2f}  {name}" for name, value in counts.top]
+    return lines
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """`leadrouter ARGS` with cProfile on; its statistics go to STATS at exit."""
+    stats, *arguments = sys.argv[1:] if argv is None else argv
+    counting = cProfile.Profile()
+
+    def write() -> None:
+        counting.disable()
+        counting.dump_stats(stats)
+
+    atexit.register(write)
+    from agents.tools.cli import main as leadrouter
+
+    counting.enable()
+    return leadrouter(arguments)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
