@@ -5,15 +5,16 @@ py-spy's samples (`bench/profiler.py`) say where the time goes, but this machine
 by ±10% from run to run, more than most changes to the per-event path save. How many calls an
 input event costs does not follow the machine. With `--call-counts` the throughput phase's router
 runs under cProfile, and the bench reports its calls per input event: in all, by area, the
-functions called most, and counters that name the per-event machinery (records handed to the
-producer, the batches and produce requests they left in, pydantic validations and JSON dumps).
-The producer's batches and requests follow timing (records batch behind the request in flight),
-so those two move from run to run; the rest repeat.
+functions called most, and counters that name the per-event machinery (records appended to the
+producer's batches, the batches and the produce requests they left in, pydantic validations and
+JSON dumps). The producer's batches and requests follow timing (records batch behind the request
+in flight), so those two move from run to run; the rest repeat.
 
 cProfile sees the worker's main thread only: the stages, the producer and the event loop's
-callbacks run there; Faust's consumer thread is not counted. It counts from start to exit, so
-start-up and recovery are in the totals (a few thousand calls: nothing per event). It slows the
-worker several times over, so the router of such a run measures no speed.
+callbacks run there; Faust's consumer thread is not counted. A coroutine's every resumption
+counts as a call. It counts from start to exit, so start-up and recovery are in the totals (a
+few thousand calls: nothing per event). It slows the worker several times over, so the router
+of such a run measures no speed.
 
 The worker runs as `python -m bench.call_counts STATS worker [ARGS...]`: the `leadrouter`
 command with cProfile on, its statistics written to STATS as the process exits.
@@ -35,23 +36,37 @@ BUILTIN: Final = "~"  # cProfile's file for functions written in C
 AREA_SHOWN: Final = 0.1  # areas with fewer calls per event are only counted in the report
 
 
-def _is(path_end: str, function: str) -> Callable[[str, str], bool]:
-    return lambda path, name: path.endswith(path_end) and name == function
+Key = tuple[str, int, str]  # how cProfile names a function: its file, first line and name
 
 
-def _method_of(kind: str, prefix: str) -> Callable[[str, str], bool]:
+def _code_of(function: Any) -> Key:
+    code = function.__code__
+    return (code.co_filename, code.co_firstlineno, code.co_name)
+
+
+def _function(function: Any) -> Callable[[Key], bool]:
+    key = _code_of(function)
+    return lambda found: found == key
+
+
+def _method_of(kind: str, prefix: str) -> Callable[[Key], bool]:
     """A C method of pydantic-core's `kind`, as cProfile names it."""
-    return lambda path, name: path == BUILTIN and name.startswith(prefix) and kind in name
+    return lambda found: found[0] == BUILTIN and found[2].startswith(prefix) and kind in found[2]
 
 
-# The per-event machinery, by where cProfile finds it: (counter, test of file and function).
-COUNTERS: Final[tuple[tuple[str, Callable[[str, str], bool]], ...]] = (
-    ("records handed to the producer", _is("aiokafka/producer/producer.py", "send")),
-    ("producer batches", _is("aiokafka/producer/message_accumulator.py", "_append_batch")),
-    ("produce requests", _is("aiokafka/producer/sender.py", "_send_produce_req")),
-    ("pydantic validations", _method_of("SchemaValidator", "<method 'validate_")),
-    ("pydantic JSON dumps", _method_of("SchemaSerializer", "<method 'to_json'")),
-)
+def counters() -> tuple[tuple[str, Callable[[Key], bool]], ...]:
+    """The per-event machinery, by the functions cProfile counts for it. Each is a plain
+    function: cProfile counts a coroutine's every resumption as a call."""
+    from aiokafka.producer.message_accumulator import BatchBuilder, MessageAccumulator
+    from aiokafka.producer.sender import SendProduceReqHandler
+
+    return (
+        ("records appended to producer batches", _function(BatchBuilder.append)),
+        ("producer batches", _function(MessageAccumulator._append_batch)),
+        ("produce requests", _function(SendProduceReqHandler.create_request)),
+        ("pydantic validations", _method_of("SchemaValidator", "<method 'validate_")),
+        ("pydantic JSON dumps", _method_of("SchemaSerializer", "<method 'to_json'")),
+    )
 
 
 def command(stats: Path) -> list[str]:
@@ -76,7 +91,7 @@ def _name(path: str, line: int, function: str) -> str:
 
 # cProfile's statistics (`pstats.Stats.stats`): per (file, line, function), primitive calls,
 # calls, own and cumulative time, and the callers.
-Entries = Mapping[tuple[str, int, str], tuple[Any, ...]]
+Entries = Mapping[Key, tuple[Any, ...]]
 
 
 def summarize(entries: Entries, events: int, top: int = 25) -> CallCounts:
@@ -84,19 +99,21 @@ def summarize(entries: Entries, events: int, top: int = 25) -> CallCounts:
     per = 1 / events if events else 0.0
     calls: Counter[str] = Counter()
     areas: Counter[str] = Counter()
-    counters: Counter[str] = Counter({name: 0 for name, _ in COUNTERS})
-    for (path, line, function), (_, count, *_rest) in entries.items():
+    machinery = counters()
+    counted: Counter[str] = Counter({name: 0 for name, _ in machinery})
+    for key, (_, count, *_rest) in entries.items():
+        path, line, function = key
         calls[_name(path, line, function)] += count
         areas[area(path, function)] += count
-        for counter, matches in COUNTERS:
-            if matches(path, function):
-                counters[counter] += count
+        for counter, matches in machinery:
+            if matches(key):
+                counted[counter] += count
     return CallCounts(
         events=events,
         per_event=sum(calls.values()) * per,
         areas=tuple((name, count * per) for name, count in areas.most_common()),
         top=tuple((name, count * per) for name, count in calls.most_common(top)),
-        counters=tuple((name, counters[name] * per) for name, _ in COUNTERS),
+        counters=tuple((name, counted[name] * per) for name, _ in machinery),
     )
 
 
