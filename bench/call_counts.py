@@ -16,13 +16,18 @@ counts as a call. It counts from start to exit, so start-up and recovery are in 
 few thousand calls: nothing per event). It slows the worker several times over, so the router
 of such a run measures no speed.
 
-The worker runs as `python -m bench.call_counts STATS worker [ARGS...]`: the `leadrouter`
-command with cProfile on, its statistics written to STATS as the process exits.
+A counted process runs as `python -m bench.call_counts STATS MODULE [ARGS...]`: `python -m
+MODULE ARGS` with cProfile on, its statistics written to STATS as the process exits. The router
+is `agents.tools.cli worker` (`leadrouter worker`); with the three-stage passthrough
+(`bench/passthrough_topology.py`) counted the same way, the bench also reports how many times
+its calls per input event the router makes, like the events/s ratio, but free of the machine.
 """
 
 import atexit
 import cProfile
+import math
 import pstats
+import runpy
 import sys
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
@@ -69,9 +74,13 @@ def counters() -> tuple[tuple[str, Callable[[Key], bool]], ...]:
     )
 
 
-def command(stats: Path) -> list[str]:
-    """The router's command line with its calls counted into `stats`."""
-    return [sys.executable, "-m", "bench.call_counts", str(stats), "worker"]
+ROUTER_MODULE: Final = ("agents.tools.cli", "worker")  # `leadrouter worker`
+
+
+def command(stats: Path, module: Sequence[str] = ROUTER_MODULE) -> list[str]:
+    """The command line that runs `module` (a module and its arguments, as `python -m` takes
+    them; the router by default) with its calls counted into `stats`."""
+    return [sys.executable, "-m", "bench.call_counts", str(stats), *module]
 
 
 def area(path: str, function: str) -> str:
@@ -125,10 +134,11 @@ def read(path: Path, events: int) -> CallCounts | None:
     return summarize(entries, events)
 
 
-def format_lines(counts: CallCounts) -> list[str]:
-    """The report's section: counters, areas and the functions called most, per input event."""
+def format_lines(counts: CallCounts, process: str = "the router") -> list[str]:
+    """The report's section on `process`: counters, areas and the functions called most, per
+    input event."""
     lines = [
-        f"calls per input event (cProfile, the router's main thread, {counts.events:,} events; "
+        f"calls per input event (cProfile, {process}'s main thread, {counts.events:,} events; "
         f"not a speed figure): {counts.per_event:,.0f}"
     ]
     lines += [f"  {value:8.2f}  {name}" for name, value in counts.counters]
@@ -142,9 +152,19 @@ def format_lines(counts: CallCounts) -> list[str]:
     return lines
 
 
+def format_ratio(router: CallCounts, baseline: CallCounts, name: str) -> str:
+    """How many times the calls per input event of `baseline` the router makes."""
+    times = router.per_event / baseline.per_event if baseline.per_event else math.inf
+    return (
+        f"router / {name}: {router.per_event:,.0f} / {baseline.per_event:,.0f} calls per input "
+        f"event = {times:.2f}x"
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """`leadrouter ARGS` with cProfile on; its statistics go to STATS at exit."""
-    stats, *arguments = sys.argv[1:] if argv is None else argv
+    """`python -m MODULE ARGS` with cProfile on; its statistics go to STATS at exit (also when
+    the module exits with `sys.exit`, as a worker does)."""
+    stats, module, *arguments = sys.argv[1:] if argv is None else argv
     counting = cProfile.Profile()
 
     def write() -> None:
@@ -152,10 +172,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         counting.dump_stats(stats)
 
     atexit.register(write)
-    from agents.tools.cli import main as leadrouter
-
+    sys.argv = [module, *arguments]
     counting.enable()
-    return leadrouter(arguments)
+    runpy.run_module(module, run_name="__main__", alter_sys=True)
+    return 0
 
 
 if __name__ == "__main__":

@@ -193,6 +193,7 @@ class BenchResults:
     accounts_loads: list[AccountsLoad] = field(default_factory=list)
     profile: Profile | None = None
     call_counts: CallCounts | None = None
+    topology_call_counts: CallCounts | None = None
     domain_profile: tuple[Hotspot, ...] = ()
     wall_seconds: float = 0.0
     errors: list[str] = field(default_factory=list)

@@ -107,7 +107,7 @@ RESULTS = ROOT / "bench" / "results"
 # Event time of the loaded events: one every 10 ms, ending a few minutes before the run.
 EVENT_INTERVAL = timedelta(milliseconds=10)
 # The router of a run that counts its calls (`--call-counts`): slowed by cProfile, not a speed.
-COUNTED = f"{ROUTER}, calls counted"
+COUNTED = f"{ROUTER} (calls counted)"
 
 
 class Interrupted(BaseException):
@@ -299,7 +299,12 @@ async def measure_passthrough(
 
 
 async def run_topology(
-    setup: Setup, probe: TopicProbe, source: str, shares: Shares, measured: bool
+    setup: Setup,
+    probe: TopicProbe,
+    results: BenchResults,
+    source: str,
+    shares: Shares,
+    measured: bool,
 ) -> ConsumerRun:
     """The three-stage Faust passthrough (`bench.passthrough_topology`) on the router's input,
     in a namespace of its own, splitting records by the router's `shares`."""
@@ -310,9 +315,15 @@ async def run_topology(
     )
     await ensure_topics(settings.kafka, topic_specs(settings, queues=[TOPOLOGY_QUEUE]))
     topics = topology_topics(TopicNames(settings.topics.prefix), source)
+    module = ["bench.passthrough_topology", source, *shares.as_args()]
+    # Counted like the router (`--call-counts`): named apart, its speed is no baseline.
+    counted = setup.run_dir / "topology.calls.pstats" if setup.args.call_counts else None
+    name, command = TOPOLOGY, [sys.executable, "-m", *module]
+    if counted is not None:
+        name, command = f"{TOPOLOGY} (calls counted)", call_counts.command(counted, module)
     child = ChildProcess(
-        TOPOLOGY,
-        [sys.executable, "-m", "bench.passthrough_topology", source, *shares.as_args()],
+        name,
+        command,
         setup.run_dir / "topology-passthrough.log",
         env=worker_env(
             settings, free_port(), setup.run_dir / "topology-data", setup.worker_settings
@@ -338,6 +349,8 @@ async def run_topology(
         time_box=setup.args.time_box or None,
         stall_timeout=setup.args.stall_timeout,
     )
+    if counted is not None:
+        results.topology_call_counts = call_counts.read(counted, run.events)
     origin = "the router's run on these events" if measured else "the default synthetic mix"
     written = await records_written(probe, topics["written"], app_id)
     return dataclasses.replace(
@@ -714,7 +727,12 @@ async def run_kafka_phases(setup: Setup, results: BenchResults) -> None:
                 print(f"[bench] throughput: {TOPOLOGY}")
                 results.consumers.append(
                     await run_topology(
-                        setup, probe, source, mix or SYNTHETIC_SHARES, measured=mix is not None
+                        setup,
+                        probe,
+                        results,
+                        source,
+                        mix or SYNTHETIC_SHARES,
+                        measured=mix is not None,
                     )
                 )
             rates = {1: router.events_per_second}
@@ -890,6 +908,17 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return args
 
 
+def counted_lines(results: BenchResults) -> list[str]:
+    """The counted calls of the router and of the three-stage passthrough, and their ratio."""
+    router, topology = results.call_counts, results.topology_call_counts
+    lines = [] if router is None else call_counts.format_lines(router, "the router")
+    if topology is not None:
+        lines += call_counts.format_lines(topology, f"the {TOPOLOGY}")
+    if router is not None and topology is not None:
+        lines.append(call_counts.format_ratio(router, topology, TOPOLOGY))
+    return lines
+
+
 def write_results(results: BenchResults, stamp: str) -> Path:
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"{stamp}.json"
@@ -897,9 +926,9 @@ def write_results(results: BenchResults, stamp: str) -> Path:
     hotspots = format_hotspots(results)
     if hotspots:
         (RESULTS / f"{stamp}-hotspots.txt").write_text(hotspots)
-    if results.call_counts is not None:
-        counted = "\n".join(call_counts.format_lines(results.call_counts))
-        (RESULTS / f"{stamp}-calls.txt").write_text(counted + "\n")
+    counted = counted_lines(results)
+    if counted:
+        (RESULTS / f"{stamp}-calls.txt").write_text("\n".join(counted) + "\n")
     return path
 
 
@@ -987,8 +1016,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     path = write_results(results, stamp)
     print()
     print(format_table(results))
-    if results.call_counts is not None:
-        print("\n".join(call_counts.format_lines(results.call_counts)))
+    counted = counted_lines(results)
+    if counted:
+        print("\n".join(counted))
     print(f"\nresults: {path}")
     return 1 if failed else 0
 

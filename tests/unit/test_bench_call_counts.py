@@ -3,7 +3,6 @@
 import cProfile
 import pstats
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -11,8 +10,17 @@ import pytest
 from aiokafka.producer.message_accumulator import BatchBuilder, MessageAccumulator
 from aiokafka.producer.sender import InitPIDHandler, SendProduceReqHandler
 
-from bench.call_counts import area, format_lines, read, summarize
-from bench.run import ROOT, parse_args
+from bench import call_counts
+from bench.call_counts import area, format_lines, format_ratio, read, summarize
+from bench.report import (
+    BenchResults,
+    CallCounts,
+    ConsumerRun,
+    Machine,
+    consumer_ratios,
+    scaled_runs,
+)
+from bench.run import COUNTED, ROOT, counted_lines, parse_args
 
 
 def code_of(function: Any) -> tuple[str, int, str]:
@@ -112,7 +120,7 @@ def test_the_counted_command_writes_its_statistics_as_it_exits(tmp_path: Path) -
     stats = tmp_path / "router.pstats"
 
     done = subprocess.run(
-        [sys.executable, "-m", "bench.call_counts", str(stats), "--help"],
+        call_counts.command(stats, ["agents.tools.cli", "--help"]),
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -134,3 +142,47 @@ def test_counting_calls_leaves_no_router_rate_to_feed_the_latency_phase(
         parse_args(["--call-counts"])
     assert "--skip-latency" in capsys.readouterr().err
     assert parse_args(["--call-counts", "--skip-latency"]).call_counts
+
+
+def counts_of(per_event: float) -> CallCounts:
+    return CallCounts(events=10, per_event=per_event, areas=(), top=(), counters=())
+
+
+def test_the_router_is_compared_with_the_passthrough_by_calls_per_event() -> None:
+    line = format_ratio(counts_of(1218.0), counts_of(406.0), "three-stage passthrough")
+
+    assert line == ("router / three-stage passthrough: 1,218 / 406 calls per input event = 3.00x")
+
+
+def test_the_calls_file_holds_both_counts_and_their_ratio_only_when_both_were_counted() -> None:
+    results = BenchResults(
+        started_at="", command="", machine=Machine(2, "4.1.1", "3.11", (0.0, 0.0, 0.0)), settings={}
+    )
+    assert counted_lines(results) == []
+
+    results.call_counts = counts_of(1218.0)
+    assert not any(line.startswith("router / ") for line in counted_lines(results))
+
+    results.topology_call_counts = counts_of(406.0)
+    lines = counted_lines(results)
+    assert any("the three-stage passthrough's main thread" in line for line in lines)
+    assert lines[-1].endswith("= 3.00x")
+
+
+def test_a_counted_router_is_neither_the_router_nor_a_scaled_router_in_the_ratios() -> None:
+    counted = ConsumerRun(
+        name=COUNTED,
+        events=10,
+        input_events=10,
+        outputs={},
+        window_seconds=1.0,
+        startup_seconds=1.0,
+        cpu_seconds=1.0,
+        cpu_events=10,
+        total_cpu_seconds=1.0,
+        peak_rss_bytes=1,
+        completion="done",
+    )
+
+    assert scaled_runs([counted]) == []
+    assert consumer_ratios([counted]) == {}
