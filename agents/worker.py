@@ -63,7 +63,8 @@ def create_runtime(settings: Settings, registry: CollectorRegistry | None = None
     kafka = settings.kafka
     membership = MembershipLease(kafka.membership_window())
     lease.install(app.conf.id, membership, exit_without_commit)
-    runtime.delivery = DeliveryGuard(BrokerHoleCheck(kafka), exit_without_commit, membership)
+    broker = BrokerHoleCheck(kafka)
+    runtime.delivery = DeliveryGuard(broker, exit_without_commit, membership)
     faust_fixes.install(app, runtime.delivery, BrokerOffsets(settings.kafka))
     reference = ReferenceData.start(runtime.metrics, settings.rules_file)
     reference.learned_top = settings.learning.top_contributions
@@ -74,7 +75,7 @@ def create_runtime(settings: Settings, registry: CollectorRegistry | None = None
     register_assigning(runtime, reference)
     register_feedback(runtime)
     register_training(runtime, reference)
-    register_lag_monitor(runtime)
+    register_lag_monitor(runtime, broker.held_back)
     register_adaptive_linger(runtime)
     register_health(runtime, reference)
     register_loop_line(app)

@@ -39,6 +39,12 @@ class FakeConsumer:
     async def position(self, tp: Partition) -> int:
         return 5
 
+    def highwater(self, tp: Partition) -> int | None:
+        """The fetcher's high watermark, past a transaction still open (None: not fetched)."""
+        return self.fetched_end
+
+    fetched_end: int | None = None
+
 
 class TimerApp(HandTimers):
     def __init__(self) -> None:
@@ -46,7 +52,10 @@ class TimerApp(HandTimers):
         self.consumer = FakeConsumer()
 
 
-def monitored(first_record: Callable[[Partition, int], Awaitable[int | None]]) -> Any:
+def monitored(
+    first_record: Callable[[Partition, int], Awaitable[int | None]],
+    held_back: Callable[[Partition, int], Awaitable[int | None]] | None = None,
+) -> Any:
     def refuse(message: str, error: BaseException) -> None:
         raise AssertionError(message)
 
@@ -59,7 +68,7 @@ def monitored(first_record: Callable[[Partition, int], Awaitable[int | None]]) -
         metrics=Metrics.create(CollectorRegistry()),
         delivery=delivery,
     )
-    register_lag_monitor(runtime)
+    register_lag_monitor(runtime, held_back)
     return runtime
 
 
@@ -109,6 +118,67 @@ async def test_only_a_marker_after_the_commit_makes_the_partition_idle_and_its_g
 
     assert not [r for r in caplog.records if r.levelname == "WARNING"]
     assert stalled(runtime) == 0
+
+
+async def nothing_readable(tp: Partition, offset: int) -> int | None:
+    return None
+
+
+async def test_records_an_open_upstream_transaction_holds_back_are_a_stall_not_idle(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    asked: list[tuple[Partition, int]] = []
+
+    async def open_since(tp: Partition, offset: int) -> int | None:
+        asked.append((tp, offset))
+        return offset
+
+    runtime = monitored(nothing_readable, open_since)
+    # The broker's end for a read_committed reader stops at the open transaction (5); the
+    # fetcher saw three more records behind it.
+    runtime.app.consumer.fetched_end = 8
+
+    await read_lag_until_reported(runtime)
+    await runtime.app.timers[0]()
+
+    [warning] = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert "held back by an upstream transaction open since offset 4" in warning
+    assert "(committed 4, end 8)" in warning
+    lag = runtime.metrics.consumer_lag
+    assert lag.labels(topic=KEYED.topic, partition="2")._value.get() == 4
+    assert asked == [(KEYED, 4)]
+    assert stalled(runtime) > 0  # still counting: the alert can fire
+
+
+async def test_markers_alone_after_the_commit_stay_idle_when_no_transaction_is_open(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async def none_open(tp: Partition, offset: int) -> int | None:
+        return None
+
+    runtime = monitored(nothing_readable, none_open)
+
+    await read_lag_until_reported(runtime)
+    await runtime.app.timers[0]()
+
+    assert not [r for r in caplog.records if r.levelname == "WARNING"]
+    assert stalled(runtime) == 0
+
+
+async def test_a_transaction_check_that_fails_reports_the_stall_rather_than_hide_it(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async def broker_away(tp: Partition, offset: int) -> int | None:
+        raise ConnectionError("broker away")
+
+    runtime = monitored(nothing_readable, broker_away)
+
+    await read_lag_until_reported(runtime)
+    await runtime.app.timers[0]()
+
+    [warning] = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert "whether a transaction holds it: unknown (broker away)" in warning
+    assert stalled(runtime) > 0
 
 
 async def test_a_broker_that_cannot_answer_still_lets_the_stall_be_reported(
