@@ -213,3 +213,20 @@ async def test_a_lag_reading_kafka_cannot_answer_is_skipped_not_raised(
 
     [warning] = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     assert warning.startswith("consumer lag not read: KafkaTimeoutError")
+
+
+async def test_a_fetcher_that_cannot_say_its_high_watermark_leaves_the_broker_end_alone() -> None:
+    async def record_at(tp: Partition, offset: int) -> int | None:
+        return offset
+
+    runtime = monitored(record_at)
+
+    def reassigned(tp: Partition) -> int | None:
+        raise RuntimeError("partition not assigned")
+
+    runtime.app.consumer.highwater = reassigned
+
+    await runtime.app.timers[0]()
+
+    lag = runtime.metrics.consumer_lag
+    assert lag.labels(topic=KEYED.topic, partition="2")._value.get() == 1  # broker's end 5 - 4
