@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from bench import profiler
-from bench.report import CallCounts
+from bench.measurements import CallCounts
 
 BUILTIN: Final = "~"  # cProfile's file for functions written in C
 AREA_SHOWN: Final = 0.1  # areas with fewer calls per event are only counted in the report

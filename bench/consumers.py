@@ -15,8 +15,8 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from bench.measurements import ConsumerRun
 from bench.processes import Process
-from bench.report import ConsumerRun
 from bench.topics import TopicProbe
 
 

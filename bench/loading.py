@@ -10,7 +10,7 @@ from aiokafka import AIOKafkaProducer
 from agents.plumbing.topics import ACCOUNTS, REPS, TopicNames
 from agents.tools.demo import demo_reps
 from agents.tools.synthetic import Record
-from bench.report import LoadRun
+from bench.measurements import LoadRun
 from bench.workloads import Feed
 from schemas.accounts import Account
 from schemas.reps import Rep

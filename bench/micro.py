@@ -26,8 +26,8 @@ import yaml
 from agents.plumbing.reference import default_rules_text
 from agents.tools.synthetic import SyntheticFeed
 from bench.accounts_memory import synthetic_accounts as numbered_accounts
+from bench.measurements import AccountsLoad, Hotspot, MicroCase
 from bench.profiler import short_path
-from bench.report import AccountsLoad, Hotspot, MicroCase
 from schemas.accounts import Account
 from schemas.events import LeadEvent
 from schemas.profiles import LeadProfile

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.report import Hotspot, Profile
+from bench.measurements import Hotspot, Profile
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -68,9 +68,7 @@ from bench import call_counts, latency, micro, profiler
 from bench.broker import LocalBroker, logged_bytes
 from bench.consumers import Watch, measure_consumer
 from bench.loading import bench_reps, create_producer, load_events, load_reference
-from bench.passthrough_topology import QUEUE as TOPOLOGY_QUEUE
-from bench.processes import ChildProcess, Children, Process, ProcessGroup
-from bench.report import (
+from bench.measurements import (
     AIOKAFKA,
     FAUST,
     ROUTER,
@@ -79,10 +77,10 @@ from bench.report import (
     ConsumerRun,
     LatencyPhase,
     Machine,
-    build_report,
-    format_hotspots,
-    format_table,
 )
+from bench.passthrough_topology import QUEUE as TOPOLOGY_QUEUE
+from bench.processes import ChildProcess, Children, Process, ProcessGroup
+from bench.report import build_report
 from bench.stats import (
     Buckets,
     LatencySummary,
@@ -95,6 +93,7 @@ from bench.stats import (
     stages_between,
     summarize_histogram,
 )
+from bench.table import format_hotspots, format_table
 from bench.topics import TopicProbe
 from bench.topology_shares import SYNTHETIC_SHARES, Shares, router_shares
 from bench.workloads import IDENTITY_KEYED, WORKLOADS, make_feed, rep_capacity

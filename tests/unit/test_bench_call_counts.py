@@ -12,14 +12,8 @@ from aiokafka.producer.sender import InitPIDHandler, SendProduceReqHandler
 
 from bench import call_counts
 from bench.call_counts import area, format_lines, format_ratio, read, summarize
-from bench.report import (
-    BenchResults,
-    CallCounts,
-    ConsumerRun,
-    Machine,
-    consumer_ratios,
-    scaled_runs,
-)
+from bench.measurements import BenchResults, CallCounts, ConsumerRun, Machine
+from bench.report import consumer_ratios, scaled_runs
 from bench.run import COUNTED, ROOT, counted_lines, parse_args
 
 

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from bench.report import (
+from bench.measurements import (
     AIOKAFKA,
     FAUST,
     ROUTER,
@@ -18,14 +18,10 @@ from bench.report import (
     Machine,
     MicroCase,
     Profile,
-    build_report,
-    consumer_ratios,
-    evaluate_goals,
-    format_hotspots,
-    format_table,
-    rules_growth,
 )
+from bench.report import build_report, consumer_ratios, evaluate_goals, rules_growth
 from bench.stats import LatencySummary
+from bench.table import format_hotspots, format_table
 
 
 def consumer(name: str, window: float, cpu: float, events: int = 1000) -> ConsumerRun:
