@@ -13,8 +13,9 @@ from aiokafka.producer.sender import InitPIDHandler, SendProduceReqHandler
 from bench import call_counts
 from bench.call_counts import area, format_lines, format_ratio, read, summarize
 from bench.measurements import BenchResults, CallCounts, ConsumerRun, Machine
+from bench.options import parse_args
 from bench.report import consumer_ratios, scaled_runs
-from bench.run import COUNTED, ROOT, counted_lines, parse_args
+from bench.run import COUNTED, ROOT, counted_lines
 
 
 def code_of(function: Any) -> tuple[str, int, str]:

@@ -12,7 +12,7 @@ import pytest
 
 from agents.tools.synthetic import DEFAULT_START, Record, SyntheticFeed, synthetic_accounts
 from bench.loading import bench_reps
-from bench.run import parse_args, run_settings
+from bench.options import parse_args, run_settings
 from bench.workloads import (
     IDENTITY_KEYED,
     REAL_SHAPED_REP_CAPACITY,
