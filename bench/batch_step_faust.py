@@ -34,7 +34,7 @@ from agents.plumbing.outputs import Output
 from agents.plumbing.settings import KafkaSettings, Settings, TopicSettings
 from bench.batch_step import Decider, Position, Send, prepare
 from bench.passthrough_faust import raw_topic
-from bench.run import free_port
+from bench.workers import free_port
 
 
 class Stepper:

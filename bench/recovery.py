@@ -29,7 +29,7 @@ from agents.plumbing.reference import default_rules_text
 from agents.plumbing.topics import PROFILES_TABLE, changelog_topic
 from bench.broker import broker_address
 from bench.processes import ChildProcess
-from bench.run import free_port, router_command, worker_env, worker_settings
+from bench.workers import free_port, router_command, worker_env, worker_settings
 from schemas.events import LeadEvent
 from service.accounts import AccountIndex
 from service.pipeline import evaluate_event

@@ -39,7 +39,6 @@ import platform
 import shlex
 import shutil
 import signal
-import socket
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
@@ -49,7 +48,7 @@ from typing import NoReturn
 from agents.plumbing.admin import ensure_topics, topic_specs
 from agents.plumbing.native import domain_package, extension_sources
 from agents.plumbing.reference import default_rules_text
-from agents.plumbing.settings import KafkaSettings, Settings, TopicSettings
+from agents.plumbing.settings import Settings
 from agents.plumbing.topics import (
     DEAD_LETTER,
     DECISIONS,
@@ -96,12 +95,12 @@ from bench.stats import (
 from bench.table import format_hotspots, format_table
 from bench.topics import TopicProbe
 from bench.topology_shares import SYNTHETIC_SHARES, Shares, router_shares
+from bench.workers import ROOT, free_port, router_command, worker_env, worker_settings
 from bench.workloads import make_feed, rep_capacity
 from schemas.accounts import Account
 from schemas.reps import Rep
 from service.policy import load_policy
 
-ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 # Event time of the loaded events: one every 10 ms, ending a few minutes before the run.
 EVENT_INTERVAL = timedelta(milliseconds=10)
@@ -163,49 +162,6 @@ class Setup:
         """`--worker-setting NAME=VALUE`s: environment of every Faust process (router and Faust
         passthrough alike, so they keep the same settings)."""
         return dict(item.split("=", 1) for item in self.args.worker_setting)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def worker_settings(bootstrap: str, app_id: str, prefix: str, partitions: int) -> Settings:
-    return Settings(
-        app_id=app_id,
-        kafka=KafkaSettings(bootstrap_servers=bootstrap),
-        topics=TopicSettings(prefix=prefix, partitions=partitions),
-    )
-
-
-def worker_env(
-    settings: Settings, port: int, datadir: Path, extra: dict[str, str] | None = None
-) -> dict[str, str]:
-    """The environment of a Faust process (router or Faust passthrough): LEADROUTER_* only from
-    the bench (and its `--worker-setting`s), never from the caller's shell."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("LEADROUTER_")}
-    env.update(
-        {
-            "LEADROUTER_KAFKA__BOOTSTRAP_SERVERS": settings.kafka.bootstrap_servers,
-            "LEADROUTER_APP_ID": settings.app_id,
-            "LEADROUTER_TOPICS__PREFIX": settings.topics.prefix,
-            "LEADROUTER_TOPICS__PARTITIONS": str(settings.topics.partitions),
-            "LEADROUTER_WEB__PORT": str(port),
-            "LEADROUTER_WEB__HOST": "127.0.0.1",
-            "LEADROUTER_DATADIR": str(datadir),
-            "LEADROUTER_LOG_LEVEL": "info",
-        }
-    )
-    env.update(extra or {})
-    return env
-
-
-def router_command() -> list[str]:
-    script = Path(sys.executable).parent / "leadrouter"
-    if script.exists():
-        return [str(script), "worker"]
-    return [sys.executable, "-m", "agents.tools.cli", "worker"]
 
 
 def router_topics(names: TopicNames) -> dict[str, tuple[str, ...]]:
