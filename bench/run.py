@@ -54,14 +54,11 @@ from agents.plumbing.topics import (
     LEADS_KEYED,
     LEADS_QUALIFIED,
     NURTURE,
-    PROFILES_TABLE,
-    TABLES,
     TopicNames,
-    changelog_topic,
 )
 from agents.tools.synthetic import synthetic_accounts
 from bench import call_counts, latency, micro, profiler
-from bench.broker import LocalBroker, logged_bytes
+from bench.broker import LocalBroker
 from bench.consumers import Watch, measure_consumer
 from bench.loading import bench_reps, create_producer, load_events
 from bench.measurements import (
@@ -96,6 +93,7 @@ from bench.topics import TopicProbe
 from bench.topology_shares import SYNTHETIC_SHARES, Shares, router_shares
 from bench.workers import ROOT, free_port, worker_env, worker_settings
 from bench.workloads import make_feed, rep_capacity
+from bench.written import bytes_note, records_note, records_written
 
 RESULTS = ROOT / "bench" / "results"
 # Event time of the loaded events: one every 10 ms, ending a few minutes before the run.
@@ -257,33 +255,6 @@ def topology_topics(names: TopicNames, source: str) -> dict[str, tuple[str, ...]
         "sources": (source, *internal),
         "progress": (names.name(LEADS_KEYED),),
     }
-
-
-def changelogs_of(app_id: str) -> list[str]:
-    """The changelog topics of the app's tables."""
-    return [changelog_topic(app_id, table) for table in TABLES]
-
-
-async def records_written(probe: TopicProbe, written: Sequence[str], app_id: str) -> int:
-    """Every record a Faust consumer wrote: its topics and its tables' changelogs."""
-    return sum((await probe.counts([*written, *changelogs_of(app_id)])).values())
-
-
-def bytes_note(data: Path, written: Sequence[str], app_id: str, events: int) -> str:
-    """The bytes a Faust consumer wrote per input event, as its topics' logs hold them."""
-    profiles = changelog_topic(app_id, PROFILES_TABLE)
-    sizes = logged_bytes(data, [*written, *changelogs_of(app_id)])
-    per_event = sum(sizes.values()) / events / 1000 if events else 0.0
-    profile = sizes[profiles] / events / 1000 if events else 0.0
-    return (
-        f"bytes written per input event: {per_event:.1f} kB, the profile changelog {profile:.1f} "
-        "kB (the broker's logs)"
-    )
-
-
-def records_note(written: int, events: int) -> str:
-    per_event = written / events if events else 0.0
-    return f"records written per input event: {per_event:.2f} (table changelogs included)"
 
 
 async def router_mix(probe: TopicProbe, prefix: str) -> Shares | None:

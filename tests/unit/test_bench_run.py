@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from agents.plumbing.topics import PROFILES_TABLE, changelog_topic
-from bench.run import bytes_note, changelogs_of
+from bench.written import bytes_note, changelogs_of
 
 
 def test_the_bytes_note_counts_the_topics_and_every_changelog_per_input_event(
