@@ -26,6 +26,8 @@ ROTATING_QUEUES = (
     "specialists-finserv",
 )
 _CHUNK = 20_000  # records in flight before the loader waits for acknowledgements
+# Event time of the loaded events: one every 10 ms, ending a few minutes before the run.
+EVENT_INTERVAL = timedelta(milliseconds=10)
 
 
 def bench_reps(count: int = 50, capacity: int | None = None) -> list[Rep]:
