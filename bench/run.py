@@ -51,16 +51,16 @@ from agents.plumbing.topics import (
     TopicNames,
 )
 from agents.tools.synthetic import synthetic_accounts
-from bench import call_counts, latency, micro
+from bench import call_counts, micro
 from bench.broker import LocalBroker
-from bench.loading import EVENT_INTERVAL, bench_reps, create_producer, load_events
+from bench.latency_runs import run_latency
+from bench.loading import EVENT_INTERVAL, bench_reps, load_events
 from bench.measurements import (
     AIOKAFKA,
     FAUST,
     ROUTER,
     TOPOLOGY,
     BenchResults,
-    LatencyPhase,
     Machine,
 )
 from bench.options import parse_args, run_settings
@@ -68,18 +68,7 @@ from bench.passthrough_runs import run_aiokafka, run_faust, run_topology
 from bench.processes import Children
 from bench.report import build_report
 from bench.router_runs import router_mix, run_router, run_scaled_router
-from bench.run_setup import Names, Setup, prepare_router_topics, router_topics, router_workers
-from bench.stats import (
-    Buckets,
-    LatencySummary,
-    Stage,
-    bucket_delta,
-    combined_buckets,
-    histogram_buckets,
-    pauses_between,
-    stages_between,
-    summarize_histogram,
-)
+from bench.run_setup import Names, Setup, prepare_router_topics
 from bench.table import format_hotspots, format_table
 from bench.topics import TopicProbe
 from bench.topology_shares import SYNTHETIC_SHARES
@@ -101,91 +90,6 @@ def interrupt(signum: int, _: FrameType | None) -> NoReturn:
 
 
 # --- latency ------------------------------------------------------------------------------------
-
-
-async def run_latency(
-    setup: Setup, probe: TopicProbe, max_rate: float | None, workers: int
-) -> list[LatencyPhase]:
-    """Fresh workers (one consumer group) in their own namespace, fed open-loop at each rate in
-    turn; `max_rate` is what that many workers sustained in the throughput run."""
-    args = setup.args
-    group = setup.names.app("latency")
-    prefix = setup.names.latency_prefix
-    settings = worker_settings(setup.bootstrap, group, prefix, args.partitions)
-    names = TopicNames(prefix)
-    topics = router_topics(names)
-    await prepare_router_topics(setup, settings)
-    child, urls = router_workers(setup, "latency-worker", settings, workers, "latency worker")
-    setup.children.start(child)
-    for url in urls:
-        await latency.wait_worker_ready(child, url, len(setup.accounts), len(setup.reps))
-    feed = make_feed(
-        args.workload, args.seed + 1, setup.accounts, args.garbage_share, args.identity_keyed
-    )
-    source = names.name(LEAD_EVENTS)
-    rates = latency.latency_rates(args.rates, max_rate)
-    producer = create_producer(setup.bootstrap, linger_ms=0)
-    await producer.start()
-    measured: list[
-        tuple[
-            str,
-            float,
-            latency.FeedRun,
-            float,
-            LatencySummary,
-            tuple[Stage, ...],
-            tuple[Stage, ...],
-        ]
-    ] = []
-
-    async def scrape_workers() -> list[str]:
-        return [await latency.scrape_async(url) for url in urls]
-
-    def handoff_buckets(pages: list[str]) -> Buckets:
-        return combined_buckets([histogram_buckets(page) for page in pages])
-
-    try:
-        await latency.feed_open_loop(producer, source, feed, 100.0, 3.0)  # warm-up
-        await latency.wait_drained(child, probe, group, topics["sources"])
-        for name, rate in rates:
-            before = await scrape_workers()
-            seconds = latency.feed_seconds(rate, args.latency_seconds, max_rate, args.drain_budget)
-            print(f"[bench] latency: {name} ({rate:,.0f} events/s) for {seconds:.1f}s")
-            fed = await latency.feed_open_loop(producer, source, feed, rate, seconds)
-            drain = await latency.wait_drained(child, probe, group, topics["sources"])
-            after = await scrape_workers()
-            handoff = bucket_delta(handoff_buckets(before), handoff_buckets(after))
-            stages = stages_between(before, after)
-            pauses = pauses_between(before, after)
-            handoff_summary = summarize_histogram(handoff)
-            measured.append((name, rate, fed, drain, handoff_summary, stages, pauses))
-    finally:
-        await producer.stop()
-    routed = await probe.read_all(topics["queues"])
-    child.stop()
-    by_kafka = latency.latencies_by_window(
-        routed, [(fed.started, fed.ended) for _, _, fed, _, _, _, _ in measured]
-    )
-    return [
-        LatencyPhase(
-            name=name,
-            target_rate=rate,
-            achieved_rate=fed.achieved_rate,
-            seconds=fed.ended - fed.started,
-            sent=fed.sent,
-            saturated=max_rate is not None and rate > max_rate,
-            feed_late_max=fed.max_behind,
-            drain_seconds=drain,
-            histogram=histogram,
-            kafka=kafka,
-            workers=workers,
-            stages=stages,
-            collector=pauses,
-        )
-        for (name, rate, fed, drain, histogram, stages, pauses), kafka in zip(
-            measured, by_kafka, strict=True
-        )
-    ]
 
 
 # --- the run ------------------------------------------------------------------------------------
