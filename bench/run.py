@@ -20,6 +20,11 @@ at the end whatever happens, like every process the bench starts):
    router / three-stage passthrough (what leadrouter's own code costs), router / Faust
    passthrough and router / aiokafka passthrough (the limits), and the goals.
 
+This module runs the phases in that order; the options are in bench/options.py, the runs in
+bench/passthrough_runs.py, bench/router_runs.py, bench/latency_runs.py and bench/micro.py, what
+they measured in bench/measurements.py, the ratios, goals and JSON in bench/report.py, the table
+in bench/table.py and the files in bench/results_files.py.
+
 Usage: .venv/bin/python bench/run.py [--events 200000] [--partitions 4] ...   (see --help)
 Logs of every process: .run/bench/<UTC stamp>/.
 """
@@ -33,7 +38,6 @@ if __package__ in (None, ""):  # run as a script (`make bench`): make `bench.*` 
 import argparse
 import asyncio
 import dataclasses
-import json
 import os
 import platform
 import shlex
@@ -46,36 +50,24 @@ from types import FrameType
 from typing import NoReturn
 
 from agents.plumbing.native import domain_package, extension_sources
-from agents.plumbing.topics import (
-    LEAD_EVENTS,
-    TopicNames,
-)
+from agents.plumbing.topics import LEAD_EVENTS, TopicNames
 from agents.tools.synthetic import synthetic_accounts
-from bench import call_counts, micro
+from bench import micro
 from bench.broker import LocalBroker
 from bench.latency_runs import run_latency
 from bench.loading import EVENT_INTERVAL, bench_reps, load_events
-from bench.measurements import (
-    AIOKAFKA,
-    FAUST,
-    ROUTER,
-    TOPOLOGY,
-    BenchResults,
-    Machine,
-)
+from bench.measurements import AIOKAFKA, FAUST, ROUTER, TOPOLOGY, BenchResults, Machine
 from bench.options import parse_args, run_settings
 from bench.passthrough_runs import run_aiokafka, run_faust, run_topology
 from bench.processes import Children
-from bench.report import build_report
+from bench.results_files import counted_lines, write_results
 from bench.router_runs import router_mix, run_router, run_scaled_router
 from bench.run_setup import Names, Setup, prepare_router_topics
-from bench.table import format_hotspots, format_table
+from bench.table import format_table
 from bench.topics import TopicProbe
 from bench.topology_shares import SYNTHETIC_SHARES
 from bench.workers import ROOT, worker_settings
 from bench.workloads import make_feed, rep_capacity
-
-RESULTS = ROOT / "bench" / "results"
 
 
 class Interrupted(BaseException):
@@ -84,15 +76,6 @@ class Interrupted(BaseException):
 
 def interrupt(signum: int, _: FrameType | None) -> NoReturn:
     raise Interrupted(f"signal {signum}")
-
-
-# --- throughput ---------------------------------------------------------------------------------
-
-
-# --- latency ------------------------------------------------------------------------------------
-
-
-# --- the run ------------------------------------------------------------------------------------
 
 
 async def run_kafka_phases(setup: Setup, results: BenchResults) -> None:
@@ -155,30 +138,6 @@ def run_micro(args: argparse.Namespace, results: BenchResults) -> None:
     results.micro += domain.cases
     results.accounts_loads += domain.loads
     results.domain_profile = domain.hotspots
-
-
-def counted_lines(results: BenchResults) -> list[str]:
-    """The counted calls of the router and of the three-stage passthrough, and their ratio."""
-    router, topology = results.call_counts, results.topology_call_counts
-    lines = [] if router is None else call_counts.format_lines(router, "the router")
-    if topology is not None:
-        lines += call_counts.format_lines(topology, f"the {TOPOLOGY}")
-    if router is not None and topology is not None:
-        lines.append(call_counts.format_ratio(router, topology, TOPOLOGY))
-    return lines
-
-
-def write_results(results: BenchResults, stamp: str) -> Path:
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"{stamp}.json"
-    path.write_text(json.dumps(build_report(results), indent=2) + "\n")
-    hotspots = format_hotspots(results)
-    if hotspots:
-        (RESULTS / f"{stamp}-hotspots.txt").write_text(hotspots)
-    counted = counted_lines(results)
-    if counted:
-        (RESULTS / f"{stamp}-calls.txt").write_text("\n".join(counted) + "\n")
-    return path
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -15,8 +15,8 @@ from bench.call_counts import area, format_lines, format_ratio, read, summarize
 from bench.measurements import BenchResults, CallCounts, ConsumerRun, Machine
 from bench.options import parse_args
 from bench.report import consumer_ratios, scaled_runs
+from bench.results_files import counted_lines
 from bench.router_runs import COUNTED
-from bench.run import counted_lines
 from bench.workers import ROOT
 
 
