@@ -1,15 +1,19 @@
 """The batch-step experiments decide each record as the profile stage does: a valid lead event
 gives its stored profile with the outputs, a record intake rejects a dead letter, a repeated
-event nothing; the Faust variant reads the same from an event's message."""
+event nothing; the Faust variant reads the same from a message, and its gathering topic hands
+the messages out in batches."""
 
+import asyncio
 from datetime import timedelta
+from typing import Any
 
+import faust
 from aiokafka.structs import ConsumerRecord
 
 from agents.plumbing.reference import default_rules_text
 from agents.tools.synthetic import DEFAULT_START, SyntheticFeed, synthetic_accounts
 from bench.batch_step import TOPICS, Decider
-from bench.batch_step_faust import Stepper
+from bench.batch_step_faust import BatchTopic, Stepper
 from service.accounts import AccountIndex
 from service.policy import load_policy
 
@@ -75,15 +79,25 @@ class _Message:
         self.timestamp = NOW.timestamp()  # Faust's: seconds
 
 
-class _Event:
-    def __init__(self, value: bytes, offset: int = 0) -> None:
-        self.message = _Message(value, offset)
-
-
 def test_the_faust_variant_decides_an_event_from_its_message_and_counts_it() -> None:
     stepper = Stepper(decider(), app=None, loaded=2)
-    changelog, sends = stepper.decide(_Event(first_event()), NOW)
+    changelog, sends = stepper.decide(_Message(first_event(), 0), NOW)
     assert changelog is not None
     assert sends
     assert stepper.done == 1
     assert not stepper.finished("a test")
+
+
+def test_the_gathering_topic_hands_out_what_the_conductor_delivered_in_batches() -> None:
+    topic = BatchTopic(faust.App("gathering-test", broker="kafka://127.0.0.1:1"), "input")
+    for offset in range(3):
+        topic.queue.put_nowait_enhanced(_Message(b"{}", offset), on_pressure_high=print)
+
+    async def take_twice() -> tuple[list[Any], list[Any]]:
+        return await topic.take(2), await topic.take(2)
+
+    first, second = asyncio.run(take_twice())
+
+    assert [message.offset for message in first] == [0, 1]
+    assert [message.offset for message in second] == [2]
+    assert not topic.queue.full()
