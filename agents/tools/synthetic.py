@@ -10,7 +10,8 @@ by the lead's external id, or an `identity_keyed` share of them by its identity 
 it (`agents.tools.feed_keys`), so the worker can take them without re-keying; garbage keeps its key.
 
 Everything is drawn from one `random.Random(seed)` (which records are identity-keyed from a
-second one, seeded alike): the same seed and the same clock readings give the same bytes.
+second one, seeded alike): the same seed and the same clock readings give the same bytes. The
+words and weights it draws from are in `agents.tools.synthetic_vocabulary`.
 """
 
 import math
@@ -18,14 +19,38 @@ import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Final, Literal, TypeVar
+from typing import Any, Final, Literal
 
 import orjson
 
 from agents.tools.feed_keys import KeyChooser
+from agents.tools.synthetic_draws import Draws, cumulative, log_uniform
+from agents.tools.synthetic_vocabulary import (
+    ACTIVITY_WEIGHTS,
+    CAMPAIGNS,
+    COUNTRIES,
+    CREATION_WEIGHTS,
+    FIRST_NAMES,
+    FREE_MAIL,
+    INDUSTRIES,
+    INTERESTS,
+    LAST_NAMES,
+    LEGAL_FORMS,
+    NAME_ENDINGS,
+    NAME_STEMS,
+    NAME_SUFFIXES,
+    PAGES,
+    REGIONS,
+    SENIORITY_TITLES,
+    SITE,
+    SOURCES,
+    TLDS,
+    USER_AGENTS,
+    UTM_MEDIUMS,
+    UTM_SOURCES,
+)
 from schemas.accounts import Account, AccountTier, CustomerStatus
 
-_T = TypeVar("_T")
 Header = tuple[str, bytes]
 Record = tuple[bytes, bytes, list[Header]]
 GarbageKind = Literal["not_json", "missing_field", "bad_email", "unknown_type"]
@@ -40,224 +65,6 @@ GARBAGE_KINDS: Final[tuple[GarbageKind, ...]] = (
     "unknown_type",
 )
 
-# Engagement as a marketing automation system sees it: opens and clicks dominate, hand-raisers
-# (demo requests, contact sales) are rare. Unsubscribes happen.
-_ACTIVITY_WEIGHTS: Final = (
-    ("email_open", 30.0),
-    ("email_click", 16.0),
-    ("pricing_page_view", 12.0),
-    ("content_download", 10.0),
-    ("form_submit", 7.0),
-    ("webinar_attended", 6.0),
-    ("trial_signup", 1.5),
-    ("demo_request", 1.0),
-    ("contact_sales", 0.7),
-    ("unsubscribe", 1.0),
-)
-# What created a lead: a form of some kind, or an import without any activity.
-_CREATION_WEIGHTS: Final = (
-    ("form_submit", 35.0),
-    ("content_download", 25.0),
-    ("webinar_attended", 10.0),
-    ("trial_signup", 3.0),
-    ("demo_request", 1.5),
-    ("contact_sales", 1.0),
-    (None, 19.0),
-)
-_SENIORITY_TITLES: Final = (
-    (
-        7.0,
-        (
-            "CEO",
-            "Chief Marketing Officer",
-            "Chief Financial Officer",
-            "CTO",
-            "Founder",
-            "Managing Director",
-            "Chief Revenue Officer",
-            "Owner",
-        ),
-    ),
-    (
-        10.0,
-        (
-            "VP Sales",
-            "Vice President, Marketing",
-            "SVP Engineering",
-            "VP of Operations",
-            "EVP Finance",
-            "VP, Information Technology",
-        ),
-    ),
-    (
-        18.0,
-        (
-            "Director of IT",
-            "Head of Procurement",
-            "Marketing Director",
-            "Senior Director, Operations",
-            "Head of Sales",
-            "Director, Finance",
-            "General Manager",
-        ),
-    ),
-    (
-        25.0,
-        (
-            "Marketing Manager",
-            "IT Manager",
-            "Sales Team Lead",
-            "Operations Manager",
-            "Finance Manager",
-            "Procurement Manager",
-            "Engineering Manager",
-        ),
-    ),
-    (
-        35.0,
-        (
-            "Software Engineer",
-            "Data Analyst",
-            "Account Executive",
-            "Marketing Specialist",
-            "Procurement Specialist",
-            "Financial Analyst",
-            "HR Business Partner",
-            "Consultant",
-            "Student",
-        ),
-    ),
-    (5.0, ("N/A", "Select", "")),
-)
-# Countries as people type them, grouped by territory (NA, EMEA, APAC, LATAM, unknown).
-_COUNTRIES: Final = (
-    (40.0, ("United States", "USA", "US", "Canada")),
-    (32.0, ("United Kingdom", "UK", "Germany", "France", "Netherlands", "Spain", "Sweden")),
-    (16.0, ("Japan", "Australia", "Singapore", "India", "South Korea")),
-    (8.0, ("Brazil", "Mexico", "Argentina", "Chile", "Colombia")),
-    (4.0, ("", "Earth", "N/A")),
-)
-_REGIONS: Final = {
-    "United States": ("CA", "NY", "TX", "WA", "MA", "IL"),
-    "USA": ("CA", "NY", "FL", "GA"),
-    "US": ("CA", "CO", "NJ"),
-    "Canada": ("ON", "BC", "QC"),
-    "Germany": ("Bayern", "Berlin", "Hessen"),
-    "Australia": ("NSW", "VIC"),
-    "Brazil": ("SP", "RJ"),
-}
-# Industries as forms collect them, across the verticals enrichment knows (and some it does not).
-_INDUSTRIES: Final = (
-    "Pharmaceuticals",
-    "Biotechnology",
-    "Medical Devices",
-    "Banking",
-    "Insurance",
-    "Financial Services",
-    "Capital Markets",
-    "Management Consulting",
-    "Automotive",
-    "Retail",
-    "Consumer Goods",
-    "Food & Beverages",
-    "Apparel & Fashion",
-    "Marketing and Advertising",
-    "Leisure, Travel & Tourism",
-    "Hospitality",
-    "Entertainment",
-    "Media Production",
-    "Wholesale",
-    "Computer Software",
-    "Information Technology and Services",
-    "Manufacturing",
-    "Logistics and Supply Chain",
-    "Telecommunications",
-    "Education",
-    "Real Estate",
-)
-_FREE_MAIL: Final = (
-    "gmail.com",
-    "gmail.com",
-    "yahoo.com",
-    "hotmail.com",
-    "outlook.com",
-    "icloud.com",
-    "gmx.de",
-    "yahoo.co.uk",
-    "orange.fr",
-    "web.de",
-)
-_FIRST_NAMES: Final = (
-    "Ada", "Aisha", "Alejandro", "Amara", "Anna", "Arjun", "Ben", "Carla", "Chen", "Chloe",
-    "Daniel", "David", "Elena", "Emeka", "Emma", "Fatima", "Felix", "Grace", "Hannah", "Hiro",
-    "Ines", "Ivan", "James", "Jana", "Javier", "Julia", "Kenji", "Lars", "Laura", "Lea",
-    "Lucas", "Maria", "Mateo", "Mei", "Mohammed", "Nadia", "Noah", "Olga", "Omar", "Paula",
-    "Pedro", "Priya", "Rafael", "Rosa", "Sami", "Sara", "Sofia", "Thomas", "Yuki", "Zoe",
-)  # fmt: skip
-_LAST_NAMES: Final = (
-    "Adams", "Alvarez", "Becker", "Bianchi", "Brown", "Chen", "Costa", "Dubois", "Eriksson",
-    "Fischer", "Garcia", "Gonzalez", "Hansen", "Ito", "Jansen", "Kim", "Kowalski", "Kumar",
-    "Larsen", "Lee", "Lopez", "Martin", "Meyer", "Moreau", "Muller", "Nakamura", "Nguyen",
-    "Novak", "Okafor", "Olsen", "Patel", "Perez", "Rossi", "Santos", "Sato", "Schmidt", "Silva",
-    "Singh", "Smith", "Suzuki", "Tanaka", "Taylor", "Wagner", "Walker", "Wang", "Weber",
-    "Williams", "Wilson", "Yamamoto", "Zhang",
-)  # fmt: skip
-_NAME_STEMS: Final = (
-    "Blue", "Bright", "Cedar", "Clear", "Copper", "Crest", "Delta", "Ever", "Falcon", "Fern",
-    "Granite", "Harbor", "Iron", "Juniper", "Keystone", "Lumen", "Maple", "Meridian", "Nimbus",
-    "North", "Oak", "Orbit", "Pine", "Quartz", "Red", "River", "Silver", "Solar", "Stone",
-    "Summit", "Terra", "Tidal", "Union", "Vertex", "West", "Willow",
-)  # fmt: skip
-_NAME_ENDINGS: Final = (
-    "wave", "field", "point", "bridge", "gate", "line", "works", "stack", "leaf", "peak",
-    "side", "view", "ridge", "port", "light", "mark",
-)  # fmt: skip
-_NAME_SUFFIXES: Final = (
-    "Analytics", "Labs", "Systems", "Group", "Partners", "Health", "Logistics", "Foods",
-    "Capital", "Software", "Industries", "Retail", "Media", "Consulting", "Bio", "Motors",
-)  # fmt: skip
-_LEGAL_FORMS: Final = ("", "", "Inc.", "LLC", "Ltd", "GmbH", "S.A.", "Corp.")
-_TLDS: Final = (".com", ".com", ".com", ".io", ".net", ".co.uk", ".de", ".fr")
-_SOURCES: Final = (
-    ("marketo", "mkto", 40.0),
-    ("hubspot", "hs", 30.0),
-    ("webform", "web", 20.0),
-    ("linkedin-ads", "li", 10.0),
-)
-_CAMPAIGNS: Final = (
-    "2026-q4-webinar-series",
-    "2026-q4-product-launch",
-    "nurture-welcome",
-    "nurture-enterprise",
-    "retargeting-pricing",
-    "event-summit-2026",
-    "ebook-buyers-guide",
-    "newsletter-november",
-    "trial-onboarding",
-    "partner-cobrand",
-)
-_UTM_SOURCES: Final = ("google", "linkedin", "newsletter", "bing", "partner", "direct", "g2")
-_UTM_MEDIUMS: Final = ("cpc", "email", "social", "organic", "referral", "display")
-_USER_AGENTS: Final = (
-    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "Chrome/131.0.0.0 Safari/537.36",
-    "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_6) AppleWebKit/605.1.15 (KHTML, like Gecko) "
-    "Version/18.1 Safari/605.1.15",
-    "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 "
-    "(KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1",
-    "Mozilla/5.0 (X11; Linux x86_64; rv:132.0) Gecko/20100101 Firefox/132.0",
-)
-_SITE: Final = "https://www.example-saas.com"
-_PAGES: Final = {
-    "pricing_page_view": ("/pricing", "/pricing/enterprise", "/pricing/compare"),
-    "content_download": ("/resources/buyers-guide.pdf", "/resources/roi-calculator.xlsx"),
-    "webinar_attended": ("/webinars/pipeline-velocity", "/webinars/routing-at-scale"),
-    "form_submit": ("/contact", "/newsletter", "/events/summit-2026"),
-    "trial_signup": ("/trial", "/signup"),
-    "demo_request": ("/demo",),
-    "contact_sales": ("/contact-sales",),
-}
-_INTERESTS: Final = ("Lead Routing", "Analytics", "Integrations", "Enterprise Plan", "API")
 # Recently created leads are the active ones: most engagement is theirs.
 _HOT_LEADS: Final = 500
 _HOT_SHARE: Final = 0.3
@@ -288,26 +95,7 @@ class _Lead:
     identity: bytes | None = None  # the key intake gives it, when the feed keys records by it
 
 
-def _cumulative(weights: Sequence[float]) -> list[float]:
-    total = 0.0
-    running = []
-    for weight in weights:
-        total += weight
-        running.append(total)
-    return running
-
-
-_LOG_MIN: Final = math.log(5)
-_LOG_MAX: Final = math.log(50_000)
-
-
-def _log_uniform(draw: float) -> int:
-    """Company sizes from 5 to 50,000 spread over orders of magnitude: as many 5-50 as
-    5,000-50,000. `draw` is uniform in [0, 1)."""
-    return int(math.exp(_LOG_MIN + draw * (_LOG_MAX - _LOG_MIN)))
-
-
-class SyntheticFeed:
+class SyntheticFeed(Draws):
     """Seeded lead events: call `next_event(now)` per record, or `events(n)` for a batch.
 
     `accounts` are the CRM accounts whose domains some leads use (the demo accounts, or
@@ -330,9 +118,8 @@ class SyntheticFeed:
     ) -> None:
         if not 0.0 <= new_lead_share <= 1.0 or not 0.0 <= garbage_share <= 1.0:
             raise ValueError("shares are between 0 and 1")
-        self.rng = random.Random(seed)
+        super().__init__(random.Random(seed))
         self.keys = KeyChooser(identity_keyed, seed)
-        self._random = self.rng.random
         self.accounts = [account for account in accounts if account.domains]
         self.new_lead_share = new_lead_share
         self.garbage_share = garbage_share
@@ -343,16 +130,16 @@ class SyntheticFeed:
         self._oldest = 0  # ring position replaced next once the pool is full
         self._stamp_second = -1
         self._stamp_prefix = ""
-        self._activity_types = [name for name, _ in _ACTIVITY_WEIGHTS]
-        self._activity_cum = _cumulative([weight for _, weight in _ACTIVITY_WEIGHTS])
-        self._creation_types = [name for name, _ in _CREATION_WEIGHTS]
-        self._creation_cum = _cumulative([weight for _, weight in _CREATION_WEIGHTS])
-        self._title_groups = [titles for _, titles in _SENIORITY_TITLES]
-        self._title_cum = _cumulative([weight for weight, _ in _SENIORITY_TITLES])
-        self._country_groups = [names for _, names in _COUNTRIES]
-        self._country_cum = _cumulative([weight for weight, _ in _COUNTRIES])
-        self._sources = [(name, prefix) for name, prefix, _ in _SOURCES]
-        self._source_cum = _cumulative([weight for _, _, weight in _SOURCES])
+        self._activity_types = [name for name, _ in ACTIVITY_WEIGHTS]
+        self._activity_cum = cumulative([weight for _, weight in ACTIVITY_WEIGHTS])
+        self._creation_types = [name for name, _ in CREATION_WEIGHTS]
+        self._creation_cum = cumulative([weight for _, weight in CREATION_WEIGHTS])
+        self._title_groups = [titles for _, titles in SENIORITY_TITLES]
+        self._title_cum = cumulative([weight for weight, _ in SENIORITY_TITLES])
+        self._country_groups = [names for _, names in COUNTRIES]
+        self._country_cum = cumulative([weight for weight, _ in COUNTRIES])
+        self._sources = [(name, prefix) for name, prefix, _ in SOURCES]
+        self._source_cum = cumulative([weight for _, _, weight in SOURCES])
         self.companies = [self._company() for _ in range(_OTHER_COMPANIES)]
         self._contexts = [self._context() for _ in range(_CONTEXTS)]
         self._activities = {
@@ -388,34 +175,19 @@ class SyntheticFeed:
 
     # --- leads --------------------------------------------------------------------------------
 
-    # random.Random.choice and randrange cost several times more than one random() call, and the
-    # feed makes about twenty draws per event.
-    def _choose(self, values: Sequence[_T]) -> _T:
-        return values[int(self._random() * len(values))]
-
-    def _below(self, bound: int) -> int:
-        return int(self._random() * bound)
-
-    def _pick(self, cumulative: list[float]) -> int:
-        target = self._random() * cumulative[-1]
-        for index, bound in enumerate(cumulative):
-            if target < bound:
-                return index
-        return len(cumulative) - 1
-
     def _company(self) -> _Company:
-        stem, ending = self._choose(_NAME_STEMS), self._choose(_NAME_ENDINGS)
-        suffix = self._choose(_NAME_SUFFIXES)
-        legal = self._choose(_LEGAL_FORMS)
+        stem, ending = self._choose(NAME_STEMS), self._choose(NAME_ENDINGS)
+        suffix = self._choose(NAME_SUFFIXES)
+        legal = self._choose(LEGAL_FORMS)
         name = f"{stem}{ending} {suffix}" + (f" {legal}" if legal else "")
-        domain = f"{stem}{ending}-{suffix}".lower() + self._choose(_TLDS)
+        domain = f"{stem}{ending}-{suffix}".lower() + self._choose(TLDS)
         group = self._country_groups[self._pick(self._country_cum)]
         return _Company(
             name=name,
             domain=domain,
             country=self._choose(group),
-            industry=self._choose(_INDUSTRIES),
-            employee_count=_log_uniform(self._random()),
+            industry=self._choose(INDUSTRIES),
+            employee_count=log_uniform(self._random()),
         )
 
     def _title(self) -> str:
@@ -425,7 +197,7 @@ class SyntheticFeed:
         self.leads_created += 1
         number = self.leads_created
         source, prefix = self._sources[self._pick(self._source_cum)]
-        first, last = self._choose(_FIRST_NAMES), self._choose(_LAST_NAMES)
+        first, last = self._choose(FIRST_NAMES), self._choose(LAST_NAMES)
         local = f"{first}.{last}".lower()
         attributes: dict[str, Any] = {
             "external_id": f"{prefix}-{number:08d}",
@@ -447,7 +219,7 @@ class SyntheticFeed:
         if self._random() < 0.6:
             attributes["phone"] = f"+1 555 {self._below(10_000):04d}"
         if self._random() < 0.5:
-            attributes["product_interest"] = self._choose(_INTERESTS)
+            attributes["product_interest"] = self._choose(INTERESTS)
         if self._random() < 0.03:
             attributes["do_not_email"] = True
         attributes = {name: value for name, value in attributes.items() if value is not None}
@@ -482,7 +254,7 @@ class SyntheticFeed:
             "company_name": company.name,
             "website": company.domain if self._random() < 0.7 else None,
             "country": company.country or None,
-            "region": self._choose(_REGIONS.get(company.country, ("",))) or None,
+            "region": self._choose(REGIONS.get(company.country, ("",))) or None,
             "industry": company.industry if self._random() < 0.75 else None,
             "employee_count": company.employee_count if self._random() < 0.8 else None,
         }
@@ -492,7 +264,7 @@ class SyntheticFeed:
         company = self._choose(self.companies)
         email = None
         if local is not None:
-            email = f"{local}{self._below(100)}@{self._choose(_FREE_MAIL)}"
+            email = f"{local}{self._below(100)}@{self._choose(FREE_MAIL)}"
         return {
             "email": email,
             "company_name": company.name if self._random() < 0.6 else None,
@@ -541,21 +313,21 @@ class SyntheticFeed:
         return f"{self._stamp_prefix}.{now.microsecond // 1000:03d}Z"
 
     def _activity(self, activity_type: str) -> dict[str, str]:
-        campaign = self._choose(_CAMPAIGNS)
-        pages = _PAGES.get(activity_type)
+        campaign = self._choose(CAMPAIGNS)
+        pages = PAGES.get(activity_type)
         if pages:
-            url = _SITE + self._choose(pages)
+            url = SITE + self._choose(pages)
         else:  # emails link through the marketing system's tracker
-            url = f"{_SITE}/l/{campaign}?mkt_tok={self.rng.getrandbits(48):012x}"
+            url = f"{SITE}/l/{campaign}?mkt_tok={self.rng.getrandbits(48):012x}"
         return {"type": activity_type, "campaign": campaign, "url": url}
 
     def _context(self) -> dict[str, str]:
         return {
-            "utm_source": self._choose(_UTM_SOURCES),
-            "utm_medium": self._choose(_UTM_MEDIUMS),
-            "utm_campaign": self._choose(_CAMPAIGNS),
+            "utm_source": self._choose(UTM_SOURCES),
+            "utm_medium": self._choose(UTM_MEDIUMS),
+            "utm_campaign": self._choose(CAMPAIGNS),
             "ip": f"203.0.113.{1 + self._below(254)}",
-            "user_agent": self._choose(_USER_AGENTS),
+            "user_agent": self._choose(USER_AGENTS),
             "locale": self._choose(("en-US", "en-GB", "de-DE", "fr-FR", "ja-JP", "pt-BR")),
         }
 
@@ -611,7 +383,7 @@ _OWNERS_BY_COUNTRY: Final = {
     "MX": ("rep-latam-01", "rep-latam-02"),
 }
 _ACCOUNT_COUNTRIES: Final = tuple(_OWNERS_BY_COUNTRY)
-_COUNTRY_WEIGHTS: Final = _cumulative((30, 4, 12, 8, 5, 8, 5, 4, 6, 3))
+_COUNTRY_WEIGHTS: Final = cumulative((30, 4, 12, 8, 5, 8, 5, 4, 6, 3))
 _SUCCESS_REPS: Final = ("rep-cs-01", "rep-cs-02", "rep-cs-03")
 _TIERS: Final[tuple[tuple[AccountTier, float], ...]] = (
     ("key", 0.01),
@@ -646,12 +418,12 @@ def synthetic_account_records(n: int, seed: int) -> Iterator[tuple[bytes, bytes]
 def _account_fields(n: int, seed: int) -> Iterator[dict[str, Any]]:
     draw = random.Random(seed).random
     for number in range(n):
-        stem = _NAME_STEMS[int(draw() * len(_NAME_STEMS))]
-        ending = _NAME_ENDINGS[int(draw() * len(_NAME_ENDINGS))]
-        suffix = _NAME_SUFFIXES[int(draw() * len(_NAME_SUFFIXES))]
+        stem = NAME_STEMS[int(draw() * len(NAME_STEMS))]
+        ending = NAME_ENDINGS[int(draw() * len(NAME_ENDINGS))]
+        suffix = NAME_SUFFIXES[int(draw() * len(NAME_SUFFIXES))]
         # The number keeps names and domains unique however many accounts there are.
         name = f"{stem}{ending} {suffix} {number:x}"
-        domain = f"{stem}{ending}-{suffix}-{number:x}".lower() + _TLDS[int(draw() * len(_TLDS))]
+        domain = f"{stem}{ending}-{suffix}-{number:x}".lower() + TLDS[int(draw() * len(TLDS))]
         position = draw() * _COUNTRY_WEIGHTS[-1]
         country = _ACCOUNT_COUNTRIES[-1]
         for code, bound in zip(_ACCOUNT_COUNTRIES, _COUNTRY_WEIGHTS, strict=True):
@@ -667,12 +439,12 @@ def _account_fields(n: int, seed: int) -> Iterator[dict[str, Any]]:
             first = int(draw() * len(owners))
             owner, cover = owners[first], owners[(first + 1) % len(owners)]
         team = [_SUCCESS_REPS[int(draw() * 3)]] if status == "customer" else []
-        employees = _log_uniform(draw())
+        employees = log_uniform(draw())
         yield {
             "account_id": f"acct-s{number:07d}",
             "name": name,
             "domains": [domain],
-            "industry": _INDUSTRIES[int(draw() * len(_INDUSTRIES))],
+            "industry": INDUSTRIES[int(draw() * len(INDUSTRIES))],
             "employee_count": employees,
             "annual_revenue": float(employees * (80 + int(draw() * 320)) * 1000),
             "country": country,
