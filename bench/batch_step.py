@@ -28,7 +28,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.structs import ConsumerRecord
 
 from agents.plumbing.reference import default_rules_text
-from agents.tools.synthetic import synthetic_accounts
+from agents.tools.synthetic_accounts import synthetic_accounts
 from bench.loading import load_events
 from bench.topics import TopicProbe
 from bench.workloads import make_feed

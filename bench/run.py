@@ -51,7 +51,7 @@ from typing import NoReturn
 
 from agents.plumbing.native import domain_package, extension_sources
 from agents.plumbing.topics import LEAD_EVENTS, TopicNames
-from agents.tools.synthetic import synthetic_accounts
+from agents.tools.synthetic_accounts import synthetic_accounts
 from bench import micro
 from bench.broker import LocalBroker
 from bench.latency_runs import run_latency

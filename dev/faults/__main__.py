@@ -50,7 +50,7 @@ from typing import Any, NoReturn
 
 from agents.tools.demo import demo_reps
 from agents.tools.feed_keys import MIXED_IDENTITY_KEYED, share_argument
-from agents.tools.synthetic import synthetic_accounts
+from agents.tools.synthetic_accounts import synthetic_accounts
 from bench.loading import bench_reps
 from bench.workloads import WORKLOADS, Workload, rep_capacity
 from dev.faults.accounting import Row, Verdict, judge

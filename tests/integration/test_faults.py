@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from agents.tools.demo import demo_reps
-from agents.tools.synthetic import synthetic_accounts
+from agents.tools.synthetic_accounts import synthetic_accounts
 from bench.loading import bench_reps
 from bench.workloads import Workload
 from dev.faults.accounting import Row, judge

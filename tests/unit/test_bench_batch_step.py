@@ -11,7 +11,8 @@ import faust
 from aiokafka.structs import ConsumerRecord
 
 from agents.plumbing.reference import default_rules_text
-from agents.tools.synthetic import DEFAULT_START, SyntheticFeed, synthetic_accounts
+from agents.tools.synthetic import DEFAULT_START, SyntheticFeed
+from agents.tools.synthetic_accounts import synthetic_accounts
 from bench.batch_step import TOPICS, Decider
 from bench.batch_step_faust import BatchTopic, Stepper
 from service.accounts import AccountIndex

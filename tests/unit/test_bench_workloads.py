@@ -10,7 +10,8 @@ from pathlib import Path
 import orjson
 import pytest
 
-from agents.tools.synthetic import DEFAULT_START, Record, SyntheticFeed, synthetic_accounts
+from agents.tools.synthetic import DEFAULT_START, Record, SyntheticFeed
+from agents.tools.synthetic_accounts import synthetic_accounts
 from bench.loading import bench_reps
 from bench.options import parse_args, run_settings
 from bench.workloads import (

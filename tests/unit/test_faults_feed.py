@@ -8,7 +8,7 @@ import orjson
 import pytest
 
 from agents.tools.demo import demo_reps
-from agents.tools.synthetic import synthetic_accounts
+from agents.tools.synthetic_accounts import synthetic_accounts
 from dev.faults.__main__ import parse_args, specs, workload_reps
 from dev.faults.accounting import DecisionRecord, Faults, Outputs, ProducedRecord, account
 from dev.faults.feed import PlannedRecord, plan_input

@@ -12,13 +12,8 @@ import pytest
 from agents.tools.cli import build_parser
 from agents.tools.demo import demo_accounts, demo_reps
 from agents.tools.feed_keys import identity_key, share_argument
-from agents.tools.synthetic import (
-    DEFAULT_START,
-    Record,
-    SyntheticFeed,
-    synthetic_account_records,
-    synthetic_accounts,
-)
+from agents.tools.synthetic import DEFAULT_START, Record, SyntheticFeed
+from agents.tools.synthetic_accounts import synthetic_account_records, synthetic_accounts
 from schemas.accounts import Account
 from schemas.enrichment import Enrichment
 from schemas.events import LeadEvent
