@@ -114,10 +114,8 @@ def parse_moment(text: str) -> datetime:
 
 def explain(args: argparse.Namespace) -> int:
     from agents.tools import demo
-    from agents.tools.explain import (
-        build_report,
-        explain_lead,
-        format_report,
+    from agents.tools.explain import build_report, explain_lead, format_report
+    from agents.tools.explain_inputs import (
         index_accounts,
         read_accounts,
         read_lead_events,

@@ -11,26 +11,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import orjson
-from pydantic import TypeAdapter, ValidationError
-
-from schemas.accounts import Account
+from agents.tools.explain_inputs import ExplainError
 from schemas.enrichment import AccountMatch
 from schemas.events import LeadEvent
 from schemas.reps import Rep
 from service.accounts import AccountIndex
 from service.assignment import Assignment, assign_lead
 from service.identity import lead_identity
-from service.intake import reject_invalid
 from service.learning.scoring import LearnedModel
 from service.pipeline import Evaluation, evaluate_event
 from service.policy import Policy
 from service.queue_state import QueueState
 from service.rules import CompiledRuleset, QueueConfig
-
-
-class ExplainError(ValueError):
-    """Input `explain` cannot work with: not lead events, events of several leads, bad files."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,50 +48,6 @@ class Explanation:
     policy: Policy
     reps: Mapping[str, Rep]
     now: datetime
-
-
-def read_lead_events(text: str | bytes) -> list[LeadEvent]:
-    """One lead event envelope, or a JSON list of them (applied in order)."""
-    try:
-        document = orjson.loads(text)
-    except orjson.JSONDecodeError as error:
-        raise ExplainError(f"not JSON: {error}") from None
-    items = document if isinstance(document, list) else [document]
-    if not items:
-        raise ExplainError("no events: the list is empty")
-    events = []
-    for position, item in enumerate(items, start=1):
-        try:
-            events.append(LeadEvent.model_validate(item))
-        except ValidationError as error:
-            where = f"event {position}: " if len(items) > 1 else ""
-            raise ExplainError(
-                f"{where}not a lead event: {reject_invalid(error).message}"
-            ) from None
-    return events
-
-
-def read_accounts(text: str | bytes) -> list[Account]:
-    """A JSON list of CRM accounts."""
-    try:
-        return TypeAdapter(list[Account]).validate_json(text)
-    except ValidationError as error:
-        raise ExplainError(f"not a JSON list of accounts: {error}") from None
-
-
-def read_reps(text: str | bytes) -> list[Rep]:
-    """A JSON list of sales reps."""
-    try:
-        return TypeAdapter(list[Rep]).validate_json(text)
-    except ValidationError as error:
-        raise ExplainError(f"not a JSON list of reps: {error}") from None
-
-
-def index_accounts(accounts: Sequence[Account]) -> AccountIndex:
-    index = AccountIndex()
-    for account in accounts:
-        index.upsert(account)
-    return index
 
 
 def assign_through_overflow(

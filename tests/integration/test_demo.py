@@ -12,7 +12,7 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer
 
 from agents.tools.demo import default_rules_text, demo_accounts
-from agents.tools.explain import index_accounts
+from agents.tools.explain_inputs import index_accounts
 from schemas.accounts import Account
 from schemas.profiles import LeadProfile
 from schemas.reps import Rep

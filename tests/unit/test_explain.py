@@ -8,15 +8,8 @@ from typing import Any
 import pytest
 
 from agents.tools.demo import default_rules_text, demo_accounts, demo_reps
-from agents.tools.explain import (
-    ExplainError,
-    Explanation,
-    build_report,
-    explain_lead,
-    format_report,
-    index_accounts,
-    read_lead_events,
-)
+from agents.tools.explain import Explanation, build_report, explain_lead, format_report
+from agents.tools.explain_inputs import ExplainError, index_accounts, read_lead_events
 from schemas.events import LeadEvent
 from schemas.reps import Rep
 from service.accounts import AccountIndex
