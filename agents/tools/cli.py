@@ -114,13 +114,15 @@ def parse_moment(text: str) -> datetime:
 
 def explain(args: argparse.Namespace) -> int:
     from agents.tools import demo
-    from agents.tools.explain import build_report, explain_lead, format_report
+    from agents.tools.explain import explain_lead
     from agents.tools.explain_inputs import (
         index_accounts,
         read_accounts,
         read_lead_events,
         read_reps,
     )
+    from agents.tools.explain_report import build_report
+    from agents.tools.explain_text import format_report
     from agents.tools.model_cli import read_model
     from service.policy import load_policy
     from service.rules import RulesetError

@@ -8,8 +8,10 @@ from typing import Any
 import pytest
 
 from agents.tools.demo import default_rules_text, demo_accounts, demo_reps
-from agents.tools.explain import Explanation, build_report, explain_lead, format_report
+from agents.tools.explain import Explanation, explain_lead
 from agents.tools.explain_inputs import ExplainError, index_accounts, read_lead_events
+from agents.tools.explain_report import build_report
+from agents.tools.explain_text import format_report
 from schemas.events import LeadEvent
 from schemas.reps import Rep
 from service.accounts import AccountIndex
