@@ -61,6 +61,22 @@ async def run_faust(setup: Setup, probe: TopicProbe, source: str) -> ConsumerRun
     return await measure_passthrough(setup, probe, child, output)
 
 
+async def start_and_measure(
+    setup: Setup, probe: TopicProbe, child: ChildProcess, watch: Watch
+) -> ConsumerRun:
+    """Start a baseline's process and measure it from its launch, within the run's limits."""
+    launched = time.time()
+    setup.children.start(child)
+    return await measure_consumer(
+        child,
+        probe,
+        watch,
+        launched_at=launched,
+        time_box=setup.args.time_box or None,
+        stall_timeout=setup.args.stall_timeout,
+    )
+
+
 async def measure_passthrough(
     setup: Setup, probe: TopicProbe, child: ChildProcess, output: str
 ) -> ConsumerRun:
@@ -71,16 +87,7 @@ async def measure_passthrough(
         progress=(output,),
         expected=setup.args.events,
     )
-    launched = time.time()
-    setup.children.start(child)
-    run = await measure_consumer(
-        child,
-        probe,
-        watch,
-        launched_at=launched,
-        time_box=setup.args.time_box or None,
-        stall_timeout=setup.args.stall_timeout,
-    )
+    run = await start_and_measure(setup, probe, child, watch)
     extra = sum(run.outputs.values()) - run.input_events
     if run.time_boxed or extra == 0:
         return run
@@ -128,16 +135,7 @@ async def run_topology(
         group=app_id,
         sources=topics["sources"],
     )
-    launched = time.time()
-    setup.children.start(child)
-    run = await measure_consumer(
-        child,
-        probe,
-        watch,
-        launched_at=launched,
-        time_box=setup.args.time_box or None,
-        stall_timeout=setup.args.stall_timeout,
-    )
+    run = await start_and_measure(setup, probe, child, watch)
     if counted is not None:
         results.topology_call_counts = call_counts.read(counted, run.events)
     origin = "the router's run on these events" if measured else "the default synthetic mix"
