@@ -125,7 +125,7 @@ class Decider:
         source: SourceRecord,
         now: datetime,
     ) -> list[Send]:
-        """What `agents/stages/profile.py` sends for the decision (the update record aside)."""
+        """What `agents/stages/profile_sends.py` builds for the decision (the update aside)."""
         if evaluation.outcome == "routed":
             lead = qualified_lead(evaluation, identity, event, source)
             return [(self.names["qualified"], lead.queue.encode(), lead.model_dump_json().encode())]

@@ -9,18 +9,16 @@ import asyncio
 import logging
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager, nullcontext
-from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 from typing import Any
 
 from agents.plumbing.deadletters import DeadLetterWriter, guard_event
 from agents.plumbing.decoded import DecodedStates
-from agents.plumbing.delivery import Partition, when_delivered
+from agents.plumbing.delivery import when_delivered
 from agents.plumbing.direct import DirectGate, DirectProfile
 from agents.plumbing.expiry import Expiring, json_time, register_expiry
 from agents.plumbing.key_locks import KeyLocks
-from agents.plumbing.lanes import keyed_record_lane
 from agents.plumbing.outbox import Outbox, state_of
 from agents.plumbing.outputs import Send
 from agents.plumbing.pipelined import SendQueue
@@ -38,27 +36,16 @@ from agents.plumbing.topics import (
     PROFILES_TABLE,
     SALES_UPDATES,
 )
+from agents.stages.profile_lanes import At, ProfileLanes
+from agents.stages.profile_sends import ProfileSends
 from schemas.events import LeadEvent
-from schemas.feedback import NEGATIVE_OUTCOMES, SalesFeedback
+from schemas.feedback import SalesFeedback
 from schemas.pipeline import KeyedLeadEvent
 from schemas.profiles import KEYED_LANE, LeadProfile
-from service.feedback import FeedbackResult, apply_feedback
-from service.handback import handed_back
-from service.pipeline import Evaluation, evaluate_event
-from service.records import nurture_decision, nurtured_record, qualified_lead, update_record
+from service.feedback import apply_feedback
+from service.pipeline import evaluate_event
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class _At:
-    """Where a lead event stands: its lane, offset there, the lane's replay floor, and the
-    partition of the lead (the tables' partition)."""
-
-    lane: str
-    offset: int
-    floor: int
-    partition: int
 
 
 def register_profiling(
@@ -106,30 +93,17 @@ def register_profiling(
     scoring_latency = metrics.stage_latency.labels(stage="scoring")
     nurtured_below = metrics.leads_nurtured.labels(reason="below_threshold")
     nurtured_rule = metrics.leads_nurtured.labels(reason="rule")
-    sales_updates = metrics.sales_updates
-    handed_back_total = metrics.handed_back
-    for outcome in NEGATIVE_OUTCOMES:
-        handed_back_total.labels(outcome=outcome)  # each series exists at 0 from the start
-
-    def outputs_of(
-        evaluation: Evaluation, key: bytes, record: KeyedLeadEvent, event: LeadEvent
-    ) -> list[Send]:
-        """What the decision sends: the qualified lead; or the decision, with a nurture record
-        for a nurtured lead and an update for the rep of a lead sales already has."""
-        identity = record.identity
-        if evaluation.outcome == "routed":
-            lead = qualified_lead(evaluation, identity, event, record.source)
-            return [Send(qualified, lead.queue.encode(), lead.model_dump_json().encode())]
-        decision = nurture_decision(evaluation, identity, runtime.clock())
-        sends = [Send(decisions, key, decision.model_dump_json().encode())]
-        if evaluation.outcome == "nurtured":
-            nurtured = nurtured_record(evaluation, decision, event, record.source)
-            sends.insert(0, Send(nurture, key, nurtured.model_dump_json().encode()))
-        elif evaluation.update is not None:
-            update = update_record(evaluation, event, record.source)
-            sends.append(Send(updates, key, update.model_dump_json().encode()))
-            sales_updates.inc()
-        return sends
+    outgoing = ProfileSends(
+        runtime,
+        reference,
+        qualified=qualified,
+        nurture=nurture,
+        decisions=decisions,
+        updates=updates,
+        examples=examples,
+    )
+    lanes = ProfileLanes(delivery, source_topic.get_topic_name())
+    lane_floor = lanes.lane_floor
 
     async def send_then_mark(
         key: bytes,
@@ -144,7 +118,7 @@ def register_profiling(
         when_delivered(partial(outbox.delivered, key, offset, lane))
 
     async def replay(
-        key: bytes, record: KeyedLeadEvent, event: LeadEvent, at: _At, applied: LeadProfile
+        key: bytes, record: KeyedLeadEvent, event: LeadEvent, at: At, applied: LeadProfile
     ) -> None:
         """An event applied before a crash: send again what was recorded for it."""
         sends = outbox.recorded(key, at.offset, at.lane)
@@ -173,7 +147,7 @@ def register_profiling(
                 learned=reference.model,
                 half_life_days=settings.learning.half_life_days,
             )
-            sends = outputs_of(evaluation, key, record, event)
+            sends = outgoing.for_event(evaluation, key, record, event)
             recorded = await outbox.record(
                 key, at.offset, sends, at.partition, at.floor, at.lane, lane_floor
             )
@@ -187,33 +161,15 @@ def register_profiling(
         )
         await send_then_mark(key, at.offset, (), sends, at.lane)
 
-    def floor_of(topic: str, partition: int) -> int:
-        return delivery.replay_floor(Partition(topic, partition)) if delivery is not None else 0
-
-    keyed_name = source_topic.get_topic_name()
-
-    def lane_floor(lane: str, partition: int) -> int:
-        """A lane's replay floor in the lead's `partition` (lanes number it alike)."""
-        return floor_of(lane or keyed_name, partition)
-
-    def keyed_at(record: KeyedLeadEvent, message: Any, previous: LeadProfile | None) -> _At:
-        """Where a keyed record stands: in the keyed lane, unless it is the replay of an input
-        record applied directly (`agents/plumbing/lanes.py`)."""
-        lane, offset = keyed_record_lane(previous, record, message.partition, message.offset)
-        if lane == KEYED_LANE:
-            return _At(lane, offset, floor_of(message.topic, message.partition), message.partition)
-        floor = floor_of(record.source.topic, record.source.partition)
-        return _At(lane, offset, floor, message.partition)
-
     async def handle_event(
         key: bytes, record: KeyedLeadEvent, event: LeadEvent, message: Any, direct: bool
     ) -> None:
         previous = states.get(key)
         if direct:
-            floor = floor_of(message.topic, message.partition)
-            at = _At(message.topic, message.offset, floor, message.partition)
+            floor = lanes.floor_of(message.topic, message.partition)
+            at = At(message.topic, message.offset, floor, message.partition)
         else:
-            at = keyed_at(record, message, previous)
+            at = lanes.keyed_at(record, message, previous)
         if previous is not None and at.offset <= previous.position(at.lane):
             await replay(key, record, event, at, previous)
             return
@@ -236,7 +192,7 @@ def register_profiling(
             return
         score = evaluation.score
         assert score is not None
-        sends = outputs_of(evaluation, key, record, event)
+        sends = outgoing.for_event(evaluation, key, record, event)
         # Durable before anything is sent: the new profile and the sends a replay repeats, in
         # one record (a profile that reached Kafka comes with the entries its replays re-send).
         # The stage goes on meanwhile; the event is committed once its sends are acknowledged.
@@ -255,27 +211,6 @@ def register_profiling(
         elif evaluation.outcome == "already_routed":
             metrics.already_routed.inc()
 
-    def feedback_sends(
-        result: FeedbackResult, feedback: SalesFeedback, record: KeyedLeadEvent, key: bytes
-    ) -> list[Send]:
-        """The example to learn, and for a lead sales gives back its nurture record."""
-        sends = []
-        if result.example is not None:
-            example = result.example
-            body = example.model_dump_json().encode()
-            sends.append(Send(examples, example.decision_id.encode(), body))
-        if result.effect == "recycled":
-            back = handed_back(
-                result.profile,
-                feedback,
-                record.source.timestamp,
-                reference.accounts,
-                reference.policy,
-            )
-            sends.append(Send(nurture, key, back.model_dump_json().encode()))
-            handed_back_total.labels(outcome=feedback.outcome).inc()
-        return sends
-
     async def handle_feedback(
         key: bytes, record: KeyedLeadEvent, feedback: SalesFeedback, message: Any
     ) -> None:
@@ -289,7 +224,7 @@ def register_profiling(
             if result is None or result.effect == "stale":
                 log.info("feedback for %s ignored (unknown lead or stale decision)", key[:12])
                 return
-            sends = feedback_sends(result, feedback, record, key)
+            sends = outgoing.for_feedback(result, feedback, record, key)
         elif result is None or result.effect == "stale":
             await send_then_mark(key, message.offset, (), sends)
             return
