@@ -53,13 +53,14 @@ from agents.stages.ledger import (
     overflowed,
     routed_record,
 )
-from agents.stages.sla import SlaClocks, is_command, new_clock
+from agents.stages.sla import SlaClocks, is_command
 from schemas.pipeline import QualifiedLead
 from service.assignment import assign_lead
 from service.queue_state import QueueState
 from service.queues import queue_config, queue_fields
 from service.rules import QueueConfig
 from service.sla import sla_due_at
+from service.sla_clocks import new_clock
 
 log = logging.getLogger(__name__)
 MAX_OVERFLOW_HOPS = 5

@@ -22,10 +22,8 @@ from agents.plumbing.runtime import Runtime
 from agents.plumbing.tables import DurableTable, durable_table
 from agents.plumbing.topics import SLA_CLOCKS_TABLE
 from schemas.feedback import NEGATIVE_OUTCOMES
-from schemas.pipeline import QualifiedLead
 from schemas.sla import (
     SLA_COMMAND,
-    EscalationSettings,
     SlaBreach,
     SlaClock,
     SlaCredit,
@@ -33,9 +31,8 @@ from schemas.sla import (
     SlaStarted,
     SlaStepTaken,
 )
-from service.rules import QueueConfig
-from service.rules.ruleset import Escalation
 from service.sla import is_due, next_step
+from service.sla_clocks import clock_ladder
 
 log = logging.getLogger(__name__)
 # A breach command is sent again if its clock has not moved on after this long.
@@ -50,51 +47,6 @@ NOT_A_FIT = frozenset({"rejected", "disqualified"})
 def is_command(value: bytes) -> bool:
     """SLA commands share the qualified topic with qualified leads (which have no `kind`)."""
     return value.startswith(b'{"kind":')
-
-
-def _ladder(clock: SlaClock) -> Escalation | None:
-    ladder = clock.escalation
-    if ladder is None:
-        return None
-    return Escalation(
-        remind_after_minutes=ladder.remind_after_minutes,
-        reroute_after_minutes=ladder.reroute_after_minutes,
-        max_steps=ladder.max_steps,
-        then_queue=ladder.then_queue,
-    )
-
-
-def new_clock(
-    lead: QualifiedLead,
-    config: QueueConfig,
-    rep_id: str | None,
-    routed_at: datetime,
-    due_at: datetime,
-) -> SlaClock:
-    ladder = config.escalation
-    excluded = lead.excluded_reps
-    if rep_id is not None and rep_id not in excluded:
-        excluded = (*excluded, rep_id)
-    return SlaClock(
-        decision_id=lead.decision_id,
-        lead_identity=lead.identity,
-        queue=lead.queue,
-        rep_id=rep_id,
-        routed_at=routed_at,
-        due_at=due_at,
-        steps_done=lead.escalation_step,
-        escalation=None
-        if ladder is None
-        else EscalationSettings(
-            remind_after_minutes=ladder.remind_after_minutes,
-            reroute_after_minutes=ladder.reroute_after_minutes,
-            max_steps=ladder.max_steps,
-            then_queue=ladder.then_queue,
-        ),
-        excluded_reps=excluded,
-        # Only a ladder re-routes: without one the clock need not carry the lead.
-        lead=lead if ladder is not None else None,
-    )
 
 
 class SlaClocks:
@@ -157,7 +109,7 @@ class SlaClocks:
     def _index(self, key: bytes, clock: SlaClock) -> None:
         step = None
         if clock.closed is None:
-            step = next_step(_ladder(clock), clock.due_at, clock.steps_done, clock.reminded)
+            step = next_step(clock_ladder(clock), clock.due_at, clock.steps_done, clock.reminded)
         if step is None:
             self._due.pop(key, None)
             self._sent.pop(key, None)
@@ -243,7 +195,7 @@ class SlaClocks:
             update["closed"] = step.closed or "breached"
             update["closed_at"] = step.at
         clock = known.model_copy(update=update)
-        after = next_step(_ladder(clock), clock.due_at, clock.steps_done, True)
+        after = next_step(clock_ladder(clock), clock.due_at, clock.steps_done, True)
         if clock.closed is None and after is None:
             clock = clock.model_copy(update={"closed": "exhausted", "closed_at": step.at})
         await self._put(clock, partition)
@@ -258,7 +210,7 @@ class SlaClocks:
                 self._due.pop(key, None)
                 continue
             clock = SlaClock.model_validate_json(raw)
-            step = next_step(_ladder(clock), clock.due_at, clock.steps_done, clock.reminded)
+            step = next_step(clock_ladder(clock), clock.due_at, clock.steps_done, clock.reminded)
             if step is None or not is_due(step, now):
                 continue
             last = self._sent.get(key)
