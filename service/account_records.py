@@ -6,7 +6,7 @@ from typing import NamedTuple
 from schemas.accounts import Account, AccountTier, CustomerStatus
 from service.claims import Key
 from service.company_names import company_name_keys
-from service.normalize import is_free_email_domain, normalize_domain
+from service.domains import is_free_email_domain, normalize_domain
 
 
 class AccountRecord(NamedTuple):

@@ -15,8 +15,8 @@ from service.account_records import (
 )
 from service.claims import Claims, Key, claimants, move_claims
 from service.company_names import company_name_keys, glued_legal_form_stems, pick_fuzzy_name
+from service.domains import is_free_email_domain, normalize_domain, parent_domains
 from service.name_blocks import NameBlocks
-from service.normalize import is_free_email_domain, normalize_domain, parent_domains
 
 _FOUND_SIZE = 4096
 # How far up a chain of parent accounts a lead of an ownerless subsidiary is routed (a cycle in

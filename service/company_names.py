@@ -7,7 +7,7 @@ from typing import NamedTuple
 from rapidfuzz import fuzz, process
 
 from schemas.enrichment import AccountUnmatchedReason
-from service.normalize import GLUED_LEGAL_FORMS, company_name_forms
+from service.company_name_forms import GLUED_LEGAL_FORMS, company_name_forms
 
 # A fuzzy match must never name a wrong account, so it is strict: a lead's name must be long
 # enough that one typo is a small part of it, score at least _MATCH_SCORE against one account's

@@ -1,14 +1,13 @@
 """Countries and sales territories from what people type: names, ISO codes, regions, typos."""
 
-import json
 from functools import lru_cache
-from importlib.resources import files
-from typing import Any, get_args
+from typing import get_args
 
 import pycountry
 from rapidfuzz import fuzz, process
 
 from schemas.enrichment import Territory
+from service.data_files import read_data
 from service.phrases import CACHE_SIZE, words_of
 
 # A misspelt country name ("Germnay", "Phillipines", "Untied States") is accepted when it is
@@ -17,10 +16,6 @@ from service.phrases import CACHE_SIZE, words_of
 _FUZZY_SCORE = 85.0
 _FUZZY_MARGIN = 5.0
 _FUZZY_MIN_LENGTH = 5
-
-
-def _read_data(name: str) -> Any:
-    return json.loads((files("service") / "data" / name).read_text(encoding="utf-8"))
 
 
 def _country_key(value: str | None) -> str | None:
@@ -43,7 +38,7 @@ def _load_country_codes() -> dict[str, str]:
             key = _country_key(getattr(country, field, None))
             if key is not None:  # "NA" (Namibia) reads as a placeholder
                 codes.setdefault(key, country.alpha_2)
-    aliases: dict[str, list[str]] = _read_data("country_aliases.json")
+    aliases: dict[str, list[str]] = read_data("country_aliases.json")
     for code, names in aliases.items():
         for name in (code, *names):
             key = _country_key(name)
@@ -55,7 +50,7 @@ def _load_country_codes() -> dict[str, str]:
 def _load_territories(name: str, read_key: bool) -> dict[str, Territory]:
     """data/territories.json (ISO codes) or data/regions.json (region names) by territory."""
     known: dict[str, Territory] = {territory: territory for territory in get_args(Territory)}
-    table: dict[str, list[str]] = _read_data(name)
+    table: dict[str, list[str]] = read_data(name)
     territories: dict[str, Territory] = {}
     for territory, values in table.items():
         for value in values:

@@ -10,14 +10,10 @@ from service.countries import (
     territory_from_region,
 )
 from service.departments import department_from_title
+from service.domains import is_free_email_domain, normalize_domain
+from service.email_addresses import email_domain, normalize_email
 from service.firmographics import sales_motion, size_band
-from service.normalize import (
-    clean_text,
-    email_domain,
-    is_free_email_domain,
-    normalize_domain,
-    normalize_email,
-)
+from service.free_text import clean_text
 from service.seniority import seniority_from_title
 from service.verticals import vertical_from_industry
 

@@ -1,7 +1,8 @@
 """Lead identity: the key that ties every event about one person to one profile."""
 
 from schemas.events import LeadAttributes
-from service.normalize import clean_text, normalize_email
+from service.email_addresses import normalize_email
+from service.free_text import clean_text
 
 
 def lead_identity(attributes: LeadAttributes, source: str) -> str | None:

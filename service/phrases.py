@@ -4,7 +4,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from service.normalize import clean_text, strip_accents
+from service.free_text import clean_text, strip_accents
 
 _NON_WORD = re.compile(r"[^\w]+|_")
 # Short abbreviations keep their ampersand joined: R&D, FP&A, P&G, AT&T.

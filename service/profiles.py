@@ -9,7 +9,8 @@ from typing import Any
 from schemas.events import LeadAttributes, LeadEvent
 from schemas.pipeline import SourceRecord
 from schemas.profiles import ActivityRecord, LeadProfile, LeadStatus
-from service.normalize import clean_text, normalize_email
+from service.email_addresses import normalize_email
+from service.free_text import clean_text
 
 # Consent flags only ever tighten: one event saying "do not email" is enough, and a later form
 # that does not tick the box (False is the default) must not undo the opt-out.

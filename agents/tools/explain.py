@@ -16,7 +16,8 @@ from schemas.enrichment import AccountMatch
 from schemas.events import LeadEvent
 from schemas.reps import Rep
 from service.accounts import AccountIndex
-from service.assignment import Assignment, assign_lead
+from service.assignment import assign_lead
+from service.assignment_book import Assignment
 from service.identity import lead_identity
 from service.learning.scoring import LearnedModel
 from service.pipeline import Evaluation, evaluate_event

@@ -18,7 +18,7 @@ from typing import get_args
 from schemas.enrichment import Enrichment
 from schemas.events import ActivityType, LeadAttributes
 from schemas.profiles import ActivityRecord, LeadProfile
-from service.normalize import clean_text
+from service.free_text import clean_text
 
 ACTIVITY_TYPES: tuple[ActivityType, ...] = get_args(ActivityType)
 DEFAULT_HALF_LIFE_DAYS = 14.0

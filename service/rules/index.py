@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 from schemas.enrichment import Enrichment
 from schemas.events import LeadAttributes
 from schemas.scores import Score
-from service.rules.conditions import (
+from service.rules.compiled_conditions import (
     Bound,
     CompiledCondition,
     Equality,

@@ -22,11 +22,7 @@ rules:                           # evaluated in order; the first match decides
 fallback: sales-fallback         # required: a lead no rule matched goes here, never dropped
 ```
 
-Queue keys: `strategy` (account_owner, account_team, round_robin, weighted_round_robin, unassigned)
-and `sla_minutes` (a positive number) are required; `overflow` (a declared queue; overflow
-chains may not loop), `respect_availability` and `respect_capacity` (both default true) are
-optional, and so are `business_hours` and `escalation` (see `service.rules.queue_settings`).
-Queue names are lowercase letters, digits and dashes, since they name Kafka topics.
+Queue keys: see `service.rules.queue_declarations`.
 Rule keys: `id` (unique), `description` (optional), `when` (see `service.rules.conditions`),
 `then` (`{nurture: true}` or `{queue: <name>}` with optional `strategy` and `overflow`).
 
@@ -44,8 +40,8 @@ import yaml
 
 from schemas.decisions import RuleTrace
 from service.rules.conditions import compile_condition
-from service.rules.problems import Problem, RulesetError
-from service.rules.queue_settings import is_positive_number, parse_business_hours, parse_escalation
+from service.rules.problems import Problem, RulesetError, unknown_keys
+from service.rules.queue_declarations import check_overflow, is_strategy, loops_back, parse_queue
 from service.rules.ruleset import (
     STRATEGIES,
     CompiledRule,
@@ -56,120 +52,9 @@ from service.rules.ruleset import (
 )
 
 _TOP_KEYS = ("version", "scoring", "queues", "rules", "fallback")
-_QUEUE_KEYS = (
-    "strategy",
-    "sla_minutes",
-    "overflow",
-    "respect_availability",
-    "respect_capacity",
-    "business_hours",
-    "escalation",
-)
 _RULE_KEYS = ("id", "description", "when", "then")
 _ACTION_KEYS = ("nurture", "queue", "strategy", "overflow")
-# Queue names become topic names (`sales.queue.<queue>.v1`).
-_QUEUE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _RULE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$")
-
-
-def _unknown_keys(
-    raw: dict[Any, Any], allowed: tuple[str, ...], rule: str | None, at: str
-) -> list[Problem]:
-    return [
-        Problem(rule, f"{at}{key}", f"unknown key {key!r}; expected one of {', '.join(allowed)}")
-        for key in raw
-        if key not in allowed
-    ]
-
-
-def _is_strategy(value: Any) -> bool:
-    return isinstance(value, str) and value in STRATEGIES
-
-
-def _parse_queue(
-    name: Any, raw: Any, declared: set[str], problems: list[Problem]
-) -> QueueConfig | None:
-    at = f"queues.{name}"
-    if not isinstance(name, str) or not _QUEUE_NAME.match(name):
-        problems.append(Problem(None, at, "queue names are lowercase letters, digits and dashes"))
-        return None
-    if not isinstance(raw, dict):
-        problems.append(Problem(None, at, "a queue is a mapping with strategy and sla_minutes"))
-        return None
-    before = len(problems)
-    problems.extend(_unknown_keys(raw, _QUEUE_KEYS, None, f"{at}."))
-    strategy = raw.get("strategy")
-    if not _is_strategy(strategy):
-        problems.append(
-            Problem(
-                None,
-                f"{at}.strategy",
-                f"unknown strategy {strategy!r}; expected one of {', '.join(STRATEGIES)}",
-            )
-        )
-    sla = raw.get("sla_minutes")
-    if not is_positive_number(sla):
-        problems.append(Problem(None, f"{at}.sla_minutes", "needs a positive number"))
-    overflow = raw.get("overflow")
-    if overflow is not None and not isinstance(overflow, str):
-        problems.append(Problem(None, f"{at}.overflow", "needs a queue name"))
-    flags = {}
-    for flag in ("respect_availability", "respect_capacity"):
-        value = raw.get(flag, True)
-        if not isinstance(value, bool):
-            problems.append(Problem(None, f"{at}.{flag}", "needs true or false"))
-        flags[flag] = value is True
-    hours = raw.get("business_hours")
-    if hours is not None:
-        hours = parse_business_hours(hours, f"{at}.business_hours", problems)
-    escalation = raw.get("escalation")
-    if escalation is not None:
-        escalation = parse_escalation(escalation, name, declared, f"{at}.escalation", problems)
-    if len(problems) != before:
-        return None
-    return QueueConfig(
-        name=name,
-        strategy=cast(Strategy, strategy),
-        sla_minutes=sla if isinstance(sla, int) else float(cast(float, sla)),
-        overflow=overflow,
-        respect_availability=flags["respect_availability"],
-        respect_capacity=flags["respect_capacity"],
-        business_hours=hours,
-        escalation=escalation,
-    )
-
-
-def _check_overflow(
-    queues: dict[str, QueueConfig], declared: set[str], problems: list[Problem]
-) -> None:
-    for name, queue in queues.items():
-        if queue.overflow is not None and queue.overflow not in declared:
-            problems.append(
-                Problem(None, f"queues.{name}.overflow", f"unknown queue {queue.overflow!r}")
-            )
-    for name, queue in queues.items():
-        seen = [name]
-        current = queue.overflow
-        while current is not None and current in queues:
-            if current in seen:
-                chain = " -> ".join([*seen, current])
-                problems.append(
-                    Problem(None, f"queues.{name}.overflow", f"overflow loops: {chain}")
-                )
-                break
-            seen.append(current)
-            current = queues[current].overflow
-
-
-def _loops_back(queue: str, overflow: str, queues: dict[str, QueueConfig]) -> bool:
-    seen = {queue}
-    current: str | None = overflow
-    while current is not None and current in queues:
-        if current in seen:
-            return True
-        seen.add(current)
-        current = queues[current].overflow
-    return False
 
 
 def _parse_action(
@@ -179,7 +64,7 @@ def _parse_action(
         problems.append(Problem(rule, "then", "then is a mapping: {nurture: true} or {queue: ...}"))
         return None
     before = len(problems)
-    problems.extend(_unknown_keys(raw, _ACTION_KEYS, rule, "then."))
+    problems.extend(unknown_keys(raw, _ACTION_KEYS, rule, "then."))
     nurture = raw.get("nurture", False)
     queue = raw.get("queue")
     strategy = raw.get("strategy")
@@ -194,7 +79,7 @@ def _parse_action(
         problems.append(Problem(rule, "then", "needs a queue (or nurture: true)"))
     if queue is not None and (not isinstance(queue, str) or queue not in declared):
         problems.append(Problem(rule, "then.queue", f"unknown queue {queue!r}"))
-    if strategy is not None and not _is_strategy(strategy):
+    if strategy is not None and not is_strategy(strategy):
         problems.append(
             Problem(
                 rule,
@@ -204,11 +89,7 @@ def _parse_action(
         )
     if overflow is not None and (not isinstance(overflow, str) or overflow not in declared):
         problems.append(Problem(rule, "then.overflow", f"unknown queue {overflow!r}"))
-    if (
-        isinstance(queue, str)
-        and isinstance(overflow, str)
-        and _loops_back(queue, overflow, queues)
-    ):
+    if isinstance(queue, str) and isinstance(overflow, str) and loops_back(queue, overflow, queues):
         problems.append(Problem(rule, "then.overflow", f"overflow from {queue!r} loops back to it"))
     if len(problems) != before:
         return None
@@ -255,7 +136,7 @@ def _parse_rule(
         )
         rule_id = None
     before = len(problems)
-    problems.extend(_unknown_keys(raw, _RULE_KEYS, label, ""))
+    problems.extend(unknown_keys(raw, _RULE_KEYS, label, ""))
     description = raw.get("description")
     if description is not None and not isinstance(description, str):
         problems.append(Problem(label, "description", "needs text"))
@@ -289,7 +170,7 @@ def load_ruleset(text: str, source: str = "<rules>") -> CompiledRuleset:
         raise RulesetError((Problem(None, None, f"not valid YAML: {error}"),), source) from None
     if not isinstance(raw, dict):
         raise RulesetError((Problem(None, None, "a ruleset is a YAML mapping"),), source)
-    problems: list[Problem] = _unknown_keys(raw, _TOP_KEYS, None, "")
+    problems: list[Problem] = unknown_keys(raw, _TOP_KEYS, None, "")
 
     version = raw.get("version")
     if not isinstance(version, str) or not version.strip():
@@ -308,10 +189,10 @@ def load_ruleset(text: str, source: str = "<rules>") -> CompiledRuleset:
     else:
         declared = {name for name in raw_queues if isinstance(name, str)}
         for name, settings in raw_queues.items():
-            queue = _parse_queue(name, settings, declared, problems)
+            queue = parse_queue(name, settings, declared, problems)
             if queue is not None:
                 queues[name] = queue
-        _check_overflow(queues, declared, problems)
+        check_overflow(queues, declared, problems)
 
     fallback = raw.get("fallback")
     if fallback is None:

@@ -1,6 +1,7 @@
 """Problems found while loading a ruleset, all collected and reported together."""
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,3 +30,13 @@ class RulesetError(ValueError):
         self.source = source
         lines = "\n".join(f"  - {problem}" for problem in problems)
         super().__init__(f"{source}: {len(problems)} problem(s) in ruleset\n{lines}")
+
+
+def unknown_keys(
+    raw: dict[Any, Any], allowed: tuple[str, ...], rule: str | None, at: str
+) -> list[Problem]:
+    return [
+        Problem(rule, f"{at}{key}", f"unknown key {key!r}; expected one of {', '.join(allowed)}")
+        for key in raw
+        if key not in allowed
+    ]

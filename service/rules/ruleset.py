@@ -9,7 +9,7 @@ from schemas.decisions import RuleTrace
 from schemas.enrichment import Enrichment
 from schemas.events import LeadAttributes
 from schemas.scores import Score
-from service.rules.conditions import CompiledCondition
+from service.rules.compiled_conditions import CompiledCondition
 from service.rules.index import RuleIndex
 
 Strategy = Literal[

@@ -8,7 +8,8 @@ import pytest
 
 from schemas.enrichment import AccountMatch
 from schemas.reps import OutOfOffice, Rep, WorkingHours
-from service.assignment import Assignment, assign_lead, pool_of
+from service.assignment import assign_lead, pool_of
+from service.assignment_book import Assignment
 from service.queue_state import QueueState
 from service.rules import QueueConfig, Strategy
 

@@ -5,7 +5,8 @@ import pytest
 from schemas.enrichment import AccountMatch, Enrichment
 from schemas.events import LeadAttributes
 from schemas.scores import Score, ScoreLine
-from service.rules.conditions import Affix, Bound, Equality, Requirement, compile_condition
+from service.rules.compiled_conditions import Affix, Bound, Equality, Requirement
+from service.rules.conditions import compile_condition
 from service.rules.fields import FIELDS
 from service.rules.problems import Problem
 
