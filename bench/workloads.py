@@ -26,6 +26,7 @@ from typing import Any, Final, Literal, Protocol, TypeVar
 import orjson
 
 from agents.tools.feed_keys import KeyChooser
+from agents.tools.ring import Ring
 from agents.tools.synthetic import (
     DEFAULT_INTERVAL,
     DEFAULT_START,
@@ -187,10 +188,8 @@ class RealShapedFeed:
         self.accounts = [account for account in accounts if account.domains]
         self.new_lead_share = new_lead_share
         self.garbage_share = garbage_share
-        self.max_active_leads = max_active_leads
-        self.leads: list[_Lead] = []
+        self.leads: Ring[_Lead] = Ring(max_active_leads)
         self.leads_created = 0
-        self._oldest = 0
         self._visits: list[_Visit] = []
         self._source_cum = _cumulative([weight for *_, weight in _SOURCES])
         self._stamp_second = -1
@@ -274,18 +273,13 @@ class RealShapedFeed:
             attributes["country"] = self._choose(_COUNTRIES)
         identity = self.keys.identity(attributes, "website")
         lead = _Lead(attributes["external_id"].encode(), "website", attributes, buyer, identity)
-        if len(self.leads) < self.max_active_leads:
-            self.leads.append(lead)
-        else:
-            self.leads[self._oldest] = lead
-            self._oldest = (self._oldest + 1) % self.max_active_leads
+        self.leads.add(lead)
         return lead
 
     def _returning_lead(self) -> _Lead:
         count = len(self.leads)
         if count > _HOT_LEADS and self._random() < _HOT_SHARE:
-            newest = (self._oldest - 1) % count if count == self.max_active_leads else count - 1
-            return self.leads[(newest - self._below(_HOT_LEADS)) % count]
+            return self.leads.newest(self._below(_HOT_LEADS))
         return self.leads[self._below(count)]
 
     # --- visits -------------------------------------------------------------------------------
