@@ -21,22 +21,16 @@ import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Final, Literal, Protocol, TypeVar
+from typing import Any, Final, Literal, Protocol
 
 import orjson
 
 from agents.tools.feed_keys import KeyChooser
 from agents.tools.ring import Ring
-from agents.tools.synthetic import (
-    DEFAULT_INTERVAL,
-    DEFAULT_START,
-    Header,
-    Record,
-    SyntheticFeed,
-)
+from agents.tools.synthetic import Header, Record, SeededFeed, SyntheticFeed
+from agents.tools.synthetic_draws import cumulative
 from schemas.accounts import Account
 
-_T = TypeVar("_T")
 Workload = Literal["synthetic", "real-shaped"]
 WORKLOADS: Final[tuple[Workload, ...]] = ("synthetic", "real-shaped")
 # Leads per day a rotating bench rep takes in the real-shaped workload (the demo reps keep their
@@ -161,7 +155,7 @@ class _Visit:
     campaign: str | None = None
 
 
-class RealShapedFeed:
+class RealShapedFeed(SeededFeed):
     """Seeded website traffic of leads: `next_event(now)` per record, `events(n)` for a batch.
 
     `new_lead_share` of the valid events create a lead (a form on its first visit);
@@ -182,27 +176,19 @@ class RealShapedFeed:
     ) -> None:
         if not 0.0 <= new_lead_share <= 1.0 or not 0.0 <= garbage_share <= 1.0:
             raise ValueError("shares are between 0 and 1")
-        self.rng = random.Random(seed)
+        super().__init__(random.Random(seed))
         self.keys = KeyChooser(identity_keyed, seed)
-        self._random = self.rng.random
         self.accounts = [account for account in accounts if account.domains]
         self.new_lead_share = new_lead_share
         self.garbage_share = garbage_share
         self.leads: Ring[_Lead] = Ring(max_active_leads)
         self.leads_created = 0
         self._visits: list[_Visit] = []
-        self._source_cum = _cumulative([weight for *_, weight in _SOURCES])
+        self._source_cum = cumulative([weight for *_, weight in _SOURCES])
         self._stamp_second = -1
         self._stamp_prefix = ""
 
     # --- public -----------------------------------------------------------------------------
-
-    def events(
-        self, n: int, start: datetime = DEFAULT_START, interval: timedelta = DEFAULT_INTERVAL
-    ) -> Iterator[Record]:
-        """The next `n` records, the first at `start` and then one every `interval`."""
-        for index in range(n):
-            yield self.next_event(start + index * interval)
 
     def next_event(self, now: datetime) -> Record:
         """One record (key, value, headers) for an event that happened at `now`."""
@@ -221,12 +207,6 @@ class RealShapedFeed:
 
     # --- leads --------------------------------------------------------------------------------
 
-    def _choose(self, values: Sequence[_T]) -> _T:
-        return values[int(self._random() * len(values))]
-
-    def _below(self, bound: int) -> int:
-        return int(self._random() * bound)
-
     def _created(self, now: datetime) -> Record:
         """A new lead: the form it filled in on its first visit, which then goes on."""
         lead = self._new_lead()
@@ -242,8 +222,7 @@ class RealShapedFeed:
         buyer = self._random() < _BUYER_SHARE
         first, last = self._choose(_FIRST), self._choose(_LAST)
         local = f"{first}.{last}{number}".lower()
-        position = self._random() * self._source_cum[-1]
-        lead_source, utm_source, utm_medium, _ = _SOURCES[_index(self._source_cum, position)]
+        lead_source, utm_source, utm_medium, _ = _SOURCES[self._pick(self._source_cum)]
         attributes: dict[str, Any] = {
             "external_id": f"web-{number:08d}",
             "first_name": first,
@@ -364,18 +343,3 @@ class RealShapedFeed:
         document = orjson.loads(value)
         del document["lead"]
         return lead.key, orjson.dumps(document), headers
-
-
-def _cumulative(weights: Sequence[float]) -> list[float]:
-    total, running = 0.0, []
-    for weight in weights:
-        total += weight
-        running.append(total)
-    return running
-
-
-def _index(cumulative: Sequence[float], position: float) -> int:
-    for index, bound in enumerate(cumulative):
-        if position < bound:
-            return index
-    return len(cumulative) - 1

@@ -18,6 +18,7 @@ by `agents.tools.synthetic_accounts`.
 """
 
 import random
+from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final, Literal
@@ -48,7 +49,23 @@ _CLOUDEVENTS_SHARE: Final = 0.03
 _NOBODY: Final = {"email": "jane.doe@example.com", "first_name": "Jane", "last_name": "Doe"}
 
 
-class SyntheticFeed(Draws):
+class SeededFeed(Draws, ABC):
+    """A feed drawn from one seeded generator: `next_event(now)` per record (each feed draws its
+    own), `events(n)` for a batch."""
+
+    def events(
+        self, n: int, start: datetime = DEFAULT_START, interval: timedelta = DEFAULT_INTERVAL
+    ) -> Iterator[Record]:
+        """The next `n` records, the first at `start` and then one every `interval`."""
+        for index in range(n):
+            yield self.next_event(start + index * interval)
+
+    @abstractmethod
+    def next_event(self, now: datetime) -> Record:
+        """One record (key, value, headers) for an event that happened at `now`."""
+
+
+class SyntheticFeed(SeededFeed):
     """Seeded lead events: call `next_event(now)` per record, or `events(n)` for a batch.
 
     `accounts` are the CRM accounts whose domains some leads use (the demo accounts, or
@@ -84,13 +101,6 @@ class SyntheticFeed(Draws):
         # activity links): their order is part of what a seed gives.
         self.pool = LeadPool(self.rng, accounts, self.keys, max_active_leads)
         self._envelopes = Envelopes(self.rng)
-
-    def events(
-        self, n: int, start: datetime = DEFAULT_START, interval: timedelta = DEFAULT_INTERVAL
-    ) -> Iterator[Record]:
-        """The next `n` records, the first at `start` and then one every `interval`."""
-        for index in range(n):
-            yield self.next_event(start + index * interval)
 
     def next_event(self, now: datetime) -> Record:
         """One record (key, value, headers) for an event that happened at `now`."""
