@@ -18,6 +18,7 @@ by `agents.tools.synthetic_accounts`.
 """
 
 import random
+from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final, Literal
@@ -48,7 +49,35 @@ _CLOUDEVENTS_SHARE: Final = 0.03
 _NOBODY: Final = {"email": "jane.doe@example.com", "first_name": "Jane", "last_name": "Doe"}
 
 
-class SyntheticFeed(Draws):
+class SeededFeed(Draws, ABC):
+    """A feed drawn from one seeded generator: `next_event(now)` per record (each feed draws its
+    own), `events(n)` for a batch. `new_lead_share` of the valid events create a lead,
+    `garbage_share` of all records are invalid, and `identity_keyed` of the valid records are
+    keyed by the lead's identity (chosen by `keys`, from a second generator seeded alike)."""
+
+    def __init__(
+        self, seed: int, new_lead_share: float, garbage_share: float, identity_keyed: float
+    ) -> None:
+        if not 0.0 <= new_lead_share <= 1.0 or not 0.0 <= garbage_share <= 1.0:
+            raise ValueError("shares are between 0 and 1")
+        super().__init__(random.Random(seed))
+        self.keys = KeyChooser(identity_keyed, seed)
+        self.new_lead_share = new_lead_share
+        self.garbage_share = garbage_share
+
+    def events(
+        self, n: int, start: datetime = DEFAULT_START, interval: timedelta = DEFAULT_INTERVAL
+    ) -> Iterator[Record]:
+        """The next `n` records, the first at `start` and then one every `interval`."""
+        for index in range(n):
+            yield self.next_event(start + index * interval)
+
+    @abstractmethod
+    def next_event(self, now: datetime) -> Record:
+        """One record (key, value, headers) for an event that happened at `now`."""
+
+
+class SyntheticFeed(SeededFeed):
     """Seeded lead events: call `next_event(now)` per record, or `events(n)` for a batch.
 
     `accounts` are the CRM accounts whose domains some leads use (the demo accounts, or
@@ -69,12 +98,7 @@ class SyntheticFeed(Draws):
         max_active_leads: int = 20_000,
         identity_keyed: float = 0.0,
     ) -> None:
-        if not 0.0 <= new_lead_share <= 1.0 or not 0.0 <= garbage_share <= 1.0:
-            raise ValueError("shares are between 0 and 1")
-        super().__init__(random.Random(seed))
-        self.keys = KeyChooser(identity_keyed, seed)
-        self.new_lead_share = new_lead_share
-        self.garbage_share = garbage_share
+        super().__init__(seed, new_lead_share, garbage_share, identity_keyed)
         self.cloudevents_share = cloudevents_share
         self._activity_types = [name for name, _ in ACTIVITY_WEIGHTS]
         self._activity_cum = cumulative([weight for _, weight in ACTIVITY_WEIGHTS])
@@ -84,13 +108,6 @@ class SyntheticFeed(Draws):
         # activity links): their order is part of what a seed gives.
         self.pool = LeadPool(self.rng, accounts, self.keys, max_active_leads)
         self._envelopes = Envelopes(self.rng)
-
-    def events(
-        self, n: int, start: datetime = DEFAULT_START, interval: timedelta = DEFAULT_INTERVAL
-    ) -> Iterator[Record]:
-        """The next `n` records, the first at `start` and then one every `interval`."""
-        for index in range(n):
-            yield self.next_event(start + index * interval)
 
     def next_event(self, now: datetime) -> Record:
         """One record (key, value, headers) for an event that happened at `now`."""

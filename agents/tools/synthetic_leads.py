@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from agents.tools.feed_keys import KeyChooser
+from agents.tools.ring import Ring
 from agents.tools.synthetic_draws import Draws, cumulative, log_uniform
 from agents.tools.synthetic_vocabulary import (
     COUNTRIES,
@@ -75,10 +76,8 @@ class LeadPool(Draws):
         super().__init__(rng)
         self.keys = keys
         self.accounts = [account for account in accounts if account.domains]
-        self.max_active_leads = max_active_leads
-        self.leads: list[Lead] = []
+        self.leads: Ring[Lead] = Ring(max_active_leads)
         self.leads_created = 0
-        self._oldest = 0  # ring position replaced next once the pool is full
         self._title_groups = [titles for _, titles in SENIORITY_TITLES]
         self._title_cum = cumulative([weight for weight, _ in SENIORITY_TITLES])
         self._country_groups = [names for _, names in COUNTRIES]
@@ -119,19 +118,13 @@ class LeadPool(Draws):
         attributes = {name: value for name, value in attributes.items() if value is not None}
         identity = self.keys.identity(attributes, source)
         lead = Lead(attributes["external_id"].encode(), source, attributes, identity)
-        if len(self.leads) < self.max_active_leads:
-            self.leads.append(lead)
-        else:
-            self.leads[self._oldest] = lead
-            self._oldest = (self._oldest + 1) % self.max_active_leads
+        self.leads.add(lead)
         return lead
 
     def active_lead(self) -> Lead:
         count = len(self.leads)
         if count > _HOT_LEADS and self._random() < _HOT_SHARE:
-            # The newest leads, counting back from the last one written in the ring.
-            newest = (self._oldest - 1) % count if count == self.max_active_leads else count - 1
-            return self.leads[(newest - self._below(_HOT_LEADS)) % count]
+            return self.leads.newest(self._below(_HOT_LEADS))
         return self.leads[self._below(count)]
 
     def _company(self) -> _Company:

@@ -53,7 +53,7 @@ from agents.tools.feed_keys import MIXED_IDENTITY_KEYED, share_argument
 from agents.tools.synthetic_accounts import synthetic_accounts
 from bench.loading import bench_reps
 from bench.workloads import WORKLOADS, Workload, rep_capacity
-from dev.faults.accounting import Row, Verdict, judge
+from dev.faults.accounting import Row
 from dev.faults.broker import FaultBroker
 from dev.faults.report import format_table, row_json
 from dev.faults.runs import (
@@ -70,6 +70,7 @@ from dev.faults.runs import (
     Spec,
 )
 from dev.faults.scenarios import run_scenario
+from dev.faults.verdict import Verdict, judge
 from schemas.reps import Rep
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,9 +1,5 @@
-"""The fault suite's bookkeeping, with no Kafka: what was produced and what came out, as a row.
-
-An input record is known by its partition and offset on `leads.events.v1` (the producer's
-acknowledgement says where it landed); a valid one also by its event id and lead identity, which
-the harness reads with the worker's own pure intake (`service.intake`). Outputs are read back
-whole once the pipeline is quiet and reduced to the few fields the checks need.
+"""The fault suite's bookkeeping, with no Kafka: what was produced and what came out
+(`dev.faults.observations`), as a row.
 
 Decisions carry no event id, but their ids are derived from one: a nurtured or already-routed
 decision is named `decision_id(f"{identity}|{event_id}", generation)` (`service.pipeline`), so
@@ -16,81 +12,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from statistics import median
 
+from dev.faults.observations import Faults, Outputs, ProducedRecord, RoutedRecord
 from service.decision_ids import decision_id
 
 # Generations a lead can reach in a run without sales feedback: 0 while nurtured, 1 once
 # routed. A few more keep a replay that advanced a generation wrongly visible, not unknown.
 MAX_GENERATION = 3
 DEAD_LETTERED = "dead_letter"
-
-
-@dataclass(frozen=True, slots=True)
-class ProducedRecord:
-    """One record the harness put on the input topic; `event_id` is None for an invalid one."""
-
-    partition: int
-    offset: int
-    event_id: str | None = None
-    identity: str | None = None
-
-    @property
-    def is_valid(self) -> bool:
-        return self.event_id is not None
-
-
-@dataclass(frozen=True, slots=True)
-class RoutedRecord:
-    """One `LeadRouted` on a sales queue topic."""
-
-    decision_id: str
-    event_id: str
-    lead_identity: str
-    generation: int
-    rep_id: str | None
-    queue: str
-    # The rep's local day and the day count the decision gave the lead (None: no rep).
-    day_count: tuple[str, int] | None = None
-    # Whether the lead came to this queue after overflowing a full one.
-    overflowed: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class DecisionRecord:
-    """One `Decision` on `leads.decisions.v1`."""
-
-    decision_id: str
-    outcome: str
-    lead_identity: str
-    generation: int
-
-
-@dataclass(frozen=True, slots=True)
-class DeadLetterRecord:
-    """One dead letter, traced back to the input record where it can be: directly (intake) or
-    through the keyed record's source (profile); `event_id` when only that is known (assign)."""
-
-    reason: str
-    input_position: tuple[int, int] | None = None
-    event_id: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Outputs:
-    routed: Sequence[RoutedRecord] = ()
-    decisions: Sequence[DecisionRecord] = ()
-    dead_letters: Sequence[DeadLetterRecord] = ()
-    # Kafka timestamps (epoch seconds) of every output record: when the pipeline produced.
-    timestamps: Sequence[float] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Faults:
-    """What the harness did and saw: moments (epoch seconds) after which the pipeline should
-    resume (every worker restart, the broker being back), restarts, and exits it did not cause."""
-
-    resume_points: Sequence[float] = ()
-    restarts: int = 0
-    unplanned_exits: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,44 +222,3 @@ def account(
         ),
         notes=(*row_notes, *([f"{repeated} valid events produced twice"] if repeated else [])),
     )
-
-
-@dataclass(frozen=True, slots=True)
-class Verdict:
-    passed: bool
-    reasons: tuple[str, ...]
-
-
-def judge(row: Row, *, resume_limit: float | None) -> Verdict:
-    """Pass: nothing lost, no event that ended two ways (decided twice, differently), no
-    decision with two reps, no lead assigned twice, no day count given twice (a rep's counter
-    never goes back across a restart), no record of an aborted transaction decided or
-    dead-lettered. A fuzz run also
-    dead-letters every malformed record without the worker ever exiting. `resume_limit` (kill
-    scenarios, when the check is on): every restart resumed within that many seconds."""
-    reasons: list[str] = []
-    if row.lost:
-        reasons.append(f"{row.lost} lost")
-    if row.ended_twice:
-        reasons.append(f"{row.ended_twice} ended two ways")
-    if row.two_rep_decisions:
-        reasons.append(f"{row.two_rep_decisions} decisions with two reps")
-    if row.leads_assigned_twice:
-        reasons.append(f"{row.leads_assigned_twice} leads assigned twice")
-    if row.counts_given_twice:
-        reasons.append(f"{row.counts_given_twice} day counts given to two leads")
-    if row.aborted_decided:
-        reasons.append(f"{row.aborted_decided} records of aborted transactions reached an output")
-    if row.scenario == "fuzz":
-        missing = row.malformed_produced - row.malformed_dead_lettered
-        if missing:
-            reasons.append(f"{missing} malformed records not dead-lettered")
-        if row.unplanned_exits:
-            reasons.append(f"the worker exited {row.unplanned_exits} times")
-    if resume_limit is not None:
-        slowest = row.resume_max
-        if row.not_resumed:
-            reasons.append(f"{row.not_resumed} restarts never resumed")
-        elif slowest is not None and slowest > resume_limit:
-            reasons.append(f"resume took {slowest:.1f} s > {resume_limit:.0f} s")
-    return Verdict(passed=not reasons, reasons=tuple(reasons))

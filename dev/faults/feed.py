@@ -14,10 +14,10 @@ from aiokafka import AIOKafkaProducer
 
 from agents.tools.feed_keys import MIXED_IDENTITY_KEYED
 from bench.workloads import Workload, make_feed
-from dev.faults.accounting import ProducedRecord
 
 # The one place the malformed generator is chosen: every shape intake must dead-letter.
 from dev.faults.fuzz import malformed_records
+from dev.faults.observations import ProducedRecord
 from dev.faults.records import Record, classify
 from schemas.accounts import Account
 

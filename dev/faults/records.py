@@ -10,7 +10,7 @@ from typing import Any, Protocol
 import orjson
 
 from agents.plumbing.topics import LEAD_EVENTS
-from dev.faults.accounting import DeadLetterRecord, DecisionRecord, Outputs, RoutedRecord
+from dev.faults.observations import DeadLetterRecord, DecisionRecord, Outputs, RoutedRecord
 from schemas.reps import Rep
 from service.availability import local_day
 from service.identity import lead_identity

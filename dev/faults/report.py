@@ -4,7 +4,8 @@ import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
-from dev.faults.accounting import Row, Verdict
+from dev.faults.accounting import Row
+from dev.faults.verdict import Verdict
 
 COLUMNS = (
     ("scenario", "scenario"),

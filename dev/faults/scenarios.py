@@ -13,9 +13,10 @@ from agents.plumbing.topics import LEAD_EVENTS, TopicNames
 from bench.loading import load_reference
 from bench.processes import ChildProcess
 from bench.topics import TopicProbe
-from dev.faults.accounting import Faults, Row, account
+from dev.faults.accounting import Row, account
 from dev.faults.broker import FaultBroker
 from dev.faults.feed import PacedFeed, plan_input
+from dev.faults.observations import Faults
 from dev.faults.quiet import output_topics, wait_quiet
 from dev.faults.rebalance import freeze_faults, rebalance_faults
 from dev.faults.records import read_outputs

@@ -19,41 +19,24 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
-import contextlib
 import json
-import logging
 import os
-import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
-import sasl_ssl  # beside this file: python puts a script's own folder on sys.path
+# Beside this file: python puts a script's own folder on sys.path.
+import sasl_ssl
+from broker_host import free_port, is_alive, is_our_broker, is_port_open
+from broker_storage import format_storage, read_state, tail, write_config
+from kafka_java import HERE, POM, TEST_JVM, THROUGHPUT_JVM, java_command, kafka_version, lib_dir
+from readiness import check_ready
 
-HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
-POM = HERE / "pom.xml"
 DEFAULT_STATE = ROOT / ".run" / "kafka"
-READY_TOPIC = "leadrouter.broker.ready"
-TEST_JVM = "-Xms256m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
-THROUGHPUT_JVM = "-Xms1g -Xmx1g -XX:+UseG1GC"
-
-
-def kafka_version() -> str:
-    match = re.search(r"<kafka\.version>([^<]+)</kafka\.version>", POM.read_text())
-    if not match:
-        raise SystemExit(f"no <kafka.version> in {POM}")
-    return match.group(1)
-
-
-def lib_dir() -> Path:
-    return HERE / "cache" / f"kafka-{kafka_version()}" / "lib"
 
 
 def ensure_jars() -> Path:
@@ -92,155 +75,6 @@ def ensure_jars() -> Path:
 
 def log(message: str) -> None:
     print(f"[localkafka] {message}", file=sys.stderr, flush=True)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def is_port_open(port: int) -> bool:
-    with socket.socket() as sock:
-        sock.settimeout(0.5)
-        return sock.connect_ex(("127.0.0.1", port)) == 0
-
-
-def is_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    # A zombie child counts as dead.
-    with contextlib.suppress(OSError):
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        return stat.split(")")[-1].split()[0] != "Z"
-    return True
-
-
-def is_our_broker(pid: int, state_dir: Path) -> bool:
-    """Only a java kafka.Kafka process started with this state dir's config is ours to stop."""
-    try:
-        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-    except OSError:
-        return False
-    config = str(state_dir / "server.properties").encode()
-    return b"kafka.Kafka" in cmdline and config in cmdline
-
-
-def read_state(state_dir: Path) -> dict[str, object] | None:
-    path = state_dir / "broker.json"
-    if not path.exists():
-        return None
-    data: dict[str, object] = json.loads(path.read_text())
-    return data
-
-
-def java_command(lib: Path, jvm_opts: str, main: str, *args: str) -> list[str]:
-    java = shutil.which("java")
-    if java is None:
-        raise SystemExit("Java 17+ is required to run Apache Kafka")
-    return [
-        java,
-        *jvm_opts.split(),
-        f"-Dlog4j2.configurationFile={HERE / 'log4j2.properties'}",
-        "-cp",
-        f"{lib}/*",
-        main,
-        *args,
-    ]
-
-
-def write_config(state_dir: Path, port: int, controller_port: int, partitions: int) -> Path:
-    template = (HERE / "server.properties.template").read_text()
-    config = state_dir / "server.properties"
-    config.write_text(
-        template.format(
-            port=port,
-            controller_port=controller_port,
-            data_dir=state_dir / "data",
-            partitions=partitions,
-        )
-    )
-    return config
-
-
-def format_storage(
-    lib: Path, config: Path, state_dir: Path, scram: sasl_ssl.SaslSslFiles | None
-) -> None:
-    if (state_dir / "data" / "meta.properties").exists():
-        if scram is not None:
-            sasl_ssl.require_scram_user(state_dir)
-        return
-    extra = sasl_ssl.scram_format_args(scram) if scram is not None else []
-    # Kafka's Uuid.randomUuid(): 16 random bytes, URL-safe base64, no padding (saves a JVM start).
-    cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
-    # `--cluster-id=ID` in one word: an id may start with "-", which argparse would read as a flag.
-    arguments = ["format", f"--cluster-id={cluster_id}", "-c", str(config), *extra]
-    result = subprocess.run(
-        java_command(lib, TEST_JVM, "kafka.tools.StorageTool", *arguments),
-        check=False,
-        capture_output=True,
-        text=True,
-    )
-    if result.returncode != 0:
-        raise SystemExit(f"formatting Kafka storage failed:\n{result.stdout}\n{result.stderr}")
-    if scram is not None:
-        sasl_ssl.remember_scram_user(state_dir, scram)
-
-
-async def check_ready(bootstrap: str, deadline: float) -> None:
-    """Create a topic, produce a record, consume it in a group and commit: groups really work."""
-    from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-    from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-    from aiokafka.errors import TopicAlreadyExistsError
-
-    # A broker started a moment before answers the group's coordinator lookup with a retriable
-    # error until its offsets topic is ready; aiokafka logs each try at ERROR and tries again. The
-    # probe waits for exactly that, and a broker that never gets there ends in the TimeoutError
-    # below, with its log: the tries are not worth a line each on `make test`'s output.
-    logging.getLogger("aiokafka.consumer.group_coordinator").setLevel(logging.CRITICAL)
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    await admin.start()
-    try:
-        with contextlib.suppress(TopicAlreadyExistsError):
-            await admin.create_topics(
-                [NewTopic(READY_TOPIC, num_partitions=1, replication_factor=1)]
-            )
-    finally:
-        await admin.close()
-    token = uuid.uuid4().hex.encode()
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
-    await producer.start()
-    try:
-        await producer.send_and_wait(READY_TOPIC, token)
-    finally:
-        await producer.stop()
-    consumer = AIOKafkaConsumer(
-        READY_TOPIC,
-        bootstrap_servers=bootstrap,
-        group_id="leadrouter-broker-ready",
-        auto_offset_reset="earliest",
-        enable_auto_commit=False,
-    )
-    await consumer.start()
-    try:
-        while time.monotonic() < deadline:
-            batches = await consumer.getmany(timeout_ms=1000)
-            if any(record.value == token for records in batches.values() for record in records):
-                await consumer.commit()
-                return
-        raise TimeoutError("the readiness record never came back through a consumer group")
-    finally:
-        await consumer.stop()
-
-
-def tail(path: Path, lines: int = 80) -> str:
-    if not path.exists():
-        return "(no broker log)"
-    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
 
 
 def up(

@@ -16,10 +16,11 @@ from agents.tools.demo import demo_reps
 from agents.tools.synthetic_accounts import synthetic_accounts
 from bench.loading import bench_reps
 from bench.workloads import Workload
-from dev.faults.accounting import Row, judge
+from dev.faults.accounting import Row
 from dev.faults.report import format_table
 from dev.faults.runs import KILL9, REBALANCE, Harness, Spec
 from dev.faults.scenarios import run_scenario
+from dev.faults.verdict import judge
 from schemas.reps import Rep
 
 # Seeds whose kills once lost a lead, each with what it caught; run every time besides a new one.

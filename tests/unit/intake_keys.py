@@ -1,5 +1,6 @@
 """The key intake gives a feed's record: its lead's identity, as the direct path expects it."""
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from agents.tools.synthetic import Record
@@ -15,3 +16,10 @@ def intake_identity(record: Record, now: datetime) -> bytes | None:
         return None
     identity = lead_identity(event.lead, event.source)
     return None if identity is None else identity.encode()
+
+
+def keyed_share(batch: Sequence[Record], now: datetime) -> float:
+    """Share of the valid records keyed by their lead's identity."""
+    identities = [(record[0], intake_identity(record, now)) for record in batch]
+    valid = [(key, identity) for key, identity in identities if identity is not None]
+    return sum(key == identity for key, identity in valid) / len(valid)

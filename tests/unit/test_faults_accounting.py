@@ -6,20 +6,18 @@ from dataclasses import dataclass
 
 import orjson
 
-from dev.faults.accounting import (
+from dev.faults.accounting import Row, account, resume_seconds
+from dev.faults.observations import (
     DeadLetterRecord,
     DecisionRecord,
     Faults,
     Outputs,
     ProducedRecord,
     RoutedRecord,
-    Row,
-    account,
-    judge,
-    resume_seconds,
 )
 from dev.faults.records import dead_letter_record, read_outputs, routed_record
 from dev.faults.report import format_table
+from dev.faults.verdict import judge
 from schemas.reps import Rep
 from service.decision_ids import decision_id
 

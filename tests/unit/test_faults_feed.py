@@ -10,8 +10,9 @@ import pytest
 from agents.tools.demo import demo_reps
 from agents.tools.synthetic_accounts import synthetic_accounts
 from dev.faults.__main__ import parse_args, specs, workload_reps
-from dev.faults.accounting import DecisionRecord, Faults, Outputs, ProducedRecord, account
+from dev.faults.accounting import account
 from dev.faults.feed import PlannedRecord, plan_input
+from dev.faults.observations import DecisionRecord, Faults, Outputs, ProducedRecord
 from dev.faults.records import classify
 from dev.faults.runs import ABORTED, BROKER_PAUSE, FREEZE, FUZZ, KILL9, REPLAY
 from schemas.accounts import Account
