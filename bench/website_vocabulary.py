@@ -1,62 +1,47 @@
 """What the real-shaped workload's website traffic (`bench.website_traffic`) is made of: where
 leads come from and their campaigns, the site's pages and forms, and the names, job titles and
 countries people type into those forms.
+
+The values are in data/website_vocabulary.json, with a note on each table; they are read once,
+here, into tuples (order and repeats matter: a seed gives the same feed only with the same tables).
 """
 
-from typing import Final
+from typing import Any, Final
 
-# (lead source, utm_source, utm_medium, share of new leads): how B2B sites see their traffic.
-SOURCES: Final = (
-    ("Organic Search", "google", "organic", 30.0),
-    ("Paid Search", "google", "cpc", 20.0),
-    ("Direct Traffic", None, None, 14.0),
-    ("Social", "linkedin", "social", 10.0),
-    ("Email", "newsletter", "email", 9.0),
-    ("Referral", "g2", "referral", 7.0),
-    ("Webinar", "on24", "event", 5.0),
-    ("Partner", "partner", "referral", 3.0),
-    ("Live Chat", None, "chat", 2.0),
+from service.data_files import read_package_data
+
+_TABLES: Final = read_package_data("bench", "website_vocabulary.json")
+
+
+def _values(name: str) -> Any:
+    return _TABLES[name]["values"]
+
+
+def _strings(name: str) -> tuple[str, ...]:
+    return tuple(_values(name))
+
+
+# (lead source, utm_source, utm_medium, share of new leads)
+SOURCES: Final[tuple[tuple[str, str | None, str | None, float], ...]] = tuple(
+    (source, utm_source, utm_medium, float(share))
+    for source, utm_source, utm_medium, share in _values("sources")
 )
-CAMPAIGNS: Final = (
-    "2026-q4-brand",
-    "2026-q4-product-launch",
-    "retargeting-pricing",
-    "competitor-keywords",
-    "webinar-routing-at-scale",
-    "ebook-buyers-guide",
-    "newsletter-november",
+CAMPAIGNS: Final = _strings("campaigns")
+SITE: Final[str] = _values("site")
+LANDING: Final = _strings("landing")
+BROWSING: Final = _strings("browsing")
+PRICING: Final = _strings("pricing")
+# (activity type, form name, path)
+FORMS: Final[tuple[tuple[str, str, str], ...]] = tuple(
+    (kind, form, path) for kind, form, path in _values("forms")
 )
-SITE: Final = "https://www.example-saas.com"
-LANDING: Final = ("/", "/product", "/blog/lead-routing-101", "/customers", "/integrations")
-BROWSING: Final = (
-    "/",
-    "/product",
-    "/product/routing",
-    "/product/analytics",
-    "/integrations",
-    "/customers",
-    "/blog/lead-routing-101",
-    "/blog/speed-to-lead",
-    "/docs/getting-started",
-    "/about",
-    "/careers",
+# (activity type, path)
+HAND_RAISERS: Final[tuple[tuple[str, str], ...]] = tuple(
+    (kind, path) for kind, path in _values("hand_raisers")
 )
-PRICING: Final = ("/pricing", "/pricing/enterprise", "/pricing/compare")
-FORMS: Final = (
-    ("form_submit", "newsletter-signup", "/newsletter"),
-    ("content_download", "buyers-guide-download", "/resources/buyers-guide.pdf"),
-    ("webinar_attended", "webinar-registration", "/webinars/routing-at-scale"),
-    ("form_submit", "contact-us", "/contact"),
-)
-HAND_RAISERS: Final = (("demo_request", "/demo"), ("contact_sales", "/contact-sales"))
-FIRST_NAMES: Final = ("Ada", "Ben", "Chen", "Dana", "Emeka", "Fatima", "Hiro", "Ines", "Lars",
-                      "Mei", "Noah", "Olga", "Priya", "Rafael", "Sara", "Yuki")  # fmt: skip
-LAST_NAMES: Final = ("Adams", "Becker", "Costa", "Dubois", "Garcia", "Ito", "Kim", "Kumar", "Meyer",
-                     "Nguyen", "Okafor", "Patel", "Rossi", "Silva", "Smith", "Weber")  # fmt: skip
-TITLES: Final = ("Marketing Manager", "Head of Sales", "VP Sales", "Director of IT",
-                 "Operations Manager", "Software Engineer", "Student", "Consultant",
-                 "Chief Revenue Officer", "Data Analyst")  # fmt: skip
-BUYER_TITLES: Final = ("VP Sales", "Chief Revenue Officer", "Head of Sales", "Director of IT")
-COUNTRIES: Final = ("United States", "United States", "Canada", "United Kingdom", "Germany",
-                    "France", "Japan", "Australia", "Brazil", "India")  # fmt: skip
-FREE_MAIL: Final = ("gmail.com", "outlook.com", "yahoo.com")
+FIRST_NAMES: Final = _strings("first_names")
+LAST_NAMES: Final = _strings("last_names")
+TITLES: Final = _strings("titles")
+BUYER_TITLES: Final = _strings("buyer_titles")
+COUNTRIES: Final = _strings("countries")
+FREE_MAIL: Final = _strings("free_mail")
