@@ -287,6 +287,21 @@ def test_the_wheel_carries_the_compiled_modules_of_every_domain_package() -> Non
     assert "_native.json" in setuptools["package-data"]["service"]
 
 
+def test_the_wheel_carries_the_data_files_of_every_package() -> None:
+    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"][
+        "setuptools"
+    ]
+    shipped = []
+    for package in setuptools["packages"]:
+        folder = ROOT.joinpath(*package.split("."))
+        patterns = setuptools["package-data"].get(package, [])
+        for path in sorted((folder / "data").glob("*")):
+            name = path.relative_to(folder).as_posix()
+            assert any(fnmatch.fnmatch(name, pattern) for pattern in patterns), (package, name)
+            shipped.append(f"{package}:{name}")
+    assert "agents.tools:data/synthetic_vocabulary.json" in shipped
+
+
 def test_dockerfile_exposes_the_default_web_port() -> None:
     exposed = [
         arguments for instruction, arguments in dockerfile_instructions() if instruction == "EXPOSE"
