@@ -1,19 +1,10 @@
-from typing import Any
+"""Leads find their account by email domain, website domain, then company name; the match
+routes by the account, or by its nearest owning parent, and repeated questions are answered
+from memory."""
 
-from schemas.accounts import Account
-from service.accounts import _FOUND_SIZE, AccountIndex
-from service.name_blocks import BLOCK_SIZE
-
-
-def _account(account_id: str, name: str, *domains: str, **fields: Any) -> Account:
-    return Account(account_id=account_id, name=name, domains=domains, **fields)
-
-
-def _index(*accounts: Account) -> AccountIndex:
-    index = AccountIndex()
-    for account in accounts:
-        index.upsert(account)
-    return index
+from service.accounts import _FOUND_SIZE
+from tests.unit.account_fixtures import account as _account
+from tests.unit.account_fixtures import account_index as _index
 
 
 def test_a_lead_matches_its_account_by_email_domain() -> None:
@@ -74,15 +65,6 @@ def test_company_name_is_the_last_resort_and_is_normalised() -> None:
     assert (match.account_id, match.method) == ("a1", "company_name")
 
 
-def test_free_mail_never_matches_by_domain_even_if_an_account_lists_it() -> None:
-    index = _index(_account("sloppy", "Sloppy Data Ltd", "gmail.com", "sloppy.io"))
-    assert index.match("gmail.com", None, None) is None
-    assert index.match("yahoo.co.uk", "gmail.com", None) is None
-    match = index.match("gmail.com", None, "Sloppy Data")
-    assert match is not None
-    assert match.method == "company_name"
-
-
 def test_a_subdomain_matches_its_parent_account() -> None:
     index = _index(_account("a1", "Acme", "acme.com"), _account("uk", "Acme UK", "acme.co.uk"))
     eu = index.match("eu.acme.com", None, None)
@@ -112,35 +94,10 @@ def test_a_parent_domain_does_not_match_a_subdomain_only_account() -> None:
     assert index.match("acme.com", None, None) is None
 
 
-def test_account_domains_are_normalised_like_lead_domains() -> None:
-    index = _index(_account("a1", "München GmbH", "https://www.MÜNCHEN.de/", "Acme.COM."))
-    assert index.match("xn--mnchen-3ya.de", None, None) is not None
-    assert index.match("münchen.de", None, None) is not None
-    assert index.match("acme.com", None, None) is not None
-
-
 def test_nothing_matches_an_empty_lead() -> None:
     index = _index(_account("a1", "Acme", "acme.com"))
     assert index.match(None, None, None) is None
     assert index.match("", "N/A", "Select") is None
-
-
-def test_an_upsert_that_changes_domains_drops_the_old_ones() -> None:
-    index = _index(_account("a1", "Acme", "acme.com", "acme.io"))
-    index.upsert(_account("a1", "Acme", "acme.io", "acme.net"))
-    assert index.match("acme.com", None, None) is None
-    assert index.match("acme.io", None, None) is not None
-    assert index.match("acme.net", None, None) is not None
-    assert len(index) == 1
-
-
-def test_an_upsert_that_renames_an_account_drops_the_old_name() -> None:
-    index = _index(_account("a1", "Initech"))
-    index.upsert(_account("a1", "Initrode"))
-    assert index.match(None, None, "Initech") is None
-    match = index.match(None, None, "Initrode")
-    assert match is not None
-    assert match.name == "Initrode"
 
 
 def test_an_upsert_updates_what_the_match_reports() -> None:
@@ -158,89 +115,6 @@ def test_a_removed_account_no_longer_matches() -> None:
     assert index.get("a1") is None
     assert len(index) == 0
     assert not index.remove("a1")
-
-
-def test_the_first_account_to_claim_a_company_name_wins() -> None:
-    index = _index(_account("z9", "Globex Corp"), _account("a1", "Globex, Inc."))
-    match = index.match(None, None, "Globex")
-    assert match is not None
-    assert match.account_id == "z9"
-
-
-def test_the_first_claimant_keeps_winning_when_it_is_updated() -> None:
-    index = _index(_account("first", "Globex"), _account("second", "Globex"))
-    index.upsert(_account("first", "Globex", owner_rep_id="rep-9"))
-    match = index.match(None, None, "Globex")
-    assert match is not None
-    assert match.account_id == "first"
-
-
-def test_the_next_claimant_takes_over_when_the_winner_leaves() -> None:
-    index = _index(
-        _account("first", "Globex", "globex.com"),
-        _account("second", "Globex", "globex.com"),
-        _account("third", "Globex", "globex.com"),
-    )
-    index.remove("first")
-    by_name = index.match(None, None, "Globex")
-    by_domain = index.match("globex.com", None, None)
-    assert by_name is not None
-    assert by_domain is not None
-    assert (by_name.account_id, by_domain.account_id) == ("second", "second")
-    index.upsert(_account("second", "Globex Renamed", "other.com"))
-    by_name = index.match(None, None, "Globex")
-    by_domain = index.match("globex.com", None, None)
-    assert by_name is not None
-    assert by_domain is not None
-    assert (by_name.account_id, by_domain.account_id) == ("third", "third")
-
-
-def test_shared_claims_collapse_back_after_removals() -> None:
-    index = _index(_account("a", "Globex", "globex.com"), _account("b", "Globex", "globex.com"))
-    index.remove("a")
-    index.remove("b")
-    assert index.match("globex.com", None, "Globex") is None
-    index.upsert(_account("c", "Globex", "globex.com"))
-    match = index.match("globex.com", None, None)
-    assert match is not None
-    assert match.account_id == "c"
-
-
-def test_get_returns_the_account_as_upserted_with_normalised_domains() -> None:
-    index = _index(
-        _account(
-            "a1",
-            "Acme Inc",
-            "WWW.Acme.com",
-            "not a domain",
-            "acme.com",
-            industry="Banking",
-            employee_count=12_000,
-            annual_revenue=3.5e9,
-            country="Germany",
-            region="Bavaria",
-        )
-    )
-    account = index.get("a1")
-    assert account is not None
-    assert account.domains == ("acme.com",)
-    assert (account.industry, account.employee_count, account.annual_revenue) == (
-        "Banking",
-        12_000,
-        3.5e9,
-    )
-    assert (account.country, account.region) == ("Germany", "Bavaria")
-    assert index.get("missing") is None
-    assert "a1" in index
-
-
-def test_awkward_text_survives_storage_unchanged() -> None:
-    name = "Ünïcödé \x1f\x00 Name, Ltd. 株式会社"
-    index = _index(_account("id with spaces", name, industry="x" * 5000))
-    account = index.get("id with spaces")
-    assert account is not None
-    assert account.name == name
-    assert account.industry == "x" * 5000
 
 
 def test_an_index_key_shared_by_two_values_never_gives_a_wrong_match() -> None:
@@ -317,19 +191,6 @@ def test_match_account_remembers_a_bounded_number_of_answers_and_stays_right() -
         assert len(index._found) <= _FOUND_SIZE
 
 
-def test_gekko_and_co_ltd_finds_gekko_and_co_and_back() -> None:
-    index = _index(_account("g1", "Gekko & Co"), _account("g2", "Gekko Holdings & Co., Ltd."))
-    found = index.match(None, None, "Gekko & Co Ltd")
-    holdings = index.match(None, None, "Gekko Holdings")
-    assert found is not None
-    assert holdings is not None
-    assert (found.account_id, found.method, holdings.account_id) == ("g1", "company_name", "g2")
-    reverse = _index(_account("g1", "Gekko & Co Ltd"))
-    match = reverse.match(None, None, "Gekko & Co")
-    assert match is not None
-    assert match.account_id == "g1"
-
-
 def test_a_name_written_exactly_as_an_account_wins_over_one_written_differently() -> None:
     index = _index(_account("spaced", "Kan Code"), _account("joined", "Kancode"))
     spaced = index.match(None, None, "kan-code")
@@ -343,63 +204,6 @@ def test_a_compact_name_two_accounts_write_differently_matches_neither() -> None
     index = _index(_account("spaced", "Kan Code Systems"), _account("joined", "Kancode Systems"))
     assert index.match(None, None, "KanCodeSystems") is None
     assert index.lookup(None, None, "KanCodeSystems").unmatched_reason == "ambiguous_name"
-
-
-def test_duplicate_accounts_of_one_name_keep_the_first_claimant_rule_for_every_spelling() -> None:
-    index = _index(_account("first", "Kan-code"), _account("second", "Kan code"))
-    for spelling in ("Kan code", "Kancode", "Kancodee"):
-        match = index.match(None, None, spelling)
-        assert match is not None
-        assert match.account_id == "first", spelling
-
-
-def test_a_glued_legal_form_finds_an_account_whose_name_has_that_form_only() -> None:
-    index = _index(_account("b1", "Bluth Company"), _account("g1", "Gekko"))
-    match = index.match(None, None, "BluthCompany")
-    assert match is not None
-    assert match.account_id == "b1"
-    assert index.match(None, None, "GekkoCompany") is None
-
-
-def test_a_misspelt_name_matches_fuzzily_when_one_account_is_clearly_closest() -> None:
-    index = _index(_account("k1", "Kangaroo Logistics Pty Ltd"), _account("w1", "Wonka"))
-    found = index.lookup(None, None, "Kangaro Logistics")
-    assert found.match is not None
-    assert (found.match.account_id, found.match.method) == ("k1", "fuzzy_name")
-    assert found.account == index.get("k1")
-    assert found.unmatched_reason is None
-
-
-def test_a_misspelt_name_two_accounts_are_equally_close_to_stays_unmatched() -> None:
-    index = _index(_account("a", "Kandela One"), _account("b", "Kandela Ono"))
-    found = index.lookup(None, None, "Kandela On")
-    assert (found.match, found.account, found.unmatched_reason) == (None, None, "ambiguous_name")
-
-
-def test_a_name_only_somewhat_like_an_account_is_a_weak_match_and_stays_unmatched() -> None:
-    index = _index(_account("k", "Kancode"))
-    assert index.lookup(None, None, "Kancdoe").unmatched_reason == "weak_name_match"
-    assert index.lookup(None, None, "Kanbanware").unmatched_reason == "no_such_account"
-
-
-def test_too_many_accounts_with_names_like_the_leads_means_no_fuzzy_guess() -> None:
-    index = _index(*(_account(f"a{n}", f"Kan {n:06d} Systems") for n in range(BLOCK_SIZE + 1)))
-    assert index.lookup(None, None, "Kan 000001 System").unmatched_reason == "ambiguous_name"
-    index.remove("a0")
-    match = index.match(None, None, "Kan 000001 System")
-    assert match is not None
-    assert (match.account_id, match.method) == ("a1", "fuzzy_name")
-
-
-def test_a_renamed_account_is_fuzzy_matched_by_its_new_name_only() -> None:
-    index = _index(_account("a1", "Initech Global"))
-    index.upsert(_account("a1", "Initrode Global"))
-    assert index.match(None, None, "Initech Globl") is None
-    match = index.match(None, None, "Initrode Globl")
-    assert match is not None
-    assert match.account_id == "a1"
-    index.remove("a1")
-    assert index.match(None, None, "Initrode Globl") is None
 
 
 def test_an_unmatched_lead_says_why() -> None:

@@ -248,3 +248,9 @@ def test_demo_feed_defaults_to_twenty_per_second_forever_with_a_fresh_seed() -> 
     args = build_parser().parse_args(["demo", "feed"])
 
     assert (args.rate, args.count, args.garbage_share, args.seed) == (20.0, None, 0.02, None)
+
+
+def test_the_demo_feed_keys_four_in_five_records_by_identity_unless_told() -> None:
+    assert build_parser().parse_args(["demo", "feed"]).identity_keyed == 0.8
+    told = build_parser().parse_args(["demo", "feed", "--identity-keyed", "0"])
+    assert told.identity_keyed == 0.0

@@ -7,6 +7,8 @@ from service.company_names import (
     glued_legal_form_stems,
     pick_fuzzy_name,
 )
+from tests.unit.account_fixtures import account as _account
+from tests.unit.account_fixtures import account_index as _index
 
 
 @pytest.mark.parametrize(
@@ -71,3 +73,45 @@ def test_a_far_name_matches_no_account() -> None:
 
 def test_short_names_are_never_fuzzy_matched() -> None:
     assert pick_fuzzy_name("hoolii"[:5], ("hooli",)) == ((), "no_such_account")
+
+
+def test_gekko_and_co_ltd_finds_gekko_and_co_and_back() -> None:
+    index = _index(_account("g1", "Gekko & Co"), _account("g2", "Gekko Holdings & Co., Ltd."))
+    found = index.match(None, None, "Gekko & Co Ltd")
+    holdings = index.match(None, None, "Gekko Holdings")
+    assert found is not None
+    assert holdings is not None
+    assert (found.account_id, found.method, holdings.account_id) == ("g1", "company_name", "g2")
+    reverse = _index(_account("g1", "Gekko & Co Ltd"))
+    match = reverse.match(None, None, "Gekko & Co")
+    assert match is not None
+    assert match.account_id == "g1"
+
+
+def test_a_glued_legal_form_finds_an_account_whose_name_has_that_form_only() -> None:
+    index = _index(_account("b1", "Bluth Company"), _account("g1", "Gekko"))
+    match = index.match(None, None, "BluthCompany")
+    assert match is not None
+    assert match.account_id == "b1"
+    assert index.match(None, None, "GekkoCompany") is None
+
+
+def test_a_misspelt_name_matches_fuzzily_when_one_account_is_clearly_closest() -> None:
+    index = _index(_account("k1", "Kangaroo Logistics Pty Ltd"), _account("w1", "Wonka"))
+    found = index.lookup(None, None, "Kangaro Logistics")
+    assert found.match is not None
+    assert (found.match.account_id, found.match.method) == ("k1", "fuzzy_name")
+    assert found.account == index.get("k1")
+    assert found.unmatched_reason is None
+
+
+def test_a_misspelt_name_two_accounts_are_equally_close_to_stays_unmatched() -> None:
+    index = _index(_account("a", "Kandela One"), _account("b", "Kandela Ono"))
+    found = index.lookup(None, None, "Kandela On")
+    assert (found.match, found.account, found.unmatched_reason) == (None, None, "ambiguous_name")
+
+
+def test_a_name_only_somewhat_like_an_account_is_a_weak_match_and_stays_unmatched() -> None:
+    index = _index(_account("k", "Kancode"))
+    assert index.lookup(None, None, "Kancdoe").unmatched_reason == "weak_name_match"
+    assert index.lookup(None, None, "Kanbanware").unmatched_reason == "no_such_account"

@@ -12,6 +12,8 @@ from service.dead_letters import (
     build_dead_letter,
     header_name_bytes,
 )
+from service.intake import decode_lead_event
+from tests.unit.intake_records import decode, rejected
 
 NOW = datetime(2026, 11, 20, 10, tzinfo=UTC)
 REJECTION = Rejection("too_large", "the value is too large")
@@ -123,3 +125,49 @@ def test_a_long_message_is_shortened() -> None:
     )
 
     assert len(dead.message) == 2000
+
+
+def test_dead_letter_carries_the_original_bytes_round_trippable_from_base64() -> None:
+    value = b'{"lead": \xff}'
+    headers: Headers = [("ce_id", b"\x00\x01"), ("trace", b"abc")]
+    rejection = rejected(decode_lead_event(value, headers, NOW))
+
+    letter = build_dead_letter(
+        rejection,
+        topic="leads.events.v1",
+        partition=3,
+        offset=1234,
+        key=b"lead-key",
+        value=value,
+        headers=headers,
+        failed_at=NOW,
+    )
+
+    assert (letter.reason, letter.message) == (rejection.reason, rejection.message)
+    assert (letter.source_topic, letter.source_partition, letter.source_offset) == (
+        "leads.events.v1",
+        3,
+        1234,
+    )
+    assert letter.key_b64 is not None
+    assert base64.b64decode(letter.key_b64) == b"lead-key"
+    assert base64.b64decode(letter.value_b64) == value
+    assert [(h.key, base64.b64decode(h.value_b64)) for h in letter.headers] == headers
+    assert letter.failed_at == NOW
+
+
+def test_dead_letter_of_a_keyless_tombstone_has_no_key_and_an_empty_value() -> None:
+    letter = build_dead_letter(
+        rejected(decode(None)),
+        topic="leads.events.v1",
+        partition=0,
+        offset=7,
+        key=None,
+        value=None,
+        headers=[],
+        failed_at=NOW,
+    )
+
+    assert letter.key_b64 is None
+    assert letter.value_b64 == ""
+    assert letter.reason == "not_json"

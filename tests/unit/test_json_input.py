@@ -8,6 +8,7 @@ import pytest
 
 from service.dead_letters import Rejection
 from service.json_input import MAX_DEPTH, parse_json_object
+from tests.unit.intake_records import decode, rejected
 
 
 def rejection(value: bytes) -> Rejection:
@@ -142,3 +143,26 @@ def test_a_name_twice_is_found_in_any_document_and_only_then(seed: int) -> None:
             assert result.reason == "duplicate_key", text
         else:
             assert result == json.loads(text), text
+
+
+def test_value_that_is_not_utf8_is_rejected_as_not_utf8() -> None:
+    assert rejected(decode(b'{"event_id": "\xff\xfe"}')).reason == "not_utf8"
+
+
+def test_value_that_is_not_json_is_rejected_as_not_json() -> None:
+    assert rejected(decode(b"event_id=evt-1&email=ada@example.com")).reason == "not_json"
+
+
+@pytest.mark.parametrize("value", [b"[1, 2]", b'"lead"', b"42", b"null", b"true"])
+def test_json_value_that_is_not_an_object_is_rejected_as_not_json(value: bytes) -> None:
+    rejection = rejected(decode(value))
+
+    assert rejection.reason == "not_json"
+    assert "not an object" in rejection.message
+
+
+def test_rejection_message_never_repeats_the_payload() -> None:
+    rejection = rejected(decode(b'{"lead": {"email": "secret@example.com"}, oops}'))
+
+    assert rejection.reason == "not_json"
+    assert "secret" not in rejection.message

@@ -1,4 +1,6 @@
 from service.name_blocks import BLOCK_SIZE, NameBlocks
+from tests.unit.account_fixtures import account as _account
+from tests.unit.account_fixtures import account_index as _index
 
 
 def _names(count: int) -> dict[str, str]:
@@ -52,3 +54,23 @@ def test_names_with_letters_beyond_ascii_survive_storage() -> None:
     blocks.add("m", "münchenerrück")
     blocks.add("z", "münchenzwei")
     assert blocks.candidates("münchenerruck").names == ("münchenerrück", "münchenzwei")
+
+
+def test_too_many_accounts_with_names_like_the_leads_means_no_fuzzy_guess() -> None:
+    index = _index(*(_account(f"a{n}", f"Kan {n:06d} Systems") for n in range(BLOCK_SIZE + 1)))
+    assert index.lookup(None, None, "Kan 000001 System").unmatched_reason == "ambiguous_name"
+    index.remove("a0")
+    match = index.match(None, None, "Kan 000001 System")
+    assert match is not None
+    assert (match.account_id, match.method) == ("a1", "fuzzy_name")
+
+
+def test_a_renamed_account_is_fuzzy_matched_by_its_new_name_only() -> None:
+    index = _index(_account("a1", "Initech Global"))
+    index.upsert(_account("a1", "Initrode Global"))
+    assert index.match(None, None, "Initech Globl") is None
+    match = index.match(None, None, "Initrode Globl")
+    assert match is not None
+    assert match.account_id == "a1"
+    index.remove("a1")
+    assert index.match(None, None, "Initrode Globl") is None
