@@ -67,16 +67,8 @@ def _account_owner(book: Book, account: AccountMatch | None) -> Assignment:
             continue
         candidates.append(_assigned(rep_id, f"account {role}"))
         state, counters = book.record(rep_id)
-        return Assignment(
-            queue=book.queue.name,
-            strategy=book.queue.strategy,
-            rep_id=rep_id,
-            overflow_to=None,
-            candidates=tuple(candidates),
-            counters=counters,
-            new_state=state,
-            note=f"account {role} of {account.name}",
-        )
+        note = f"account {role} of {account.name}"
+        return book.assigned(rep_id, tuple(candidates), state, counters, note)
     why = "neither owner nor cover rep can take it" if seen else "account has no owner or cover rep"
     return book.overflow(tuple(candidates), why)
 
@@ -103,16 +95,7 @@ def _account_team(book: Book, account: AccountMatch | None) -> Assignment:
     state, counters = book.record(winner, take_turn=True)
     counters["team_size"] = len(team)
     counters["available"] = len(able)
-    return Assignment(
-        queue=book.queue.name,
-        strategy=book.queue.strategy,
-        rep_id=winner,
-        overflow_to=None,
-        candidates=candidates,
-        counters=counters,
-        new_state=state,
-        note=f"account team of {account.name}",
-    )
+    return book.assigned(winner, candidates, state, counters, f"account team of {account.name}")
 
 
 def _rotation(book: Book, weighted: bool) -> Assignment:
@@ -157,16 +140,8 @@ def _rotation(book: Book, weighted: bool) -> Assignment:
         _assigned(rep_id) if rep_id == winner else passed[rep_id] or _skipped(rep_id)
         for rep_id in pool
     )
-    return Assignment(
-        queue=book.queue.name,
-        strategy=book.queue.strategy,
-        rep_id=winner,
-        overflow_to=None,
-        candidates=candidates,
-        counters=counters,
-        new_state=state,
-        note=f"{book.queue.strategy.replace('_', ' ')} in {book.queue.name}",
-    )
+    note = f"{book.queue.strategy.replace('_', ' ')} in {book.queue.name}"
+    return book.assigned(winner, candidates, state, counters, note)
 
 
 def assign_lead(

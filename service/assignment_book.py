@@ -131,6 +131,26 @@ class Book:
                 counters["daily_capacity_all_queues"] = rep.daily_capacity
         return state, counters
 
+    def assigned(
+        self,
+        rep_id: str,
+        candidates: tuple[CandidateTrace, ...],
+        state: QueueState,
+        counters: dict[str, int],
+        note: str,
+    ) -> Assignment:
+        """The lead goes to `rep_id`; `state` and `counters` are what `record` returned."""
+        return Assignment(
+            queue=self.queue.name,
+            strategy=self.queue.strategy,
+            rep_id=rep_id,
+            overflow_to=None,
+            candidates=candidates,
+            counters=counters,
+            new_state=state,
+            note=note,
+        )
+
     def overflow(self, candidates: tuple[CandidateTrace, ...], why: str) -> Assignment:
         target = self.queue.overflow
         where = f"overflow to {target}" if target else "left unassigned for a manager"

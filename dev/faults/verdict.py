@@ -15,22 +15,18 @@ def judge(row: Row, *, resume_limit: float | None) -> Verdict:
     """Pass: nothing lost, no event that ended two ways (decided twice, differently), no
     decision with two reps, no lead assigned twice, no day count given twice (a rep's counter
     never goes back across a restart), no record of an aborted transaction decided or
-    dead-lettered. A fuzz run also
-    dead-letters every malformed record without the worker ever exiting. `resume_limit` (kill
-    scenarios, when the check is on): every restart resumed within that many seconds."""
-    reasons: list[str] = []
-    if row.lost:
-        reasons.append(f"{row.lost} lost")
-    if row.ended_twice:
-        reasons.append(f"{row.ended_twice} ended two ways")
-    if row.two_rep_decisions:
-        reasons.append(f"{row.two_rep_decisions} decisions with two reps")
-    if row.leads_assigned_twice:
-        reasons.append(f"{row.leads_assigned_twice} leads assigned twice")
-    if row.counts_given_twice:
-        reasons.append(f"{row.counts_given_twice} day counts given to two leads")
-    if row.aborted_decided:
-        reasons.append(f"{row.aborted_decided} records of aborted transactions reached an output")
+    dead-lettered. A fuzz run also dead-letters every malformed record without the worker ever
+    exiting. `resume_limit` (kill scenarios, when the check is on): every restart resumed within
+    that many seconds."""
+    counted = (
+        (row.lost, "lost"),
+        (row.ended_twice, "ended two ways"),
+        (row.two_rep_decisions, "decisions with two reps"),
+        (row.leads_assigned_twice, "leads assigned twice"),
+        (row.counts_given_twice, "day counts given to two leads"),
+        (row.aborted_decided, "records of aborted transactions reached an output"),
+    )
+    reasons = [f"{count} {what}" for count, what in counted if count]
     if row.scenario == "fuzz":
         missing = row.malformed_produced - row.malformed_dead_lettered
         if missing:
