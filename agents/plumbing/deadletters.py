@@ -9,9 +9,10 @@ becomes committable once the stage finished it and Kafka acknowledged those send
 import base64
 import logging
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
-from agents.plumbing.delivery import CURRENT_TRACK
+from agents.plumbing.delivery import CURRENT_TRACK, Track
 from agents.plumbing.failures import exit_without_commit
 from agents.plumbing.outputs import Output
 from agents.plumbing.runtime import Runtime
@@ -60,15 +61,34 @@ async def guard_event(
 ) -> None:
     """Run one event's handler; an unexpected error dead-letters the event with the error."""
     message = event.message
+    begun, track = await begin_event(writer, message)
+    if begun and await run_guarded(writer, message, track, partial(handle, event)):
+        finish(track)
+
+
+async def begin_event(writer: DeadLetterWriter, message: Any) -> tuple[bool, Track | None]:
+    """Begin the event of `message` at the delivery guard: whether to process it (False: it
+    was processed already, or is not this worker's), and its track (None: no guard)."""
     delivery = writer.runtime.delivery
-    track = None
-    if delivery is not None:
-        track = await delivery.begin(message.tp, message.offset)
-        if track is None:
-            return
+    if delivery is None:
+        return True, None
+    track = await delivery.begin(message.tp, message.offset)
+    return track is not None, track
+
+
+async def run_guarded(
+    writer: DeadLetterWriter,
+    message: Any,
+    track: Track | None,
+    step: Callable[[], Awaitable[None]],
+) -> bool:
+    """Run a step of the event of `message`, its sends counted on `track`. An unexpected error
+    dead-letters the event; Kafka away exits the worker without committing. Whether the event
+    may go on (False: Kafka was away, its track must never finish). A cancellation propagates,
+    leaving the offset uncommitted."""
     token = CURRENT_TRACK.set(track)
     try:
-        await handle(event)
+        await step()
     except Exception as error:
         if is_transient(error):
             # Kafka was away or did not answer: nothing is wrong with the record, which must
@@ -76,7 +96,7 @@ async def guard_event(
             exit_without_commit(
                 f"Kafka unavailable while processing {message.tp}@{message.offset}", error
             )
-            return
+            return False
         log.exception("processing failed for %s@%s", message.tp, message.offset)
         rejection = Rejection("processing_error", f"{type(error).__name__}: {error}"[:1000])
         try:
@@ -85,6 +105,10 @@ async def guard_event(
             exit_without_commit("could not dead-letter a failed event", send_error)
     finally:
         CURRENT_TRACK.reset(token)
-    # Not reached when the handler was cancelled: the offset then stays uncommitted.
+    return True
+
+
+def finish(track: Track | None) -> None:
+    """The stage is done with the event: committable once its sends are acknowledged."""
     if track is not None:
         track.finish()

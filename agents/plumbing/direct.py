@@ -28,12 +28,12 @@ recognises it by its input coordinates (`schemas.profiles.LeadProfile.direct_off
 
 import asyncio
 from collections import Counter, defaultdict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from agents.plumbing.delivery import DeliveryGuard, Partition
+from agents.plumbing.delivery import DeliveryGuard, Partition, Track
 from agents.plumbing.partitioner import keyed_partition
 from schemas.pipeline import KeyedLeadEvent
 
@@ -201,13 +201,24 @@ class _Split:
 
 
 @dataclass(frozen=True, slots=True)
+class DirectEvent:
+    """A lead event intake hands the profile stage, with its input record and delivery track."""
+
+    key: bytes  # the lead's identity
+    record: KeyedLeadEvent
+    message: Any
+    track: Track | None
+
+
+@dataclass(frozen=True, slots=True)
 class DirectProfile:
     """What intake needs of the profile stage: whether it can decide now, and how."""
 
     # Returns once the profile stage can decide (its reference views caught up).
     wait_ready: Callable[[], Awaitable[None]]
-    # Decide one lead event in the profile stage, positioned by its input record (`message`).
-    handle: Callable[[KeyedLeadEvent, Any], Awaitable[None]]
+    # Decide lead events of distinct leads, in order, each positioned by its input record; each
+    # event's track is finished when the stage is done with it (never after a failure of Kafka's).
+    handle: Callable[[Sequence[DirectEvent]], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,3 +32,5 @@ ACCEPT_BUCKETS = (1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200, 14400, 2880
 SCORE_BUCKETS = (10, 20, 30, 40, 50, 60, 70, 80, 90, 100)
 # A young collector pass takes well under a millisecond to tens of them, an old one up to seconds.
 GC_PAUSE_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5)
+# Direct events decided together: one when idle, up to `tuning.direct_batch` (100) under load.
+BATCH_BUCKETS = (1, 2, 5, 10, 25, 50, 100, 250, 1000)

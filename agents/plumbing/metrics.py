@@ -13,6 +13,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 from agents.plumbing.metric_buckets import (
     ACCEPT_BUCKETS,
+    BATCH_BUCKETS,
     GC_PAUSE_BUCKETS,
     HANDOFF_BUCKETS,
     SCORE_BUCKETS,
@@ -28,6 +29,7 @@ class Metrics:
     stage_latency: Histogram
     events_consumed: Counter
     direct_events: Counter
+    direct_batch_events: Histogram
     leads_routed: Counter
     leads_nurtured: Counter
     deadletters: Counter
@@ -109,6 +111,12 @@ class Metrics:
                 "leadrouter_direct_events_total",
                 "Lead events decided straight from their input record, without the re-key hop "
                 "(already keyed by the lead's identity).",
+                registry=registry,
+            ),
+            direct_batch_events=Histogram(
+                "leadrouter_direct_batch_events",
+                "Direct lead events the profile stage decided together, per batch.",
+                buckets=BATCH_BUCKETS,
                 registry=registry,
             ),
             leads_routed=Counter(

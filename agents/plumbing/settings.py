@@ -194,6 +194,13 @@ class TuningSettings(BaseModel):
         description="an input record already keyed by its lead's identity, in that key's "
         "partition, skips the re-key hop (`agents/plumbing/direct.py`)",
     )
+    direct_batch: int = Field(
+        default=100,
+        ge=1,
+        description="direct events the profile stage decides in a row, at most, while more "
+        "input waits: each phase of their processing runs for the batch and stays in the "
+        "processor's caches (`agents/stages/profile_batches.py`); 1 decides each as it comes",
+    )
     event_loop: EventLoop = Field(
         default="uvloop",
         description="the event loop of the worker's threads: uvloop, or asyncio's own "

@@ -1,14 +1,22 @@
 """Intake stage: raw records from marketing -> validated events keyed by lead identity.
 
 Invalid records go to the dead-letter topic with their original bytes; nothing is skipped.
+Events that skip the keyed topic (`agents/plumbing/direct.py`) are gathered while more input
+waits and handed to the profile stage together (`agents/plumbing/direct_batch.py`).
 """
 
 import logging
 from datetime import timedelta
 from typing import Any
 
-from agents.plumbing.deadletters import DeadLetterWriter, guard_event
-from agents.plumbing.direct import DirectPath
+from agents.plumbing.deadletters import (
+    DeadLetterWriter,
+    begin_event,
+    finish,
+    run_guarded,
+)
+from agents.plumbing.direct import DirectEvent, DirectPath
+from agents.plumbing.direct_batch import DirectBatch
 from agents.plumbing.runtime import Runtime, kafka_time
 from agents.plumbing.topics import DEAD_LETTER, LEAD_EVENTS, LEADS_KEYED
 from schemas.pipeline import KeyedLeadEvent, SourceRecord
@@ -28,9 +36,17 @@ def register_intake(runtime: Runtime, direct: DirectPath | None = None) -> None:
     consumed = runtime.metrics.events_consumed.labels(topic=LEAD_EVENTS)
     intake_latency = runtime.metrics.stage_latency.labels(stage="intake")
     max_future = timedelta(seconds=settings.limits.max_future_seconds)
+    batch = (
+        None
+        if direct is None
+        else DirectBatch(
+            direct.profile.handle,
+            settings.tuning.direct_batch,
+            runtime.metrics.direct_batch_events.observe,
+        )
+    )
 
-    async def handle(event: Any) -> None:
-        message = event.message
+    async def handle(message: Any, track: Any, going: list[DirectEvent]) -> None:
         now = runtime.clock()
         decoded = decode_lead_event(
             message.value,
@@ -61,14 +77,31 @@ def register_intake(runtime: Runtime, direct: DirectPath | None = None) -> None:
             ),
             keyed_by_identity=message.key == key,
         )
+        if batch is not None:
+            await batch.before(key)  # the lead's gathered event is decided first
         if direct is not None and direct.gate.is_open(message.key, key, message.partition):
             intake_latency.observe(max(0.0, (runtime.clock() - received).total_seconds()))
-            await direct.profile.handle(record, message)
+            going.append(DirectEvent(key, record, message, track))
             return
         sent = await keyed.send(key=key, value=record.model_dump_json().encode())
         if direct is not None:
             direct.gate.rekeyed(key, (message.topic, message.partition, message.offset), sent)
         intake_latency.observe(max(0.0, (runtime.clock() - received).total_seconds()))
+
+    async def take(event: Any) -> None:
+        """Begin, decode and key one input record; a direct event is gathered, its track
+        finished by the profile stage."""
+        message = event.message
+        begun, track = await begin_event(writer, message)
+        if not begun:
+            return
+        going: list[DirectEvent] = []
+        if not await run_guarded(writer, message, track, lambda: handle(message, track, going)):
+            return  # Kafka away: the worker exits, the event stays uncommitted
+        if going and batch is not None:
+            batch.add(going[0])
+        else:
+            finish(track)
 
     @runtime.app.agent(source, name="intake", concurrency=1)
     async def intake(stream: Any) -> None:
@@ -76,6 +109,9 @@ def register_intake(runtime: Runtime, direct: DirectPath | None = None) -> None:
             # Events go direct only once the profile stage can decide: no backlog is re-keyed
             # meanwhile that its leads' later events would then have to follow.
             await direct.profile.wait_ready()
+        waiting = stream.channel.queue
         async for event in stream.events():
             consumed.inc()
-            await guard_event(writer, event, handle)
+            await take(event)
+            if batch is not None and (batch.full or waiting.empty()):
+                await batch.hand_on()

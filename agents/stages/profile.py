@@ -16,7 +16,7 @@ from typing import Any
 from agents.plumbing.deadletters import DeadLetterWriter, guard_event
 from agents.plumbing.decoded import DecodedStates
 from agents.plumbing.delivery import when_delivered
-from agents.plumbing.direct import DirectGate, DirectProfile
+from agents.plumbing.direct import DirectEvent, DirectGate, DirectProfile
 from agents.plumbing.expiry import Expiring, json_time, register_expiry
 from agents.plumbing.key_locks import KeyLocks
 from agents.plumbing.outbox import Outbox, state_of
@@ -36,6 +36,7 @@ from agents.plumbing.topics import (
     PROFILES_TABLE,
     SALES_UPDATES,
 )
+from agents.stages.profile_batches import Decided, DecidedInBatches
 from agents.stages.profile_lanes import At, ProfileLanes
 from agents.stages.profile_sends import ProfileSends
 from schemas.events import LeadEvent
@@ -161,9 +162,11 @@ def register_profiling(
         )
         await send_then_mark(key, at.offset, (), sends, at.lane)
 
-    async def handle_event(
+    async def decide(
         key: bytes, record: KeyedLeadEvent, event: LeadEvent, message: Any, direct: bool
-    ) -> None:
+    ) -> Decided | None:
+        """Decide a lead event on its lead's profile; None when nothing is left to do (a
+        replay, sent again here, or a duplicate). The decision's profile is not kept yet."""
         previous = states.get(key)
         if direct:
             floor = lanes.floor_of(message.topic, message.partition)
@@ -172,7 +175,7 @@ def register_profiling(
             at = lanes.keyed_at(record, message, previous)
         if previous is not None and at.offset <= previous.position(at.lane):
             await replay(key, record, event, at, previous)
-            return
+            return None
         evaluation = evaluate_event(
             previous,
             event,
@@ -189,10 +192,15 @@ def register_profiling(
         )
         if evaluation.is_duplicate:
             metrics.duplicates.inc()
-            return
+            return None
+        sends = outgoing.for_event(evaluation, key, record, event)
+        return Decided(key, record, at, evaluation, sends)
+
+    async def keep(decided: Decided) -> None:
+        """Record the decision with its profile, then send its records."""
+        key, at, evaluation, sends = decided.key, decided.at, decided.evaluation, decided.sends
         score = evaluation.score
         assert score is not None
-        sends = outgoing.for_event(evaluation, key, record, event)
         # Durable before anything is sent: the new profile and the sends a replay repeats, in
         # one record (a profile that reached Kafka comes with the entries its replays re-send).
         # The stage goes on meanwhile; the event is committed once its sends are acknowledged.
@@ -204,12 +212,19 @@ def register_profiling(
         await send_then_mark(key, at.offset, (recorded,), sends, at.lane)
         metrics.lead_score.observe(score.total)
         scoring_latency.observe(
-            max(0.0, (runtime.clock() - record.source.timestamp).total_seconds())
+            max(0.0, (runtime.clock() - decided.record.source.timestamp).total_seconds())
         )
         if evaluation.outcome == "nurtured":
             (nurtured_below if not score.sales_ready else nurtured_rule).inc()
         elif evaluation.outcome == "already_routed":
             metrics.already_routed.inc()
+
+    async def handle_event(
+        key: bytes, record: KeyedLeadEvent, event: LeadEvent, message: Any, direct: bool
+    ) -> None:
+        decided = await decide(key, record, event, message, direct)
+        if decided is not None:
+            await keep(decided)
 
     async def handle_feedback(
         key: bytes, record: KeyedLeadEvent, feedback: SalesFeedback, message: Any
@@ -263,13 +278,13 @@ def register_profiling(
             elif record.feedback is not None:
                 await handle_feedback(key, record, record.feedback, message)
 
-    async def handle_direct(record: KeyedLeadEvent, message: Any) -> None:
+    async def decide_direct(event: DirectEvent) -> Decided | None:
         """A lead event straight from its input record (see `agents/plumbing/direct.py`)."""
-        assert record.event is not None
         directed.inc()
-        key = record.identity.encode()
-        async with holding(key):
-            await handle_event(key, record, record.event, message, direct=True)
+        assert event.record.event is not None
+        return await decide(event.key, event.record, event.record.event, event.message, True)
+
+    batches = DecidedInBatches(writer, locks, decide_direct, keep)
 
     @runtime.app.agent(source_topic, name="profile", concurrency=1)
     async def profile(stream: Any) -> None:
@@ -278,4 +293,4 @@ def register_profiling(
             consumed.inc()
             await guard_event(writer, event, handle)
 
-    return DirectProfile(wait_ready=reference.wait_ready, handle=handle_direct)
+    return DirectProfile(wait_ready=reference.wait_ready, handle=batches.handle)

@@ -111,3 +111,29 @@ async def test_a_leads_events_arriving_both_ways_are_applied_in_the_order_publis
     assert direct >= 5  # at least the bursts that follow a drained keyed topic
     keyed = await consume(bootstrap, worker.topic("leadrouter.leads.keyed.v1"), 12, timeout=5)
     assert len([r for r in keyed if r.key == identity.encode()]) == 12 - direct
+
+
+async def test_a_backlog_of_direct_events_is_decided_in_batches_keeping_each_leads_order(
+    worker: WorkerProcess, bootstrap: str
+) -> None:
+    leads = [f"email:batch{n}@students.example" for n in range(60)]
+    # Each lead's three events apart from one another, so a batch meets a lead again.
+    events = [
+        (lead, student_event(f"evt-{lead}-{round_}", lead.removeprefix("email:"), round_))
+        for round_ in range(3)
+        for lead in leads
+    ]
+    records = [(lead.encode(), json.dumps(event).encode(), ()) for lead, event in events]
+
+    await produce(bootstrap, worker.topic("leads.events.v1"), records)
+
+    nurtured = await consume(bootstrap, worker.topic("leads.nurture.v1"), len(events), timeout=90)
+    order = [(record.key, json.loads(record.value)["event_id"]) for record in nurtured]
+    for lead in leads:
+        expected = [event["event_id"] for key, event in events if key == lead]
+        assert [event_id for key, event_id in order if key == lead.encode()] == expected
+    direct = metric_value(worker.web_port, "leadrouter_direct_events_total")
+    batches = metric_value(worker.web_port, "leadrouter_direct_batch_events_count")
+    assert direct == len(events)
+    assert metric_value(worker.web_port, "leadrouter_direct_batch_events_sum") == direct
+    assert batches < direct  # some were decided together

@@ -1,0 +1,83 @@
+"""The profile stage's direct events, decided a batch at a time.
+
+Intake hands the profile stage the lead events that skip the keyed topic in batches: what it
+read while more input was waiting (`agents/stages/intake.py`). The stage decides every event of
+a batch first, then records each decision with its profile and sends its records. Each phase
+runs the same code for many events in a row, which keeps it in the processor's caches: decided
+one at a time, between the Faust, aiokafka and pydantic work of the event's other phases, the
+same decision cost about twice as much CPU (bench/RESULTS.md, 8 December).
+
+A batch holds events of distinct leads, whose locks it holds throughout, so one event's failure
+never touches another's decision. Each event is guarded as `guard_event` guards one: a failure
+dead-letters it alone, Kafka away leaves it uncommitted, and its track finishes only when the
+stage is done with it.
+"""
+
+from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AsyncExitStack
+from dataclasses import dataclass
+from functools import partial
+
+from agents.plumbing.deadletters import DeadLetterWriter, finish, run_guarded
+from agents.plumbing.direct import DirectEvent
+from agents.plumbing.key_locks import KeyLocks
+from agents.plumbing.outputs import Send
+from agents.stages.profile_lanes import At
+from schemas.pipeline import KeyedLeadEvent
+from service.pipeline import Evaluation
+
+
+@dataclass(frozen=True, slots=True)
+class Decided:
+    """A lead event decided, its records built; its profile is kept once they are recorded."""
+
+    key: bytes
+    record: KeyedLeadEvent
+    at: At
+    evaluation: Evaluation
+    sends: list[Send]
+
+
+class DecidedInBatches:
+    """Decides a batch of direct events, then keeps each decision (`keep`)."""
+
+    __slots__ = ("_decide", "_keep", "_locks", "_writer")
+
+    def __init__(
+        self,
+        writer: DeadLetterWriter,
+        locks: KeyLocks,
+        decide: Callable[[DirectEvent], Awaitable[Decided | None]],
+        keep: Callable[[Decided], Awaitable[None]],
+    ) -> None:
+        self._writer = writer
+        self._locks = locks
+        self._decide = decide
+        self._keep = keep
+
+    async def handle(self, events: Sequence[DirectEvent]) -> None:
+        """Decide `events` (of distinct leads, in their input order), then keep each decision;
+        every event's track is finished once the stage is done with it."""
+        writer = self._writer
+        async with AsyncExitStack() as held:
+            for event in events:
+                await held.enter_async_context(self._locks.hold(event.key))
+            decided: list[tuple[DirectEvent, Decided]] = []
+            for event in events:
+                result: list[Decided] = []
+                step = partial(self._decide_into, event, result)
+                if not await run_guarded(writer, event.message, event.track, step):
+                    continue  # Kafka away: the worker exits, the event stays uncommitted
+                if result:
+                    decided.append((event, result[0]))
+                else:
+                    finish(event.track)  # replayed, a duplicate, or dead-lettered
+            for event, decision in decided:
+                keep = partial(self._keep, decision)
+                if await run_guarded(writer, event.message, event.track, keep):
+                    finish(event.track)
+
+    async def _decide_into(self, event: DirectEvent, result: list[Decided]) -> None:
+        decision = await self._decide(event)
+        if decision is not None:
+            result.append(decision)

@@ -1,0 +1,88 @@
+"""Direct events are gathered for the profile stage in batches of distinct leads, handed on
+when full, before a gathered lead's next event, and when asked."""
+
+from collections.abc import Sequence
+from types import SimpleNamespace
+from typing import cast
+
+from agents.plumbing.direct import DirectEvent
+from agents.plumbing.direct_batch import DirectBatch
+from schemas.pipeline import KeyedLeadEvent
+
+
+def direct(key: bytes, offset: int) -> DirectEvent:
+    record = cast(KeyedLeadEvent, SimpleNamespace(identity=key.decode()))
+    return DirectEvent(key, record, SimpleNamespace(offset=offset), None)
+
+
+class Stage:
+    """The profile stage's end: the batches it was handed, as input offsets."""
+
+    def __init__(self) -> None:
+        self.batches: list[list[int]] = []
+        self.sizes: list[float] = []
+
+    async def handle(self, events: Sequence[DirectEvent]) -> None:
+        self.batches.append([event.message.offset for event in events])
+
+
+def gathering(most: int = 100) -> tuple[DirectBatch, Stage]:
+    stage = Stage()
+    return DirectBatch(stage.handle, most, stage.sizes.append), stage
+
+
+async def test_gathered_events_are_handed_on_together_in_their_order() -> None:
+    batch, stage = gathering()
+    for offset, key in enumerate((b"email:a", b"email:b", b"email:c")):
+        await batch.before(key)
+        batch.add(direct(key, offset))
+
+    await batch.hand_on()
+
+    assert stage.batches == [[0, 1, 2]]
+    assert stage.sizes == [3]
+    assert len(batch) == 0
+
+
+async def test_a_gathered_leads_next_event_first_hands_on_what_was_gathered() -> None:
+    batch, stage = gathering()
+    await batch.before(b"email:a")
+    batch.add(direct(b"email:a", 0))
+    await batch.before(b"email:b")
+    batch.add(direct(b"email:b", 1))
+
+    await batch.before(b"email:a")
+    batch.add(direct(b"email:a", 2))
+    await batch.hand_on()
+
+    assert stage.batches == [[0, 1], [2]]
+
+
+async def test_an_event_of_another_lead_does_not_hand_anything_on() -> None:
+    batch, stage = gathering()
+    await batch.before(b"email:a")
+    batch.add(direct(b"email:a", 0))
+
+    await batch.before(b"email:b")
+
+    assert stage.batches == []
+    assert len(batch) == 1
+
+
+async def test_a_batch_is_full_at_its_most() -> None:
+    batch, _ = gathering(most=2)
+    batch.add(direct(b"email:a", 0))
+    assert not batch.full
+
+    batch.add(direct(b"email:b", 1))
+
+    assert batch.full
+
+
+async def test_nothing_gathered_hands_nothing_on() -> None:
+    batch, stage = gathering()
+
+    await batch.hand_on()
+
+    assert stage.batches == []
+    assert stage.sizes == []
