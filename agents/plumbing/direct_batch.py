@@ -1,10 +1,12 @@
 """Direct events gathered for the profile stage while more input waits.
 
-Intake gathers the events that skip the keyed topic and hands them to the profile stage
-together (`agents/stages/profile_batches.py`), at most `most` at a time and of distinct leads. A
-lead's events keep their order: before another event of a lead it gathered is gathered, or
-re-keyed, the gathered ones are handed on (`before`). Intake hands them on once no more input
-is waiting, so an idle worker decides each event as it comes.
+Intake gathers the events that skip the keyed topic, at most `most`, and hands them to the
+profile stage in batches of distinct leads (`agents/stages/profile_batches.py`): a lead's
+second gathered event goes to the batch after its first, its third to the one after that, and
+the batches are handed on in order, so every lead's events are decided in their input order.
+Before an event of a gathered lead is re-keyed, everything gathered is handed on (`before`).
+Intake hands the events on once no more input is waiting, so an idle worker decides each
+event as it comes.
 """
 
 from collections.abc import Awaitable, Callable, Sequence
@@ -13,9 +15,9 @@ from agents.plumbing.direct import DirectEvent
 
 
 class DirectBatch:
-    """The direct events gathered so far, of distinct leads."""
+    """The direct events gathered so far, in batches of distinct leads."""
 
-    __slots__ = ("_events", "_handle", "_leads", "_most", "_observe")
+    __slots__ = ("_batches", "_count", "_handle", "_latest", "_most", "_observe")
 
     def __init__(
         self,
@@ -26,32 +28,40 @@ class DirectBatch:
         self._handle = handle
         self._most = most
         self._observe = observe  # each batch's size, as it is handed on
-        self._events: list[DirectEvent] = []
-        self._leads: set[bytes] = set()
+        self._batches: list[list[DirectEvent]] = []
+        # The batch holding each gathered lead's latest event.
+        self._latest: dict[bytes, int] = {}
+        self._count = 0
 
     def __len__(self) -> int:
-        return len(self._events)
+        return self._count
 
     @property
     def full(self) -> bool:
-        return len(self._events) >= self._most
+        return self._count >= self._most
 
     async def before(self, key: bytes) -> None:
-        """An event of the lead `key` comes next: what of it is gathered is handed on first."""
-        if key in self._leads:
+        """An event of the lead `key` is about to take another path: when an event of that lead
+        is gathered, everything gathered is handed on first."""
+        if key in self._latest:
             await self.hand_on()
 
     def add(self, event: DirectEvent) -> None:
-        """Gather `event`; `before` was awaited for its lead."""
-        self._events.append(event)
-        self._leads.add(event.key)
+        """Gather `event`, in the batch after its lead's latest one."""
+        batches = self._batches
+        index = self._latest.get(event.key, -1) + 1
+        if index == len(batches):
+            batches.append([])
+        batches[index].append(event)
+        self._latest[event.key] = index
+        self._count += 1
 
     async def hand_on(self) -> None:
-        """Hand what is gathered to the profile stage (nothing when nothing is)."""
-        if not self._events:
-            return
-        events = self._events
-        self._events = []
-        self._leads.clear()
-        self._observe(len(events))
-        await self._handle(events)
+        """Hand what is gathered to the profile stage, batch after batch."""
+        batches = self._batches
+        self._batches = []
+        self._latest.clear()
+        self._count = 0
+        for events in batches:
+            self._observe(len(events))
+            await self._handle(events)

@@ -77,12 +77,12 @@ def register_intake(runtime: Runtime, direct: DirectPath | None = None) -> None:
             ),
             keyed_by_identity=message.key == key,
         )
-        if batch is not None:
-            await batch.before(key)  # the lead's gathered event is decided first
         if direct is not None and direct.gate.is_open(message.key, key, message.partition):
             intake_latency.observe(max(0.0, (runtime.clock() - received).total_seconds()))
             going.append(DirectEvent(key, record, message, track))
             return
+        if batch is not None:
+            await batch.before(key)  # the lead's gathered events are decided first
         sent = await keyed.send(key=key, value=record.model_dump_json().encode())
         if direct is not None:
             direct.gate.rekeyed(key, (message.topic, message.partition, message.offset), sent)

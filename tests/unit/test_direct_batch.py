@@ -1,5 +1,6 @@
-"""Direct events are gathered for the profile stage in batches of distinct leads, handed on
-when full, before a gathered lead's next event, and when asked."""
+"""Direct events are gathered for the profile stage in batches of distinct leads, each lead's
+events in their order, and handed on before a gathered lead's event is re-keyed, and when
+asked."""
 
 from collections.abc import Sequence
 from types import SimpleNamespace
@@ -34,7 +35,6 @@ def gathering(most: int = 100) -> tuple[DirectBatch, Stage]:
 async def test_gathered_events_are_handed_on_together_in_their_order() -> None:
     batch, stage = gathering()
     for offset, key in enumerate((b"email:a", b"email:b", b"email:c")):
-        await batch.before(key)
         batch.add(direct(key, offset))
 
     await batch.hand_on()
@@ -44,23 +44,32 @@ async def test_gathered_events_are_handed_on_together_in_their_order() -> None:
     assert len(batch) == 0
 
 
-async def test_a_gathered_leads_next_event_first_hands_on_what_was_gathered() -> None:
+async def test_a_leads_next_event_goes_to_the_batch_after_its_latest() -> None:
     batch, stage = gathering()
-    await batch.before(b"email:a")
-    batch.add(direct(b"email:a", 0))
-    await batch.before(b"email:b")
-    batch.add(direct(b"email:b", 1))
+    for offset, key in enumerate((b"email:a", b"email:b", b"email:a", b"email:c", b"email:a")):
+        batch.add(direct(key, offset))
 
-    await batch.before(b"email:a")
-    batch.add(direct(b"email:a", 2))
     await batch.hand_on()
 
-    assert stage.batches == [[0, 1], [2]]
+    assert stage.batches == [[0, 1, 3], [2], [4]]
+    assert stage.sizes == [3, 1, 1]
+    assert len(batch) == 0
 
 
-async def test_an_event_of_another_lead_does_not_hand_anything_on() -> None:
+async def test_re_keying_a_gathered_leads_event_first_hands_on_everything_gathered() -> None:
     batch, stage = gathering()
+    batch.add(direct(b"email:a", 0))
+    batch.add(direct(b"email:b", 1))
+    batch.add(direct(b"email:a", 2))
+
     await batch.before(b"email:a")
+
+    assert stage.batches == [[0, 1], [2]]
+    assert len(batch) == 0
+
+
+async def test_re_keying_another_leads_event_hands_nothing_on() -> None:
+    batch, stage = gathering()
     batch.add(direct(b"email:a", 0))
 
     await batch.before(b"email:b")
@@ -69,12 +78,12 @@ async def test_an_event_of_another_lead_does_not_hand_anything_on() -> None:
     assert len(batch) == 1
 
 
-async def test_a_batch_is_full_at_its_most() -> None:
+async def test_the_gathering_is_full_at_its_most_events_whatever_their_leads() -> None:
     batch, _ = gathering(most=2)
     batch.add(direct(b"email:a", 0))
     assert not batch.full
 
-    batch.add(direct(b"email:b", 1))
+    batch.add(direct(b"email:a", 1))
 
     assert batch.full
 
