@@ -150,6 +150,8 @@ class DeliveryGuard:
         self._partitions: dict[Partition, _PartitionState] = {}
         # How many assignments there were (a reader can tell that one happened since it looked).
         self.assignments = 0
+        # What must run before a rebalance commits: stages handing on events they gathered.
+        self._before_revoking: list[Callable[[], Awaitable[None]]] = []
 
     def assigned(self, starts: Mapping[Any, int], ends: Mapping[Any, int] | None = None) -> None:
         """Partitions (re)assigned and sought: processing restarts at `starts`; `ends` holds
@@ -169,6 +171,23 @@ class DeliveryGuard:
             len(starts),
             _starts_text(starts, ends),
         )
+
+    def before_revoking(self, step: Callable[[], Awaitable[None]]) -> None:
+        """Run `step` when a rebalance begins, before its commit (`ahead_of_revoking`): a
+        stage that holds begun events back hands them on there."""
+        self._before_revoking.append(step)
+
+    async def ahead_of_revoking(self, timeout: float) -> bool:
+        """Run the steps registered to run before a rebalance commits, waiting at most
+        `timeout` seconds (they go on after it); False when they did not end in time."""
+        if not self._before_revoking:
+            return True
+        steps = asyncio.gather(*(step() for step in self._before_revoking))
+        done, _ = await asyncio.wait([steps], timeout=timeout)
+        if done and steps.exception() is not None:
+            # The events it held stay uncommitted: their next owner processes them.
+            log.error("delivery: a step before the rebalance failed", exc_info=steps.exception())
+        return bool(done)
 
     def revoking(self) -> None:
         """A rebalance began: an event waiting for the membership is left to the next owner."""

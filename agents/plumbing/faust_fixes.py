@@ -252,7 +252,9 @@ def _committed_then_forgotten(
     """Faust's `on_partitions_revoked` forgets the revoked partitions' acks and committed
     offsets, and only then runs the app's revocation (stop the flow, wait for the streams,
     commit): that commit no longer covers them, and the next owner replays every event since
-    the last periodic commit. The same steps, with the forgetting after the commit."""
+    the last periodic commit. The same steps, with the forgetting after the commit; and
+    before them, the events a stage gathered are handed on (`DeliveryGuard.ahead_of_revoking`),
+    so that the commit covers them too."""
 
     @wraps(method)
     async def wrapper(self: Consumer, revoked: Any) -> None:
@@ -260,6 +262,12 @@ def _committed_then_forgotten(
         if guard is None:
             await method(self, revoked)
             return
+        if not await guard.ahead_of_revoking(SETTLE_SECONDS):
+            log.warning(
+                "delivery: gathered events not handed on after %.0f s; those not complete "
+                "stay uncommitted and are processed again by the next owner",
+                SETTLE_SECONDS,
+            )
         guard.revoking()  # events waiting for the membership are left to the next owner
         if self._active_partitions is not None:
             self._active_partitions.difference_update(revoked)

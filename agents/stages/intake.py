@@ -45,6 +45,8 @@ def register_intake(runtime: Runtime, direct: DirectPath | None = None) -> None:
             runtime.metrics.direct_batch_events.observe,
         )
     )
+    if batch is not None and runtime.delivery is not None:
+        runtime.delivery.before_revoking(batch.hand_on)
 
     async def handle(message: Any, track: Any, going: list[DirectEvent]) -> None:
         now = runtime.clock()

@@ -2,6 +2,7 @@
 events in their order, and handed on before a gathered lead's event is re-keyed, and when
 asked."""
 
+import asyncio
 from collections.abc import Sequence
 from types import SimpleNamespace
 from typing import cast
@@ -95,3 +96,48 @@ async def test_nothing_gathered_hands_nothing_on() -> None:
 
     assert stage.batches == []
     assert stage.sizes == []
+
+
+async def test_a_hand_on_asked_for_while_one_runs_waits_for_it() -> None:
+    release = asyncio.Event()
+    stage = Stage()
+
+    async def slow(events: Sequence[DirectEvent]) -> None:
+        await stage.handle(events)  # noted as it begins
+        await release.wait()
+
+    batch = DirectBatch(slow, 100, stage.sizes.append)
+    batch.add(direct(b"email:a", 0))
+    running = asyncio.create_task(batch.hand_on())
+    await asyncio.sleep(0)
+    batch.add(direct(b"email:b", 1))  # gathered while the first hand-on runs
+
+    second = asyncio.create_task(batch.hand_on())
+    await asyncio.sleep(0.01)
+    assert stage.batches == [[0]]  # the second has not begun
+    release.set()
+    await asyncio.gather(running, second)
+
+    assert stage.batches == [[0], [1]]
+
+
+async def test_re_keying_any_lead_while_a_hand_on_runs_waits_for_it_to_end() -> None:
+    release = asyncio.Event()
+    stage = Stage()
+
+    async def slow(events: Sequence[DirectEvent]) -> None:
+        await release.wait()
+        await stage.handle(events)
+
+    batch = DirectBatch(slow, 100, stage.sizes.append)
+    batch.add(direct(b"email:a", 0))
+    running = asyncio.create_task(batch.hand_on())  # as a rebalance does
+    await asyncio.sleep(0)
+
+    re_key = asyncio.create_task(batch.before(b"email:a"))  # no longer listed as gathered
+    await asyncio.sleep(0)
+    assert not re_key.done()
+    release.set()
+    await asyncio.gather(running, re_key)
+
+    assert stage.batches == [[0]]
