@@ -10,7 +10,7 @@ import base64
 import logging
 from collections.abc import Awaitable, Callable
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 from agents.plumbing.delivery import CURRENT_TRACK, Track
 from agents.plumbing.failures import exit_without_commit
@@ -20,6 +20,7 @@ from agents.plumbing.transient import is_transient
 from service.intake import Rejection, build_dead_letter
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class DeadLetterWriter:
@@ -62,7 +63,7 @@ async def guard_event(
     """Run one event's handler; an unexpected error dead-letters the event with the error."""
     message = event.message
     begun, track = await begin_event(writer, message)
-    if begun and await run_guarded(writer, message, track, partial(handle, event)):
+    if begun and (await run_guarded(writer, message, track, partial(handle, event)))[0]:
         finish(track)
 
 
@@ -80,15 +81,15 @@ async def run_guarded(
     writer: DeadLetterWriter,
     message: Any,
     track: Track | None,
-    step: Callable[[], Awaitable[None]],
-) -> bool:
+    step: Callable[[], Awaitable[T]],
+) -> tuple[bool, T | None]:
     """Run a step of the event of `message`, its sends counted on `track`. An unexpected error
     dead-letters the event; Kafka away exits the worker without committing. Whether the event
-    may go on (False: Kafka was away, its track must never finish). A cancellation propagates,
-    leaving the offset uncommitted."""
+    may go on (False: Kafka was away, its track must never finish), and what the step returned
+    (None after an error). A cancellation propagates, leaving the offset uncommitted."""
     token = CURRENT_TRACK.set(track)
     try:
-        await step()
+        return True, await step()
     except Exception as error:
         if is_transient(error):
             # Kafka was away or did not answer: nothing is wrong with the record, which must
@@ -96,7 +97,7 @@ async def run_guarded(
             exit_without_commit(
                 f"Kafka unavailable while processing {message.tp}@{message.offset}", error
             )
-            return False
+            return False, None
         log.exception("processing failed for %s@%s", message.tp, message.offset)
         rejection = Rejection("processing_error", f"{type(error).__name__}: {error}"[:1000])
         try:
@@ -105,7 +106,7 @@ async def run_guarded(
             exit_without_commit("could not dead-letter a failed event", send_error)
     finally:
         CURRENT_TRACK.reset(token)
-    return True
+    return True, None
 
 
 def finish(track: Track | None) -> None:

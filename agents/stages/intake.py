@@ -7,6 +7,7 @@ waits and handed to the profile stage together (`agents/plumbing/direct_batch.py
 
 import logging
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from agents.plumbing.deadletters import (
@@ -15,6 +16,7 @@ from agents.plumbing.deadletters import (
     finish,
     run_guarded,
 )
+from agents.plumbing.delivery import Track
 from agents.plumbing.direct import DirectEvent, DirectPath
 from agents.plumbing.direct_batch import DirectBatch
 from agents.plumbing.runtime import Runtime, kafka_time
@@ -48,7 +50,9 @@ def register_intake(runtime: Runtime, direct: DirectPath | None = None) -> None:
     if batch is not None and runtime.delivery is not None:
         runtime.delivery.before_revoking(batch.hand_on)
 
-    async def handle(message: Any, track: Any, going: list[DirectEvent]) -> None:
+    async def handle(message: Any, track: Track | None) -> DirectEvent | None:
+        """Decode and key one input record: the event to gather when it goes direct (None when
+        it was dead-lettered or re-keyed)."""
         now = runtime.clock()
         decoded = decode_lead_event(
             message.value,
@@ -59,13 +63,13 @@ def register_intake(runtime: Runtime, direct: DirectPath | None = None) -> None:
         )
         if isinstance(decoded, Rejection):
             await writer.reject(message, decoded)
-            return
+            return None
         identity = lead_identity(decoded.lead, decoded.source)
         if identity is None:  # the contract requires email or external id; defensive
             await writer.reject(
                 message, Rejection("missing_field", "the lead has no email or external_id")
             )
-            return
+            return None
         received = kafka_time(message)
         key = identity.encode()
         record = KeyedLeadEvent(
@@ -81,14 +85,14 @@ def register_intake(runtime: Runtime, direct: DirectPath | None = None) -> None:
         )
         if direct is not None and direct.gate.is_open(message.key, key, message.partition):
             intake_latency.observe(max(0.0, (runtime.clock() - received).total_seconds()))
-            going.append(DirectEvent(key, record, message, track))
-            return
+            return DirectEvent(key, record, message, track)
         if batch is not None:
             await batch.before(key)  # the lead's gathered events are decided first
         sent = await keyed.send(key=key, value=record.model_dump_json().encode())
         if direct is not None:
             direct.gate.rekeyed(key, (message.topic, message.partition, message.offset), sent)
         intake_latency.observe(max(0.0, (runtime.clock() - received).total_seconds()))
+        return None
 
     async def take(event: Any) -> None:
         """Begin, decode and key one input record; a direct event is gathered, its track
@@ -97,11 +101,13 @@ def register_intake(runtime: Runtime, direct: DirectPath | None = None) -> None:
         begun, track = await begin_event(writer, message)
         if not begun:
             return
-        going: list[DirectEvent] = []
-        if not await run_guarded(writer, message, track, lambda: handle(message, track, going)):
+        going_on, gathered = await run_guarded(
+            writer, message, track, partial(handle, message, track)
+        )
+        if not going_on:
             return  # Kafka away: the worker exits, the event stays uncommitted
-        if going and batch is not None:
-            batch.add(going[0])
+        if gathered is not None and batch is not None:
+            batch.add(gathered)
         else:
             finish(track)
 
@@ -111,7 +117,7 @@ def register_intake(runtime: Runtime, direct: DirectPath | None = None) -> None:
             # Events go direct only once the profile stage can decide: no backlog is re-keyed
             # meanwhile that its leads' later events would then have to follow.
             await direct.profile.wait_ready()
-        waiting = stream.channel.queue
+        waiting = stream.channel.queue  # where Faust puts the fetched events for this stream
         async for event in stream.events():
             consumed.inc()
             await take(event)

@@ -63,20 +63,15 @@ class DecidedInBatches:
                 await held.enter_async_context(self._locks.hold(event.key))
             decided: list[tuple[DirectEvent, Decided]] = []
             for event in events:
-                result: list[Decided] = []
-                step = partial(self._decide_into, event, result)
-                if not await run_guarded(writer, event.message, event.track, step):
+                step = partial(self._decide, event)
+                going_on, decision = await run_guarded(writer, event.message, event.track, step)
+                if not going_on:
                     continue  # Kafka away: the worker exits, the event stays uncommitted
-                if result:
-                    decided.append((event, result[0]))
+                if decision is not None:
+                    decided.append((event, decision))
                 else:
                     finish(event.track)  # replayed, a duplicate, or dead-lettered
             for event, decision in decided:
                 keep = partial(self._keep, decision)
-                if await run_guarded(writer, event.message, event.track, keep):
+                if (await run_guarded(writer, event.message, event.track, keep))[0]:
                     finish(event.track)
-
-    async def _decide_into(self, event: DirectEvent, result: list[Decided]) -> None:
-        decision = await self._decide(event)
-        if decision is not None:
-            result.append(decision)

@@ -5,8 +5,11 @@ import asyncio
 import logging
 
 import pytest
+from faust.transport.consumer import Consumer
+from faust.types import TP
 
 from agents.plumbing.delivery import DeliveryGuard, Partition
+from tests.unit.test_faust_fixes import EVENTS, FRESH, FakeApp, FakeConsumer
 
 
 async def no_hole(tp: Partition, offset: int) -> int | None:
@@ -66,3 +69,31 @@ async def test_a_failing_step_is_logged_and_the_rebalance_goes_on(
     with caplog.at_level(logging.ERROR):
         assert await delivery.ahead_of_revoking(timeout=1.0)
     assert "a step before the rebalance failed" in caplog.text
+
+
+async def test_a_rebalance_hands_gathered_events_on_before_the_apps_commit() -> None:
+    delivery = DeliveryGuard(no_hole, lambda text, error: None)
+    consumer = FakeConsumer(FakeApp(delivery), {EVENTS: 40, FRESH: 10})
+    await Consumer.perform_seek(consumer)  # type: ignore[arg-type]
+    gathered = await delivery.begin(EVENTS, 40)  # begun, held back for a batch
+    assert gathered is not None
+    consumer._acked[EVENTS].append(40)
+
+    async def hand_on() -> None:  # as intake's batch does: the stage finishes the event
+        assert gathered is not None
+        gathered.finish()
+
+    delivery.before_revoking(hand_on)
+    commits: list[int | None] = []
+
+    async def app_revocation(revoked: set[TP]) -> None:  # Faust's: stop, wait, commit
+        commits.append(Consumer._new_offset(consumer, EVENTS))  # type: ignore[arg-type]
+
+    async def force_commit(revoked: set[TP]) -> None:
+        pass
+
+    consumer._on_partitions_revoked = app_revocation  # type: ignore[attr-defined]
+    consumer.force_commit = force_commit  # type: ignore[attr-defined]
+    await Consumer.on_partitions_revoked(consumer, {EVENTS})
+
+    assert commits == [41]  # the gathered event is complete in the commit
